@@ -1,0 +1,33 @@
+// Bundles each entry point on its own: the extension host entry, the trainer process, the CLI and
+// the webview app. TensorFlow.js stays external in the Node bundles so that the optional native
+// backend (tfjs-node) and the wasm backend share one tfjs-core engine from node_modules.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const nodeExternals = ['vscode', '@tensorflow/*'];
+
+const entries = [
+  { in: 'src/extension/extension.ts', out: 'dist/extension.js', platform: 'node', external: nodeExternals },
+  { in: 'src/trainer/trainerProcess.ts', out: 'dist/trainer.js', platform: 'node', external: nodeExternals },
+  { in: 'src/cli/cli.ts', out: 'dist/cli.js', platform: 'node', external: nodeExternals, banner: '#!/usr/bin/env node' },
+  { in: 'webview/main.ts', out: 'dist/webview.js', platform: 'browser', external: [] },
+].filter((e) => existsSync(e.in));
+
+mkdirSync('dist', { recursive: true });
+await Promise.all(entries.map((e) => build({
+  entryPoints: [e.in],
+  outfile: e.out,
+  bundle: true,
+  platform: e.platform,
+  format: e.platform === 'node' ? 'cjs' : 'iife',
+  target: e.platform === 'node' ? 'node20' : 'es2022',
+  external: e.external,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  banner: e.banner ? { js: e.banner } : undefined,
+})));
+if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+console.log(`built ${entries.map((e) => e.out).join(', ')}${watch ? ' (watch is not supported; rerun)' : ''}`);

@@ -1,0 +1,98 @@
+// The full description of a training run: what the CLI parses, the extension asks for, and run.json stores.
+
+export const DATASET_FORMATS = ['auto', 'folder', 'cifar10', 'cifar100', 'idx'] as const;
+export type DatasetFormat = (typeof DATASET_FORMATS)[number];
+export type ResolvedDatasetFormat = Exclude<DatasetFormat, 'auto'>;
+
+export const MODEL_KINDS = ['cnn', 'rnn', 'attention'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+export const LOSS_KINDS = ['crossentropy', 'mse'] as const;
+export type LossKind = (typeof LOSS_KINDS)[number];
+
+export const OPTIMIZER_KINDS = ['adam', 'sgd', 'rmsprop'] as const;
+export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number];
+
+export const AUGMENT_KINDS = ['flip', 'rotate', 'crop', 'color'] as const;
+export type AugmentKind = (typeof AUGMENT_KINDS)[number];
+
+export interface DataSpec {
+  /** Dataset folder (or, for IDX/CIFAR, the folder holding the files). */
+  path: string;
+  format: DatasetFormat;
+  /** Side length images are resized to. Omitted: folder datasets use 32, CIFAR and IDX keep their native size. */
+  imageSize?: number;
+  /** Fraction of the training data held out (stratified, seeded) for validation, in [0, 0.9]. */
+  valSplit: number;
+  /** Train on at most this many stratified training examples. */
+  limit?: number;
+  /** CIFAR-100 only: which of the two label sets to learn. */
+  cifar100Labels: 'fine' | 'coarse';
+}
+
+export interface AugmentSpec {
+  /** Random horizontal flip with probability 0.5. */
+  flip: boolean;
+  /** Maximum rotation in degrees (uniform in [-r, r]); 0 = off. */
+  rotateDegrees: number;
+  /** Zero-padding in pixels before a random crop back to the original size; 0 = off. */
+  cropPadding: number;
+  /** Colour jitter strengths (factor ranges [1-s, 1+s]); 0 = off. */
+  brightness: number;
+  contrast: number;
+  saturation: number;
+}
+
+export interface CnnOptions {
+  /** Filters of each 3x3 convolution; a max-pool follows every convolution but the last. */
+  filters: number[];
+  /** Units of the hidden dense layer. */
+  denseUnits: number;
+  dropout: number;
+}
+
+export interface RnnOptions {
+  cell: 'lstm' | 'gru';
+  /** Units of each recurrent layer, bottom first. */
+  units: number[];
+  dropout: number;
+}
+
+export interface AttentionOptions {
+  patchSize: number;
+  embedDim: number;
+  depth: number;
+  heads: number;
+  mlpDim: number;
+  dropout: number;
+}
+
+export type ModelSpec =
+  | { kind: 'cnn'; options: CnnOptions }
+  | { kind: 'rnn'; options: RnnOptions }
+  | { kind: 'attention'; options: AttentionOptions };
+
+export interface TrainingSpec {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: OptimizerKind;
+  /** SGD momentum (0 = plain SGD); ignored by the other optimisers. */
+  momentum: number;
+  loss: LossKind;
+  /** Cross-entropy label smoothing in [0, 1). */
+  labelSmoothing: number;
+  /** Stop after this many epochs without a better validation accuracy; 0 = never stop early. */
+  earlyStoppingPatience: number;
+  seed: number;
+}
+
+export interface RunSpec {
+  data: DataSpec;
+  model: ModelSpec;
+  training: TrainingSpec;
+  augment: AugmentSpec;
+}
+
+/** The shape of an image batch fed to a model: [height, width, channels]. */
+export type ImageShape = [number, number, number];

@@ -1,0 +1,87 @@
+// The events a training run emits, as plain data: the trainer process forwards them, the run store appends them.
+import type { ResolvedDatasetFormat } from '../runSpec';
+
+export interface ClassMetrics {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Number of true examples of this class. */
+  support: number;
+}
+
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface RunStartEvent {
+  type: 'runStart';
+  time: string;
+  backend: string;
+  format: ResolvedDatasetFormat;
+  classes: string[];
+  imageShape: [number, number, number];
+  trainCount: number;
+  valCount: number;
+  testCount: number;
+  parameterCount: number;
+  epochs: number;
+  batchesPerEpoch: number;
+  /** Epoch training starts at (above 1 when resuming). */
+  startEpoch: number;
+}
+
+export interface BatchEndEvent {
+  type: 'batchEnd';
+  epoch: number;
+  /** 1-based batch number within the epoch. */
+  batch: number;
+  batchesPerEpoch: number;
+  loss: number;
+  acc: number;
+  learningRate: number;
+  imagesPerSecond: number;
+}
+
+export interface EpochEndEvent {
+  type: 'epochEnd';
+  time: string;
+  epoch: number;
+  loss: number;
+  acc: number;
+  valLoss: number;
+  valAcc: number;
+  learningRate: number;
+  imagesPerSecond: number;
+  durationMs: number;
+  /** Validation confusion matrix: rows = true class, columns = predicted class. */
+  confusion: number[][];
+  perClass: ClassMetrics[];
+  /** True when this epoch has the best validation accuracy so far (its model was saved). */
+  isBest: boolean;
+}
+
+export interface TestEndEvent {
+  type: 'testEnd';
+  /** Epoch of the checkpoint that was evaluated. */
+  epoch: number;
+  loss: number;
+  acc: number;
+  confusion: number[][];
+  perClass: ClassMetrics[];
+}
+
+export interface LogEvent {
+  type: 'log';
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface RunEndEvent {
+  type: 'runEnd';
+  time: string;
+  status: Extract<RunStatus, 'completed' | 'failed' | 'cancelled'>;
+  best: { epoch: number; valAcc: number } | null;
+  testAcc?: number;
+  error?: string;
+}
+
+export type TrainingEvent = RunStartEvent | BatchEndEvent | EpochEndEvent | TestEndEvent | LogEvent | RunEndEvent;
