@@ -1,0 +1,93 @@
+// Default run settings and the validation that turns bad hyperparameters into one clear message.
+import {
+  DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS,
+  type AugmentSpec, type RunSpec, type TrainingSpec,
+} from './runSpec';
+
+/** A setting the user gave that cannot work: the message names the setting and the accepted values. */
+export class RunSpecError extends Error {
+  override readonly name = 'RunSpecError';
+}
+
+export function defaultTrainingSpec(): TrainingSpec {
+  return {
+    epochs: 10,
+    batchSize: 64,
+    learningRate: 0.001,
+    optimizer: 'adam',
+    momentum: 0.9,
+    loss: 'crossentropy',
+    labelSmoothing: 0,
+    earlyStoppingPatience: 0,
+    seed: 42,
+  };
+}
+
+export function noAugmentationSpec(): AugmentSpec {
+  return { flip: false, rotateDegrees: 0, cropPadding: 0, brightness: 0, contrast: 0, saturation: 0 };
+}
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new RunSpecError(message);
+}
+
+function isInt(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value);
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** Throws a RunSpecError naming the first setting that is out of range. */
+export function validateRunSpec(spec: RunSpec): void {
+  const { data, model, training, augment } = spec;
+  check(typeof data.path === 'string' && data.path.length > 0, 'The dataset path is empty: pass --data PATH.');
+  check((DATASET_FORMATS as readonly string[]).includes(data.format),
+    `Unknown dataset format "${data.format}": use one of ${DATASET_FORMATS.join(', ')}.`);
+  check(isFiniteNumber(data.valSplit) && data.valSplit >= 0 && data.valSplit <= 0.9,
+    `The validation split must be a fraction between 0 and 0.9 (got ${data.valSplit}).`);
+  if (data.imageSize !== undefined) {
+    check(isInt(data.imageSize) && data.imageSize >= 8 && data.imageSize <= 512,
+      `The image size must be a whole number of pixels between 8 and 512 (got ${data.imageSize}).`);
+  }
+  if (data.limit !== undefined) {
+    check(isInt(data.limit) && data.limit >= 2, `The example limit must be a whole number of at least 2 (got ${data.limit}).`);
+  }
+  check(data.cifar100Labels === 'fine' || data.cifar100Labels === 'coarse',
+    `The CIFAR-100 label set must be "fine" or "coarse" (got ${String(data.cifar100Labels)}).`);
+
+  check((MODEL_KINDS as readonly string[]).includes(model.kind),
+    `Unknown model "${model.kind}": use one of ${MODEL_KINDS.join(', ')}.`);
+
+  check(isInt(training.epochs) && training.epochs >= 1 && training.epochs <= 10_000,
+    `Epochs must be a whole number from 1 to 10000 (got ${training.epochs}).`);
+  check(isInt(training.batchSize) && training.batchSize >= 1 && training.batchSize <= 4096,
+    `The batch size must be a whole number from 1 to 4096 (got ${training.batchSize}).`);
+  check(isFiniteNumber(training.learningRate) && training.learningRate > 0 && training.learningRate <= 10,
+    `The learning rate must be a positive number no larger than 10 (got ${training.learningRate}).`);
+  check((OPTIMIZER_KINDS as readonly string[]).includes(training.optimizer),
+    `Unknown optimizer "${training.optimizer}": use one of ${OPTIMIZER_KINDS.join(', ')}.`);
+  check(isFiniteNumber(training.momentum) && training.momentum >= 0 && training.momentum < 1,
+    `Momentum must be in [0, 1) (got ${training.momentum}).`);
+  check((LOSS_KINDS as readonly string[]).includes(training.loss),
+    `Unknown loss "${training.loss}": use one of ${LOSS_KINDS.join(', ')}.`);
+  check(isFiniteNumber(training.labelSmoothing) && training.labelSmoothing >= 0 && training.labelSmoothing < 1,
+    `Label smoothing must be in [0, 1) (got ${training.labelSmoothing}).`);
+  check(isInt(training.earlyStoppingPatience) && training.earlyStoppingPatience >= 0,
+    `Early-stopping patience must be a whole number of epochs, 0 for none (got ${training.earlyStoppingPatience}).`);
+  check(isInt(training.seed) && training.seed >= 0 && training.seed <= 0xffffffff,
+    `The seed must be a whole number from 0 to 4294967295 (got ${training.seed}).`);
+
+  check(typeof augment.flip === 'boolean', 'Augmentation "flip" must be true or false.');
+  check(isFiniteNumber(augment.rotateDegrees) && augment.rotateDegrees >= 0 && augment.rotateDegrees <= 180,
+    `Rotation must be between 0 and 180 degrees (got ${augment.rotateDegrees}).`);
+  check(isInt(augment.cropPadding) && augment.cropPadding >= 0 && augment.cropPadding <= 64,
+    `Crop padding must be a whole number of pixels from 0 to 64 (got ${augment.cropPadding}).`);
+  for (const key of ['brightness', 'contrast', 'saturation'] as const) {
+    check(isFiniteNumber(augment[key]) && augment[key] >= 0 && augment[key] <= 1,
+      `Colour jitter "${key}" must be between 0 and 1 (got ${augment[key]}).`);
+  }
+}
+
+export const AUGMENTATION_NAMES = AUGMENT_KINDS;

@@ -1,0 +1,27 @@
+// Messages between the extension host and a trainer process (child_process IPC). Types only.
+import type { RunSpec } from '../core/runSpec';
+import type { TrainingEvent } from '../core/train/trainingEvents';
+
+export type BackendChoice = 'auto' | 'native' | 'wasm';
+
+/** Extension -> trainer. */
+export type ToTrainerMessage =
+  | {
+    type: 'start';
+    runsDir: string;
+    spec: RunSpec;
+    name?: string;
+    backend: BackendChoice;
+    /** Id of an existing run to continue from its last checkpoint instead of a new run. */
+    resumeRunId?: string;
+  }
+  /** Finish the current batch, save, and end the run as cancelled. */
+  | { type: 'stop' };
+
+/** Trainer -> extension. */
+export type FromTrainerMessage =
+  /** The run folder exists; everything after this is also in its metrics.jsonl. */
+  | { type: 'runCreated'; runId: string; runDir: string }
+  | { type: 'event'; runId: string; event: TrainingEvent }
+  /** The trainer is done and about to exit. runId is absent when the run could not be created. */
+  | { type: 'finished'; runId?: string; status: 'completed' | 'failed' | 'cancelled'; error?: string };
