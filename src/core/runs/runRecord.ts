@@ -1,0 +1,91 @@
+// The shape of run.json: what a run is, how it was asked for, where it stands, and its headline numbers.
+import type { ModelKind, ResolvedDatasetFormat, RunSpec } from '../runSpec';
+import type { RunStatus } from '../train/trainingEvents';
+
+/** The run.json layout this code writes. Readers accept newer versions and keep the fields they know. */
+export const RUN_SCHEMA_VERSION = 1;
+
+/** Per-class example counts of each split, indexed like `classes`. */
+export interface ClassCounts {
+  train: number[];
+  val: number[];
+  test: number[];
+}
+
+export interface RunDatasetInfo {
+  format: ResolvedDatasetFormat;
+  /** Absolute path of the dataset root. */
+  root: string;
+  classes: string[];
+  /** [height, width, channels] of the images fed to the model. */
+  imageShape: [number, number, number];
+  trainCount: number;
+  valCount: number;
+  testCount: number;
+  /** Known when the trainer passed it to `RunWriter.start` (the runStart event does not carry it). */
+  classCounts?: ClassCounts;
+  /** Files the reader skipped as unreadable images. */
+  skipped?: number;
+  /** True when pixels were decoded from disk per batch instead of held in memory. */
+  streamed?: boolean;
+}
+
+export interface RunModelInfo {
+  kind: ModelKind;
+  parameterCount: number;
+}
+
+export interface RunSummary {
+  /** Epochs asked for; training may stop earlier (early stopping, cancel). */
+  epochs: number;
+  bestEpoch?: number;
+  bestValAcc?: number;
+  bestValLoss?: number;
+  /** Last epoch that finished (and was checkpointed). */
+  lastEpoch?: number;
+  /** Accuracy of the best model on the dataset's test split. */
+  testAcc?: number;
+  /** Training throughput of the last finished epoch, in images per second. */
+  imagesPerSecond?: number;
+  /** Wall-clock time spent training, in milliseconds, summed over resumed segments. */
+  durationMs?: number;
+}
+
+/** The process that owns a queued or running run, to tell a live run from one whose trainer died. */
+export interface RunProcessInfo {
+  pid: number;
+  hostname: string;
+}
+
+export interface RunRecord {
+  schemaVersion: number;
+  /** The run folder's name; sortable by creation time (UTC), e.g. `20261127-071502-cnn-3f9a`. */
+  id: string;
+  /** Display name chosen by the user (or a default like `cnn-mnist-3`). */
+  name: string;
+  status: RunStatus;
+  /** ISO 8601 times. */
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  /** Heartbeat: the owning process rewrites it periodically while the run is alive. */
+  updatedAt: string;
+  spec: RunSpec;
+  dataset?: RunDatasetInfo;
+  model?: RunModelInfo;
+  /** tfjs backend that trained the run, e.g. `wasm` or `tensorflow`. */
+  backend?: string;
+  summary: RunSummary;
+  /** Why the run failed, in words a user can act on. */
+  error?: string;
+  process?: RunProcessInfo;
+  /** Epoch of the checkpoint this run was last resumed from. */
+  resumedFrom?: number;
+  notes?: string;
+  tags?: string[];
+}
+
+/** True when a newer Classifier Lab wrote this record: it reads fine, but some fields may be missing from view. */
+export function isNewerSchema(record: Pick<RunRecord, 'schemaVersion'>): boolean {
+  return record.schemaVersion > RUN_SCHEMA_VERSION;
+}

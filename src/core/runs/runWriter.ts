@@ -1,0 +1,343 @@
+// The one writer of a run, owned by the training process: appends events, keeps run.json current, saves side files.
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunStatus, TrainingEvent } from '../train/trainingEvents';
+import { replaceDirAtomic, writeFileAtomic, writeJsonAtomic } from './atomicFile';
+import { parseRunRecord } from './parseRunRecord';
+import { toRecordedEvent } from './recordedEvent';
+import { withRecordLock } from './recordLock';
+import { CHECKPOINT_STATE_FILE, confusionFileName, type RunPaths } from './runLayout';
+import type { CheckpointStateFile, ConfusionFile, PredictionsFile } from './runFiles';
+import type { RunDatasetInfo, RunModelInfo, RunRecord } from './runRecord';
+import { RunStoreError, type RunStoreAction } from './runStoreError';
+
+/** How often a live run rewrites its heartbeat (run.json `updatedAt`); readers allow several missed beats. */
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 30_000;
+
+export interface RunStartInfo {
+  dataset?: RunDatasetInfo;
+  model?: RunModelInfo;
+  backend?: string;
+  /** Epoch of the checkpoint training continues from. */
+  resumedFrom?: number;
+  /** 0 turns the heartbeat timer off (the caller then calls `heartbeat()` itself). */
+  heartbeatIntervalMs?: number;
+}
+
+export type FinishedStatus = Extract<RunStatus, 'completed' | 'failed' | 'cancelled' | 'interrupted'>;
+
+/** Checkpoint state as the training loop has it; the writer adds the time. */
+export type CheckpointStateInput = Omit<CheckpointStateFile, 'savedAt'>;
+
+export interface RunWriterContext {
+  now: () => Date;
+  pid: number;
+  hostname: string;
+}
+
+/** Runs a file operation, reporting a failure as a RunStoreError naming `path`. */
+async function attributed<T>(path: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw RunStoreError.fromFileError(error, 'write', path);
+  }
+}
+
+/**
+ * Writes one run. Made by `RunStore.create` or `RunStore.openWriter`; one per training process.
+ * Calls are queued, so concurrent `append`s land as whole lines in call order, and run.json is
+ * rewritten (atomically, under a lock) only at runStart, epochEnd, testEnd, runEnd, start, finish and heartbeats.
+ */
+export class RunWriter {
+  readonly id: string;
+  readonly runDir: string;
+  /** Where the trainer saves the best model (tfjs model.json + weights), via `saveBestModel`. */
+  readonly bestModelDir: string;
+  /** Where the trainer saves the last epoch's model, optimizer and state.json, via `saveCheckpoint`. */
+  readonly checkpointDir: string;
+
+  private current: RunRecord;
+  private tail: Promise<unknown> = Promise.resolve();
+  private metrics?: FileHandle;
+  /** Set after a failed or cut append, so the next line starts on a line of its own. */
+  private metricsNeedsNewline = false;
+  private heartbeatTimer?: NodeJS.Timeout;
+  private segmentStartMs?: number;
+  private priorDurationMs = 0;
+
+  constructor(
+    private readonly paths: RunPaths,
+    record: RunRecord,
+    private readonly context: RunWriterContext,
+  ) {
+    this.id = record.id;
+    this.runDir = paths.runDir;
+    this.bestModelDir = paths.bestModelDir;
+    this.checkpointDir = paths.checkpointDir;
+    this.current = structuredClone(record);
+  }
+
+  /** A copy of the record as this writer last wrote it. */
+  get record(): RunRecord {
+    return structuredClone(this.current);
+  }
+
+  /** Marks the run running in this process and starts the heartbeat. Call again when resuming. */
+  start(info: RunStartInfo = {}): Promise<void> {
+    return this.enqueue('write', this.paths.record, async () => {
+      this.beginSegment(info.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS);
+      const record = this.current;
+      record.status = 'running';
+      record.startedAt = this.context.now().toISOString();
+      delete record.endedAt;
+      delete record.error;
+      record.process = { pid: this.context.pid, hostname: this.context.hostname };
+      if (info.dataset) record.dataset = { ...record.dataset, ...structuredClone(info.dataset) };
+      if (info.model) record.model = { ...info.model };
+      if (info.backend !== undefined) record.backend = info.backend;
+      if (info.resumedFrom !== undefined) record.resumedFrom = info.resumedFrom;
+      await this.saveRecord();
+    });
+  }
+
+  /**
+   * Records one training event. Order on disk: the confusion file, then the metrics line, then run.json,
+   * so a reader that sees an epochEnd line finds its matrix. Log events go to trainer.log.
+   */
+  append(event: TrainingEvent): Promise<void> {
+    return this.enqueue('write', this.paths.metrics, async () => {
+      switch (event.type) {
+        case 'log':
+          await this.appendLog(`[${event.level}] ${event.message}`);
+          return;
+        case 'batchEnd':
+          await this.appendLine(event);
+          return;
+        case 'epochEnd':
+        case 'testEnd': {
+          const split = event.type === 'epochEnd' ? 'val' : 'test';
+          const file: ConfusionFile = {
+            epoch: event.epoch,
+            split,
+            classes: this.current.dataset?.classes ?? event.perClass.map((metrics) => metrics.label),
+            matrix: event.confusion,
+            perClass: event.perClass,
+          };
+          const confusionPath = join(this.paths.confusionDir, confusionFileName(split === 'val' ? event.epoch : 'test'));
+          await attributed(confusionPath, async () => {
+            await fs.mkdir(this.paths.confusionDir, { recursive: true });
+            await writeJsonAtomic(confusionPath, file);
+          });
+          await this.appendLine(event);
+          const summary = this.current.summary;
+          if (event.type === 'epochEnd') {
+            summary.lastEpoch = event.epoch;
+            summary.imagesPerSecond = event.imagesPerSecond;
+            if (event.isBest) {
+              summary.bestEpoch = event.epoch;
+              summary.bestValAcc = event.valAcc;
+              summary.bestValLoss = event.valLoss;
+            }
+          } else {
+            summary.testAcc = event.acc;
+          }
+          await this.saveRecord();
+          return;
+        }
+        case 'runStart': {
+          await this.appendLine(event);
+          if (this.segmentStartMs === undefined) {
+            this.beginSegment(DEFAULT_HEARTBEAT_INTERVAL_MS);
+            this.current.startedAt = event.time;
+          }
+          const record = this.current;
+          record.status = 'running';
+          record.process = { pid: this.context.pid, hostname: this.context.hostname };
+          record.backend = event.backend;
+          record.dataset = {
+            root: record.spec.data.path,
+            ...record.dataset,
+            format: event.format,
+            classes: event.classes,
+            imageShape: event.imageShape,
+            trainCount: event.trainCount,
+            valCount: event.valCount,
+            testCount: event.testCount,
+          };
+          record.model = { kind: record.spec.model.kind, parameterCount: event.parameterCount };
+          record.summary.epochs = event.epochs;
+          if (event.startEpoch > 1) record.resumedFrom = event.startEpoch - 1;
+          await this.saveRecord();
+          return;
+        }
+        case 'runEnd': {
+          await this.appendLine(event);
+          if (event.best) {
+            this.current.summary.bestEpoch = event.best.epoch;
+            this.current.summary.bestValAcc = event.best.valAcc;
+          }
+          if (event.testAcc !== undefined) this.current.summary.testAcc = event.testAcc;
+          await this.end(event.status, event.error, event.time);
+          return;
+        }
+      }
+    });
+  }
+
+  /** Rewrites run.json's `updatedAt` so readers know the trainer is alive. */
+  heartbeat(): Promise<void> {
+    return this.enqueue('write', this.paths.record, () => this.saveRecord());
+  }
+
+  /** Replaces predictions.json (validation predictions of the best epoch). */
+  writePredictions(predictions: PredictionsFile): Promise<void> {
+    return this.enqueue('write', this.paths.predictions, () => writeJsonAtomic(this.paths.predictions, predictions));
+  }
+
+  /** Replaces the best model folder with what `fill` writes into an empty folder (all or nothing). */
+  async saveBestModel(fill: (dir: string) => Promise<void>): Promise<void> {
+    try {
+      await replaceDirAtomic(this.bestModelDir, fill);
+    } catch (error) {
+      throw RunStoreError.fromFileError(error, 'write', this.bestModelDir);
+    }
+  }
+
+  /** Replaces the checkpoint folder: the model and optimizer files `fill` writes, plus state.json. */
+  async saveCheckpoint(state: CheckpointStateInput, fill: (dir: string) => Promise<void>): Promise<void> {
+    const stateFile: CheckpointStateFile = { ...state, savedAt: this.context.now().toISOString() };
+    try {
+      await replaceDirAtomic(this.checkpointDir, async (dir) => {
+        await fill(dir);
+        await writeFileAtomic(join(dir, CHECKPOINT_STATE_FILE), JSON.stringify(stateFile, null, 2) + '\n');
+      });
+    } catch (error) {
+      throw RunStoreError.fromFileError(error, 'write', this.checkpointDir);
+    }
+  }
+
+  /** Ends the run without a runEnd event (a crash handler, a signal): sets the status, stops the heartbeat. */
+  finish(status: FinishedStatus, error?: string): Promise<void> {
+    return this.enqueue('write', this.paths.record, () => this.end(status, error, this.context.now().toISOString()));
+  }
+
+  /** Appends a timestamped line to trainer.log. */
+  log(line: string): Promise<void> {
+    return this.enqueue('write', this.paths.log, () => this.appendLog(line));
+  }
+
+  /** Stops the heartbeat and closes metrics.jsonl, leaving the status as it is. */
+  close(): Promise<void> {
+    this.stopHeartbeat();
+    return this.enqueue('write', this.paths.metrics, () => this.closeMetrics());
+  }
+
+  private beginSegment(heartbeatIntervalMs: number): void {
+    this.segmentStartMs = this.context.now().getTime();
+    this.priorDurationMs = this.current.summary.durationMs ?? 0;
+    this.stopHeartbeat();
+    if (heartbeatIntervalMs > 0) {
+      // A failed beat is not fatal: the next epoch's write reports the same problem to the trainer.
+      this.heartbeatTimer = setInterval(() => void this.heartbeat().catch(() => undefined), heartbeatIntervalMs);
+      // The heartbeat alone must not keep a finished trainer process alive.
+      this.heartbeatTimer.unref();
+    }
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+  }
+
+  private async end(status: FinishedStatus, error: string | undefined, endedAt: string): Promise<void> {
+    this.stopHeartbeat();
+    const record = this.current;
+    record.status = status;
+    record.endedAt = endedAt;
+    if (error !== undefined) record.error = error;
+    else delete record.error;
+    if (this.segmentStartMs !== undefined) {
+      const segmentMs = Math.max(0, Date.parse(endedAt) - this.segmentStartMs);
+      record.summary.durationMs = this.priorDurationMs + (Number.isFinite(segmentMs) ? segmentMs : 0);
+      this.segmentStartMs = undefined;
+    }
+    await this.closeMetrics();
+    await this.saveRecord();
+  }
+
+  /**
+   * Writes run.json under the record lock. Name, notes and tags belong to the user (edited through the
+   * store while training runs), so they are taken from the file on disk rather than overwritten.
+   */
+  private async saveRecord(): Promise<void> {
+    const record = this.current;
+    await attributed(this.paths.record, () => withRecordLock(this.paths.recordLock, async () => {
+      const onDisk = await fs.readFile(this.paths.record, 'utf8').then(
+        (text) => parseRunRecord(JSON.parse(text), record.id),
+        () => undefined,
+      );
+      if (onDisk?.ok) {
+        record.name = onDisk.record.name;
+        if (onDisk.record.notes !== undefined) record.notes = onDisk.record.notes;
+        else delete record.notes;
+        if (onDisk.record.tags !== undefined) record.tags = onDisk.record.tags;
+        else delete record.tags;
+      }
+      record.updatedAt = this.context.now().toISOString();
+      await writeJsonAtomic(this.paths.record, record);
+    }));
+  }
+
+  /** One write call per line (O_APPEND), so a reader sees whole lines except, after a crash, a cut last one. */
+  private async appendLine(event: TrainingEvent): Promise<void> {
+    const recorded = toRecordedEvent(event);
+    if (!recorded) return;
+    await attributed(this.paths.metrics, async () => {
+      const handle = await this.openMetrics();
+      const line = Buffer.from((this.metricsNeedsNewline ? '\n' : '') + JSON.stringify(recorded) + '\n', 'utf8');
+      this.metricsNeedsNewline = true;
+      let offset = 0;
+      while (offset < line.length) {
+        const { bytesWritten } = await handle.write(line, offset, line.length - offset);
+        offset += bytesWritten;
+      }
+      this.metricsNeedsNewline = false;
+    });
+  }
+
+  private async openMetrics(): Promise<FileHandle> {
+    if (this.metrics) return this.metrics;
+    const handle = await fs.open(this.paths.metrics, 'a+');
+    // A previous process may have died mid-line; start ours on a fresh line.
+    const { size } = await handle.stat();
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) this.metricsNeedsNewline = true;
+    }
+    this.metrics = handle;
+    return handle;
+  }
+
+  private async closeMetrics(): Promise<void> {
+    const handle = this.metrics;
+    this.metrics = undefined;
+    await handle?.close();
+  }
+
+  private async appendLog(line: string): Promise<void> {
+    const text = line.endsWith('\n') ? line : `${line}\n`;
+    await attributed(this.paths.log, () => fs.appendFile(this.paths.log, `${this.context.now().toISOString()} ${text}`, 'utf8'));
+  }
+
+  /** Runs `task` after every earlier call has settled; its file errors come back as RunStoreErrors. */
+  private enqueue(action: RunStoreAction, path: string, task: () => Promise<void>): Promise<void> {
+    const run = this.tail.then(task).catch((error: unknown) => {
+      throw RunStoreError.fromFileError(error, action, path);
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}
