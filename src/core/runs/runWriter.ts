@@ -127,7 +127,10 @@ export class RunWriter {
           };
           const confusionPath = join(this.paths.confusionDir, confusionFileName(split === 'val' ? event.epoch : 'test'));
           await attributed(confusionPath, async () => {
-            await fs.mkdir(this.paths.confusionDir, { recursive: true });
+            // Not recursive: a deleted run folder must not come back as a half-empty one.
+            await fs.mkdir(this.paths.confusionDir).catch((error: NodeJS.ErrnoException) => {
+              if (error.code !== 'EEXIST') throw error;
+            });
             await writeJsonAtomic(confusionPath, file);
           });
           await this.appendLine(event);
@@ -199,6 +202,7 @@ export class RunWriter {
   /** Replaces the best model folder with what `fill` writes into an empty folder (all or nothing). */
   async saveBestModel(fill: (dir: string) => Promise<void>): Promise<void> {
     try {
+      await this.requireRunDir();
       await replaceDirAtomic(this.bestModelDir, fill);
     } catch (error) {
       throw RunStoreError.fromFileError(error, 'write', this.bestModelDir);
@@ -209,6 +213,7 @@ export class RunWriter {
   async saveCheckpoint(state: CheckpointStateInput, fill: (dir: string) => Promise<void>): Promise<void> {
     const stateFile: CheckpointStateFile = { ...state, savedAt: this.context.now().toISOString() };
     try {
+      await this.requireRunDir();
       await replaceDirAtomic(this.checkpointDir, async (dir) => {
         await fill(dir);
         await writeFileAtomic(join(dir, CHECKPOINT_STATE_FILE), JSON.stringify(stateFile, null, 2) + '\n');
@@ -232,6 +237,11 @@ export class RunWriter {
   close(): Promise<void> {
     this.stopHeartbeat();
     return this.enqueue('write', this.paths.metrics, () => this.closeMetrics());
+  }
+
+  /** replaceDirAtomic creates missing parents; a deleted run must not come back holding only a model. */
+  private async requireRunDir(): Promise<void> {
+    await fs.stat(this.runDir);
   }
 
   private beginSegment(heartbeatIntervalMs: number): void {
