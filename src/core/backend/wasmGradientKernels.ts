@@ -1,0 +1,556 @@
+// Gradient kernels that the wasm backend lacks (or runs slowly), built from the wasm backend's own
+// XNNPACK kernels. Without Conv2DBackpropFilter the wasm backend cannot train a conv net at all, and
+// its stock Conv2DBackpropInput is a plain loop several times slower than a forward convolution.
+//
+// Every kernel here calls other wasm kernels directly through the kernel registry (not through
+// engine().runKernel), so intermediates never become engine tensors: each one is released with
+// backend.disposeData() before the kernel returns, and the engine only sees the final output.
+import '@tensorflow/tfjs-backend-wasm';
+import {
+  BatchMatMul,
+  Conv2D,
+  Conv2DBackpropFilter,
+  Conv2DBackpropInput,
+  DepthwiseConv2dNative,
+  DepthwiseConv2dNativeBackpropFilter,
+  DepthwiseConv2dNativeBackpropInput,
+  MaxPoolGrad,
+  PadV2,
+  Reshape,
+  Reverse,
+  Slice,
+  Sum,
+  Transpose,
+  UnsortedSegmentSum,
+  _FusedMatMul,
+  backend_util,
+  broadcast_util,
+  getKernel,
+  registerKernel,
+  unregisterKernel,
+  util,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+const WASM = 'wasm';
+
+type Shape4 = [number, number, number, number];
+type PadAttr = 'same' | 'valid' | number | backend_util.ExplicitPadding;
+type RoundingMode = 'floor' | 'round' | 'ceil' | undefined;
+
+/** Per-side padding of a convolution; a negative side means that many rows/columns are cropped. */
+interface SidePads {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+interface KernelArgs<Inputs = Record<string, TensorInfo>> {
+  inputs: Inputs;
+  backend: BackendWasm;
+  attrs: NamedAttrMap;
+}
+
+/**
+ * Runs wasm kernels for one composite kernel and remembers every intermediate it made, so that
+ * they are all released once the composite kernel has its result (or has thrown).
+ */
+class KernelScope {
+  private readonly intermediates: TensorInfo[] = [];
+
+  constructor(readonly backend: BackendWasm) {}
+
+  run(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+    const config = getKernel(kernelName, WASM);
+    if (config === undefined) {
+      throw new Error(`Kernel '${kernelName}' is not registered for the wasm backend.`);
+    }
+    const out = config.kernelFunc({ inputs, backend: this.backend, attrs });
+    const single = Array.isArray(out) ? out[0] : out;
+    this.intermediates.push(single);
+    return single;
+  }
+
+  /** Adopts a result made outside run() so that it is released with the rest. */
+  track(t: TensorInfo): TensorInfo {
+    this.intermediates.push(t);
+    return t;
+  }
+
+  reshape(x: TensorInfo, shape: number[]): TensorInfo {
+    return this.run(Reshape, { x }, { shape });
+  }
+
+  transpose(x: TensorInfo, perm: number[]): TensorInfo {
+    return this.run(Transpose, { x }, { perm });
+  }
+
+  /** Takes `result` out of the scope so that dispose() leaves it alive for the caller. */
+  keep(result: TensorInfo): TensorInfo {
+    const index = this.intermediates.indexOf(result);
+    if (index >= 0) this.intermediates.splice(index, 1);
+    return result;
+  }
+
+  dispose(): void {
+    for (const t of this.intermediates) this.backend.disposeData(t.dataId);
+    this.intermediates.length = 0;
+  }
+}
+
+function withScope(backend: BackendWasm, body: (scope: KernelScope) => TensorInfo): TensorInfo {
+  const scope = new KernelScope(backend);
+  try {
+    return scope.keep(body(scope));
+  } finally {
+    scope.dispose();
+  }
+}
+
+function assertChannelsLast(kernelName: string, dataFormat: unknown): void {
+  if (dataFormat === 'NCHW') {
+    throw new Error(`${kernelName} on the wasm backend supports only NHWC (channelsLast) data.`);
+  }
+}
+
+/**
+ * Pads `x` [N,H,W,C] spatially by `pads`, cropping instead where a side is negative. Positive sides
+ * are returned for the convolution to apply itself (XNNPACK pads for free); only the crop is done here.
+ */
+function cropNegativePads(scope: KernelScope, x: TensorInfo, pads: SidePads): [TensorInfo, SidePads] {
+  const cropTop = Math.max(0, -pads.top);
+  const cropBottom = Math.max(0, -pads.bottom);
+  const cropLeft = Math.max(0, -pads.left);
+  const cropRight = Math.max(0, -pads.right);
+  const positive: SidePads = {
+    top: Math.max(0, pads.top),
+    bottom: Math.max(0, pads.bottom),
+    left: Math.max(0, pads.left),
+    right: Math.max(0, pads.right),
+  };
+  if (cropTop + cropBottom + cropLeft + cropRight === 0) return [x, positive];
+  const [n, h, w, c] = x.shape;
+  const cropped = scope.run(Slice, { x }, {
+    begin: [0, cropTop, cropLeft, 0],
+    size: [n, h - cropTop - cropBottom, w - cropLeft - cropRight, c],
+  });
+  return [cropped, positive];
+}
+
+function explicitPadding(p: SidePads): backend_util.ExplicitPadding {
+  return [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]];
+}
+
+/** Conv2D or DepthwiseConv2dNative with per-side padding that may be negative. */
+function paddedConv(
+  scope: KernelScope,
+  kernelName: typeof Conv2D | typeof DepthwiseConv2dNative,
+  x: TensorInfo,
+  filter: TensorInfo,
+  pads: SidePads,
+  strides: [number, number],
+  dilations: [number, number],
+): TensorInfo {
+  const [input, positive] = cropNegativePads(scope, x, pads);
+  return scope.run(kernelName, { x: input, filter }, {
+    strides,
+    dilations,
+    pad: explicitPadding(positive),
+    dataFormat: 'NHWC',
+  });
+}
+
+/**
+ * Spreads dy [B,OH,OW,C] out to the grid of a stride-1 output by putting stride-1 zeros between
+ * its rows and columns: [B,(OH-1)*sh+1,(OW-1)*sw+1,C]. A strided convolution's input gradient is
+ * then a stride-1 convolution of this.
+ */
+function insertStrideZeros(scope: KernelScope, dy: TensorInfo, strides: [number, number]): TensorInfo {
+  const [sh, sw] = strides;
+  if (sh === 1 && sw === 1) return dy;
+  const [b, oh, ow, c] = dy.shape;
+  const spread = scope.run(PadV2, { x: scope.reshape(dy, [b, oh, 1, ow, 1, c]) }, {
+    paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]],
+    constantValue: 0,
+  });
+  const grid = scope.reshape(spread, [b, oh * sh, ow * sw, c]);
+  return scope.run(Slice, { x: grid }, {
+    begin: [0, 0, 0, 0],
+    size: [b, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c],
+  });
+}
+
+/**
+ * Padding that turns the input gradient of a forward convolution into a stride-1 convolution of
+ * (zero-spread) dy with the spatially reversed filter:
+ *   dx[h] = sum_i dyUp[h + padTop - i*dilation] * w[i]
+ * so the top pad is (kh-1)*dilation - padTop and the bottom pad makes the output exactly H rows.
+ */
+function inputGradientPads(info: backend_util.Conv2DInfo, upHeight: number, upWidth: number): SidePads {
+  const reachH = (info.filterHeight - 1) * info.dilationHeight;
+  const reachW = (info.filterWidth - 1) * info.dilationWidth;
+  const top = reachH - info.padInfo.top;
+  const left = reachW - info.padInfo.left;
+  return {
+    top,
+    bottom: info.inHeight + reachH - upHeight - top,
+    left,
+    right: info.inWidth + reachW - upWidth - left,
+  };
+}
+
+// ---- Conv2DBackpropFilter -------------------------------------------------------------------
+
+/**
+ * dW[i,j,ci,co] = sum_{b,oh,ow} x[b, oh*s + i - padTop, ow*s + j - padLeft, ci] * dy[b,oh,ow,co]
+ * which is a convolution of x seen as [Cin,H,W,B] (Cin as the batch, B as the channels) with dy
+ * seen as the filter [OH,OW,B,Cout], dilated by the forward stride; the result [Cin,kh,kw,Cout]
+ * is transposed to the filter layout [kh,kw,Cin,Cout].
+ */
+function conv2DBackpropFilter(args: KernelArgs<{ x: TensorInfo; dy: TensorInfo }>): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { x, dy } = inputs;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
+    strides: number | [number, number];
+    pad: PadAttr;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode: RoundingMode;
+    filterShape: Shape4;
+  };
+  assertChannelsLast(Conv2DBackpropFilter, dataFormat);
+  const info = backend_util.computeConv2DInfo(x.shape as Shape4, filterShape, strides, 1, pad, dimRoundingMode);
+  return withScope(backend, (scope) => filterGradientByConv(scope, x, dy, info));
+}
+
+function filterGradientByConv(
+  scope: KernelScope,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const [batch, height, width, inChannels] = x.shape;
+  const [, outHeight, outWidth, outChannels] = dy.shape;
+  // Transposes run on merged spatial dims: the wasm Transpose is faster on rank 3 than rank 4.
+  const xT = scope.reshape(
+    scope.transpose(scope.reshape(x, [batch, height * width, inChannels]), [2, 1, 0]),
+    [inChannels, height, width, batch],
+  );
+  const dyT = scope.reshape(
+    scope.transpose(scope.reshape(dy, [batch, outHeight * outWidth, outChannels]), [1, 0, 2]),
+    [outHeight, outWidth, batch, outChannels],
+  );
+  const pads = filterGradientPads(info, outHeight, outWidth);
+  const grad = paddedConv(scope, Conv2D, xT, dyT, pads, [info.dilationHeight, info.dilationWidth], [
+    info.strideHeight,
+    info.strideWidth,
+  ]); // [Cin,kh,kw,Cout]
+  return scope.transpose(grad, [1, 2, 0, 3]);
+}
+
+/**
+ * Padding for the filter-gradient convolution: the forward top/left padding, and a bottom/right
+ * padding that makes its output exactly kh x kw (negative when the forward pass never reached the
+ * last input rows, which are then cropped).
+ */
+function filterGradientPads(info: backend_util.Conv2DInfo, outHeight: number, outWidth: number): SidePads {
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  return {
+    top,
+    left,
+    bottom: (info.filterHeight - 1) * info.dilationHeight + (outHeight - 1) * info.strideHeight + 1 - info.inHeight - top,
+    right: (info.filterWidth - 1) * info.dilationWidth + (outWidth - 1) * info.strideWidth + 1 - info.inWidth - left,
+  };
+}
+
+// ---- Conv2DBackpropInput --------------------------------------------------------------------
+
+
+/**
+ * dx = stride-1 convolution of dy (zero-spread by the stride) with the filter reversed in space and
+ * with its in/out channels swapped ([kh,kw,Cout,Cin]). For stride 1 this is one XNNPACK
+ * convolution; for larger strides the stock loop kernel is used when it is the faster of the two.
+ */
+function conv2DBackpropInput(args: KernelArgs<{ dy: TensorInfo; filter: TensorInfo }>): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { dy, filter } = inputs;
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as {
+    strides: number | [number, number];
+    pad: PadAttr;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode: RoundingMode;
+    inputShape: Shape4;
+  };
+  assertChannelsLast(Conv2DBackpropInput, dataFormat);
+  const info = backend_util.computeConv2DInfo(inputShape, filter.shape as Shape4, strides, 1, pad, dimRoundingMode);
+  if (info.strideHeight > 1 || info.strideWidth > 1) return runStock(Conv2DBackpropInput, args);
+  return withScope(backend, (scope) => {
+    const dyUp = insertStrideZeros(scope, dy, [info.strideHeight, info.strideWidth]);
+    const flipped = scope.run(Reverse, { x: scope.transpose(filter, [0, 1, 3, 2]) }, { dims: [0, 1] });
+    const pads = inputGradientPads(info, dyUp.shape[1], dyUp.shape[2]);
+    return paddedConv(scope, Conv2D, dyUp, flipped, pads, [1, 1], [1, 1]);
+  });
+}
+
+// ---- Depthwise gradients ------------------------------------------------------------------------
+
+interface DepthwiseAttrs {
+  strides: number | [number, number];
+  dilations: number | [number, number];
+  pad: PadAttr;
+  dimRoundingMode: RoundingMode;
+}
+
+/**
+ * dW[i,j,c,q] = sum_{b,oh,ow} x[b, oh*s + i*d - padTop, .., c] * dy[b,oh,ow,c*m+q]
+ * as one depthwise convolution over the (b,c) pairs: x as [1,H,W,B*C] with dy as the filter
+ * [OH,OW,B*C,m] (stride = forward dilation, dilation = forward stride), then summed over B.
+ */
+function depthwiseBackpropFilter(args: KernelArgs<{ x: TensorInfo; dy: TensorInfo }>): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { x, dy } = inputs;
+  const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as DepthwiseAttrs & {
+    filterShape: Shape4;
+  };
+  const info = backend_util.computeConv2DInfo(
+    x.shape as Shape4, filterShape, strides, dilations, pad, dimRoundingMode, true,
+  );
+  const [batch, height, width, channels] = x.shape;
+  const [, outHeight, outWidth] = dy.shape;
+  const [kh, kw, , multiplier] = filterShape;
+  return withScope(backend, (scope) => {
+    const xPairs = scope.reshape(scope.transpose(x, [1, 2, 0, 3]), [1, height, width, batch * channels]);
+    const dyPairs = scope.reshape(scope.transpose(dy, [1, 2, 0, 3]), [
+      outHeight, outWidth, batch * channels, multiplier,
+    ]);
+    const pads = filterGradientPads(info, outHeight, outWidth);
+    const grad = paddedConv(scope, DepthwiseConv2dNative, xPairs, dyPairs, pads,
+      [info.dilationHeight, info.dilationWidth], [info.strideHeight, info.strideWidth]); // [1,kh,kw,B*C*m]
+    const perBatch = scope.reshape(grad, [kh, kw, batch, channels * multiplier]);
+    const summed = scope.run(Sum, { x: perBatch }, { axis: [2], keepDims: false });
+    return scope.reshape(summed, filterShape);
+  });
+}
+
+/**
+ * dx[b,h,w,c] = sum_{i,j,q} dyUp[b, h + padTop - i*d, .., c*m+q] * w[i,j,c,q]:
+ * a stride-1 depthwise convolution of the zero-spread dy with the reversed filter as [kh,kw,C*m,1],
+ * then summed over the multiplier q.
+ */
+function depthwiseBackpropInput(args: KernelArgs<{ dy: TensorInfo; filter: TensorInfo }>): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { dy, filter } = inputs;
+  const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as DepthwiseAttrs & {
+    inputShape: Shape4;
+  };
+  const info = backend_util.computeConv2DInfo(
+    inputShape, filter.shape as Shape4, strides, dilations, pad, dimRoundingMode, true,
+  );
+  const [kh, kw, channels, multiplier] = filter.shape;
+  const [batch, height, width] = inputShape;
+  return withScope(backend, (scope) => {
+    const dyUp = insertStrideZeros(scope, dy, [info.strideHeight, info.strideWidth]);
+    const flipped = scope.reshape(scope.run(Reverse, { x: filter }, { dims: [0, 1] }), [
+      kh, kw, channels * multiplier, 1,
+    ]);
+    const pads = inputGradientPads(info, dyUp.shape[1], dyUp.shape[2]);
+    const spread = paddedConv(scope, DepthwiseConv2dNative, dyUp, flipped, pads, [1, 1],
+      [info.dilationHeight, info.dilationWidth]); // [B,H,W,C*m]
+    if (multiplier === 1) return spread;
+    const split = scope.reshape(spread, [batch, height, width, channels, multiplier]);
+    return scope.run(Sum, { x: split }, { axis: [4], keepDims: false });
+  });
+}
+
+// ---- UnsortedSegmentSum (the gradient of gather) ----------------------------------------------
+
+/**
+ * out[s, ...] = sum of x[i, ...] over the i with segmentIds[i] == s. Ids outside [0, numSegments)
+ * are dropped, as the cpu backend does. A direct loop over the wasm heap: O(size of x).
+ */
+function unsortedSegmentSum(args: KernelArgs<{ x: TensorInfo; segmentIds: TensorInfo }>): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { x, segmentIds } = inputs;
+  const numSegments = attrs.numSegments as number;
+  const idsRank = segmentIds.shape.length;
+  const rows = util.sizeFromShape(segmentIds.shape);
+  const rowSize = rows === 0 ? 0 : util.sizeFromShape(x.shape) / rows;
+  const outShape = [numSegments, ...x.shape.slice(idsRank)];
+  const out = backend.makeOutput(outShape, x.dtype);
+  // Views are taken after makeOutput: allocating may grow (and so detach) the wasm memory.
+  const values = backend.typedArrayFromHeap(out);
+  values.fill(0);
+  const xValues = backend.typedArrayFromHeap(x);
+  const ids = backend.typedArrayFromHeap(segmentIds);
+  for (let row = 0; row < rows; row++) {
+    const segment = ids[row];
+    if (segment < 0 || segment >= numSegments) continue;
+    const from = row * rowSize;
+    const to = segment * rowSize;
+    for (let k = 0; k < rowSize; k++) values[to + k] += xValues[from + k];
+  }
+  return out;
+}
+
+// ---- MaxPoolGrad ------------------------------------------------------------------------------
+
+/**
+ * dx gets each dy value at the first largest input of its pooling window (row-major order, NaN
+ * never chosen), as the cpu backend does. A direct loop over the wasm heap; the stock kernel
+ * rescans every window for every input pixel and took a third of a reference-CNN training step.
+ */
+function maxPoolGrad(args: KernelArgs<{ dy: TensorInfo; input: TensorInfo }>): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { dy, input } = inputs;
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as {
+    filterSize: number | [number, number];
+    strides: number | [number, number];
+    pad: PadAttr;
+    dimRoundingMode: RoundingMode;
+  };
+  const info = backend_util.computePool2DInfo(input.shape as Shape4, filterSize, strides, 1, pad, dimRoundingMode);
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const dx = backend.makeOutput(input.shape, 'float32');
+  // Views are taken after makeOutput: allocating may grow (and so detach) the wasm memory.
+  const dxValues = backend.typedArrayFromHeap(dx);
+  dxValues.fill(0);
+  const xValues = backend.typedArrayFromHeap(input);
+  const dyValues = backend.typedArrayFromHeap(dy);
+  const best = new Float32Array(channels);
+  const bestAt = new Int32Array(channels);
+  const rowStride = inWidth * channels;
+  for (let b = 0; b < batchSize; b++) {
+    const imageStart = b * inHeight * rowStride;
+    for (let oh = 0; oh < outHeight; oh++) {
+      const top = oh * info.strideHeight - info.padInfo.top;
+      for (let ow = 0; ow < outWidth; ow++) {
+        const left = ow * info.strideWidth - info.padInfo.left;
+        best.fill(-Infinity);
+        bestAt.fill(-1);
+        for (let fh = 0; fh < info.effectiveFilterHeight; fh += info.dilationHeight) {
+          const h = top + fh;
+          if (h < 0 || h >= inHeight) continue;
+          for (let fw = 0; fw < info.effectiveFilterWidth; fw += info.dilationWidth) {
+            const w = left + fw;
+            if (w < 0 || w >= inWidth) continue;
+            const pixel = imageStart + h * rowStride + w * channels;
+            for (let c = 0; c < channels; c++) {
+              const value = xValues[pixel + c];
+              if (value > best[c]) {
+                best[c] = value;
+                bestAt[c] = pixel + c;
+              }
+            }
+          }
+        }
+        const dyAt = ((b * outHeight + oh) * outWidth + ow) * channels;
+        for (let c = 0; c < channels; c++) {
+          if (bestAt[c] >= 0) dxValues[bestAt[c]] += dyValues[dyAt + c];
+        }
+      }
+    }
+  }
+  return dx;
+}
+
+// ---- BatchMatMul / _FusedMatMul -------------------------------------------------------------------
+
+/**
+ * The stock wasm matmul is fast (XNNPACK) only for one untransposed matrix product, and about 8x
+ * slower with transposeA/transposeB, which every matmul gradient uses. When the product is a
+ * single matrix product (or a batch of rows times one shared matrix), the transposes are done
+ * explicitly first and the fast path runs.
+ */
+function matMulViaFastPath(
+  kernelName: typeof BatchMatMul | typeof _FusedMatMul,
+  args: KernelArgs<Record<string, TensorInfo>>,
+): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { a, b } = inputs;
+  const transposeA = attrs.transposeA === true;
+  const transposeB = attrs.transposeB === true;
+  const batchA = util.sizeFromShape(a.shape.slice(0, -2));
+  const batchB = util.sizeFromShape(b.shape.slice(0, -2));
+  const foldRows = batchA > 1 && batchB === 1 && !transposeA && kernelName === BatchMatMul;
+  const rewrite = batchB === 1 && a.dtype === 'float32' && b.dtype === 'float32' &&
+    inputs.preluActivationWeights === undefined &&
+    ((batchA === 1 && (transposeA || transposeB)) || foldRows);
+  if (!rewrite) return runStock(kernelName, args);
+  const [aRows, aCols] = a.shape.slice(-2);
+  const [bRows, bCols] = b.shape.slice(-2);
+  const rows = transposeA ? aCols : aRows;
+  const cols = transposeB ? bRows : bCols;
+  const outShape = [...broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), rows, cols];
+  return withScope(backend, (scope) => {
+    const a2 = scope.reshape(a, [batchA * aRows, aCols]);
+    const b2 = scope.reshape(b, [bRows, bCols]);
+    const left = transposeA ? scope.transpose(a2, [1, 0]) : a2;
+    const right = transposeB ? scope.transpose(b2, [1, 0]) : b2;
+    const product = scope.track(runStock(kernelName, {
+      inputs: { ...inputs, a: left, b: right },
+      backend,
+      attrs: { ...attrs, transposeA: false, transposeB: false },
+    }));
+    return scope.reshape(product, outShape);
+  });
+}
+
+// ---- Registration ----------------------------------------------------------------------------
+
+/** Stock wasm kernels that ours replace, kept to handle the cases ours hand back. */
+const stockKernels = new Map<string, KernelConfig>();
+
+function runStock<Inputs>(kernelName: string, args: KernelArgs<Inputs>): TensorInfo {
+  const stock = stockKernels.get(kernelName);
+  if (stock === undefined) throw new Error(`The wasm backend has no stock '${kernelName}' kernel.`);
+  const out = stock.kernelFunc(args as unknown as Parameters<KernelFunc>[0]);
+  return Array.isArray(out) ? out[0] : out;
+}
+
+function config<Inputs>(kernelName: string, kernelFunc: (args: KernelArgs<Inputs>) => TensorInfo): KernelConfig {
+  return { kernelName, backendName: WASM, kernelFunc: kernelFunc as unknown as KernelFunc };
+}
+
+/** Kernels the wasm backend does not have. */
+const addedKernels: KernelConfig[] = [
+  config(Conv2DBackpropFilter, conv2DBackpropFilter),
+  config(DepthwiseConv2dNativeBackpropFilter, depthwiseBackpropFilter),
+  config(DepthwiseConv2dNativeBackpropInput, depthwiseBackpropInput),
+  config(UnsortedSegmentSum, unsortedSegmentSum),
+];
+
+/** Faster versions of kernels the wasm backend has. */
+const replacedKernels: KernelConfig[] = [
+  config(Conv2DBackpropInput, conv2DBackpropInput),
+  config(MaxPoolGrad, maxPoolGrad),
+  config(BatchMatMul, (args: KernelArgs<Record<string, TensorInfo>>) => matMulViaFastPath(BatchMatMul, args)),
+  config(_FusedMatMul, (args: KernelArgs<Record<string, TensorInfo>>) => matMulViaFastPath(_FusedMatMul, args)),
+];
+
+function putKernel(kernel: KernelConfig): void {
+  if (getKernel(kernel.kernelName, WASM) !== undefined) unregisterKernel(kernel.kernelName, WASM);
+  registerKernel(kernel);
+}
+
+/**
+ * Registers the missing gradient kernels on the wasm backend and replaces its slow ones.
+ * Safe to call more than once, before or after the wasm backend is initialised.
+ */
+export function registerWasmGradientKernels(): void {
+  if (getKernel(Conv2DBackpropFilter, WASM)?.kernelFunc === addedKernels[0].kernelFunc) return;
+  for (const kernel of replacedKernels) {
+    const stock = getKernel(kernel.kernelName, WASM);
+    if (stock === undefined) continue; // nothing to replace: leave the name to the backend
+    stockKernels.set(kernel.kernelName, stock);
+    // The stock kernel binds its wasm function in setupFunc, which the engine runs when the
+    // backend is set; ours takes its place in the registry, so it forwards that call.
+    putKernel({ ...kernel, setupFunc: stock.setupFunc, disposeFunc: stock.disposeFunc });
+  }
+  for (const kernel of addedKernels) putKernel(kernel);
+}
