@@ -7,6 +7,9 @@ import { cpus } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+// tfjs-core's CommonJS build registers no gradient functions; tfjs-layers' build registers them
+// all when it loads. Without them tf.grads / optimizer.minimize fail on any backend.
+import '@tensorflow/tfjs-layers';
 import { registerWasmGradientKernels } from './wasmGradientKernels';
 
 /** 'cpu' is the pure-JS reference backend, for tests only: it trains conv nets at ~1 image/s. */
