@@ -479,7 +479,7 @@ function matMul(
   kernelName: typeof BatchMatMul | typeof _FusedMatMul,
   args: KernelArgs<Record<string, TensorInfo>>,
 ): TensorInfo {
-  const { inputs, backend, attrs } = args;
+  const { inputs, attrs } = args;
   const { a, b } = inputs;
   if (a.dtype !== 'float32' || b.dtype !== 'float32') return runStock(kernelName, args);
   const transposeA = attrs.transposeA === true;
