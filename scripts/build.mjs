@@ -12,6 +12,7 @@ const entries = [
   { in: 'src/extension/extension.ts', out: 'dist/extension.js', platform: 'node', external: nodeExternals },
   { in: 'src/trainer/trainerProcess.ts', out: 'dist/trainer.js', platform: 'node', external: nodeExternals },
   { in: 'src/cli/cli.ts', out: 'dist/cli.js', platform: 'node', external: nodeExternals, banner: '#!/usr/bin/env node' },
+  { in: 'src/core/data/decodeWorker.ts', out: 'dist/decodeWorker.js', platform: 'node', external: nodeExternals },
   { in: 'webview/main.ts', out: 'dist/webview.js', platform: 'browser', external: [] },
 ].filter((e) => existsSync(e.in));
 

@@ -1,0 +1,183 @@
+// Finds the classes and image files of a folder dataset without decoding anything: one sub-folder
+// per class (searched recursively), optionally under train/ and test/ (or val/) sub-trees.
+import { readdir, stat, realpath } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { DatasetError, type SkippedFile } from './dataset';
+import {
+  IMAGE_MAGIC_BYTES, OTHER_IMAGE_EXTENSIONS, SUPPORTED_IMAGE_EXTENSIONS, imageFormatName, sniffImageFormat,
+} from './imageFormat';
+import { readFileStart } from './readFileStart';
+import { requireFolder } from './requireFolder';
+
+export interface ScannedClass {
+  name: string;
+  /** Absolute paths of the class's candidate image files, sorted. */
+  files: string[];
+}
+
+export interface FolderScan {
+  root: string;
+  /** Folder holding the training class folders: the root, or its train/ sub-tree. */
+  trainRoot: string;
+  /** The test/ (else val/) sub-tree, when the root is split. */
+  testRoot?: string;
+  /** Training classes sorted by name, including empty ones. */
+  train: ScannedClass[];
+  /** Class folders of the test sub-tree, sorted by name (may name classes unknown to train). */
+  test: ScannedClass[];
+  /** Files recognised as images the readers cannot decode, or images outside any class folder. */
+  skipped: SkippedFile[];
+  /** Folders at the root that are neither the train nor the test sub-tree of a split dataset. */
+  ignoredFolders: string[];
+}
+
+const TRAIN_NAMES = ['train', 'training'];
+const TEST_NAMES = ['test', 'testing'];
+const VAL_NAMES = ['val', 'valid', 'validation'];
+
+/** System clutter that is never a class or an image (dot-files such as .DS_Store are skipped too). */
+function isClutter(name: string): boolean {
+  return name.startsWith('.') || name === '__MACOSX' || name === 'Thumbs.db' || name === 'desktop.ini';
+}
+
+// Plain code-point order: the same on every machine and locale.
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+interface Entry {
+  name: string;
+  path: string;
+  isDirectory: boolean;
+}
+
+/** Non-clutter entries of a folder, sorted, with symbolic links resolved (broken links dropped). */
+async function listFolder(folder: string): Promise<Entry[]> {
+  const dirents = await readdir(folder, { withFileTypes: true });
+  const entries: Entry[] = [];
+  for (const dirent of dirents) {
+    if (isClutter(dirent.name)) continue;
+    const path = join(folder, dirent.name);
+    let isDirectory = dirent.isDirectory();
+    if (dirent.isSymbolicLink()) {
+      try {
+        isDirectory = (await stat(path)).isDirectory();
+      } catch {
+        continue;
+      }
+    } else if (!isDirectory && !dirent.isFile()) {
+      continue; // sockets, fifos, devices
+    }
+    entries.push({ name: dirent.name, path, isDirectory });
+  }
+  return entries.sort((a, b) => byCodePoint(a.name, b.name));
+}
+
+type FileKind = { kind: 'image' } | { kind: 'skip'; reason: string } | { kind: 'ignore' };
+
+/** Whether a file is a candidate image: by extension, else (names without an image extension) by magic bytes. */
+async function classifyFile(path: string): Promise<FileKind> {
+  const extension = extname(path).toLowerCase();
+  if (SUPPORTED_IMAGE_EXTENSIONS.has(extension)) return { kind: 'image' };
+  let start: Uint8Array;
+  try {
+    start = await readFileStart(path, IMAGE_MAGIC_BYTES);
+  } catch {
+    return OTHER_IMAGE_EXTENSIONS.has(extension) ? { kind: 'skip', reason: 'cannot be read' } : { kind: 'ignore' };
+  }
+  const format = sniffImageFormat(start);
+  if (format === 'png' || format === 'jpeg') return { kind: 'image' };
+  if (format) return { kind: 'skip', reason: `${imageFormatName(format)} images are not supported (convert to PNG or JPEG)` };
+  if (OTHER_IMAGE_EXTENSIONS.has(extension)) {
+    return { kind: 'skip', reason: `${extension.slice(1).toUpperCase()} files are not supported (convert to PNG or JPEG)` };
+  }
+  return { kind: 'ignore' };
+}
+
+/** Candidate images under a class folder, recursively; other image-like files go to `skipped`. */
+async function collectImages(folder: string, skipped: SkippedFile[], visited: Set<string>): Promise<string[]> {
+  const real = await realpath(folder);
+  if (visited.has(real)) return []; // a symbolic link loop
+  visited.add(real);
+  const files: string[] = [];
+  for (const entry of await listFolder(folder)) {
+    if (entry.isDirectory) {
+      files.push(...(await collectImages(entry.path, skipped, visited)));
+      continue;
+    }
+    const kind = await classifyFile(entry.path);
+    if (kind.kind === 'image') files.push(entry.path);
+    else if (kind.kind === 'skip') skipped.push({ path: entry.path, reason: kind.reason });
+  }
+  return files.sort(byCodePoint);
+}
+
+async function scanClasses(folder: string, skipped: SkippedFile[], signal?: AbortSignal): Promise<ScannedClass[]> {
+  const classes: ScannedClass[] = [];
+  for (const entry of await listFolder(folder)) {
+    signal?.throwIfAborted();
+    if (entry.isDirectory) {
+      classes.push({ name: entry.name, files: await collectImages(entry.path, skipped, new Set()) });
+    } else if ((await classifyFile(entry.path)).kind === 'image') {
+      skipped.push({ path: entry.path, reason: 'not inside a class folder' });
+    }
+  }
+  return classes;
+}
+
+function findFolder(entries: Entry[], names: readonly string[]): Entry | undefined {
+  for (const name of names) {
+    const found = entries.find((e) => e.isDirectory && e.name.toLowerCase() === name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export async function scanFolderDataset(root: string, signal?: AbortSignal): Promise<FolderScan> {
+  await requireFolder(root);
+  const entries = await listFolder(root);
+  const trainEntry = findFolder(entries, TRAIN_NAMES);
+  const isSplit = trainEntry !== undefined && (await listFolder(trainEntry.path)).some((e) => e.isDirectory);
+  const skipped: SkippedFile[] = [];
+  if (!isSplit) {
+    return { root, trainRoot: root, train: await scanClasses(root, skipped, signal), test: [], skipped, ignoredFolders: [] };
+  }
+  const testEntry = findFolder(entries, TEST_NAMES) ?? findFolder(entries, VAL_NAMES);
+  const train = await scanClasses(trainEntry.path, skipped, signal);
+  const test = testEntry ? await scanClasses(testEntry.path, skipped, signal) : [];
+  const ignoredFolders = entries
+    .filter((e) => e.isDirectory && e !== trainEntry && e !== testEntry)
+    .map((e) => e.path);
+  return { root, trainRoot: trainEntry.path, testRoot: testEntry?.path, train, test, skipped, ignoredFolders };
+}
+
+/** Checks the classes of a scan: at least two, none empty, and no test class unknown to training. */
+export function validateScan(scan: FolderScan): void {
+  if (scan.train.length === 0) {
+    const loose = scan.skipped.filter((s) => s.reason === 'not inside a class folder').length;
+    throw new DatasetError(
+      `No class folders in ${scan.trainRoot}: put each class's images in its own sub-folder named after the class` +
+      (loose > 0 ? ` (found ${loose} images directly in the folder).` : '.'),
+    );
+  }
+  const empty = scan.train.filter((c) => c.files.length === 0);
+  if (empty.length > 0) {
+    const names = empty.map((c) => `'${c.name}'`).join(', ');
+    throw new DatasetError(
+      `Class folder${empty.length > 1 ? 's' : ''} ${names} in ${scan.trainRoot} ` +
+      `${empty.length > 1 ? 'contain' : 'contains'} no PNG or JPEG images.`,
+    );
+  }
+  if (scan.train.length < 2) {
+    throw new DatasetError(
+      `Only one class ('${scan.train[0].name}') in ${scan.trainRoot}: a classifier needs at least two class folders.`,
+    );
+  }
+  const known = new Set(scan.train.map((c) => c.name));
+  const unknown = scan.test.filter((c) => c.files.length > 0 && !known.has(c.name));
+  if (unknown.length > 0) {
+    throw new DatasetError(
+      `Test class${unknown.length > 1 ? 'es' : ''} ${unknown.map((c) => `'${c.name}'`).join(', ')} in ` +
+      `${scan.testRoot} ${unknown.length > 1 ? 'have' : 'has'} no training folder in ${scan.trainRoot}.`,
+    );
+  }
+}
+
