@@ -232,7 +232,55 @@ function conv2DBackpropFilter(args: KernelArgs<{ x: TensorInfo; dy: TensorInfo }
   };
   assertChannelsLast(Conv2DBackpropFilter, dataFormat);
   const info = backend_util.computeConv2DInfo(x.shape as Shape4, filterShape, strides, 1, pad, dimRoundingMode);
+  const [kh, kw, inChannels, outChannels] = filterShape;
+  // Few taps per output channel (a first layer on RGB or grey images): gathering the patches is
+  // cheaper than handing all of dy to XNNPACK as a convolution filter, which it repacks twice.
+  if (kh * kw * inChannels <= outChannels) {
+    return withScope(backend, (scope) => filterGradientByPatches(scope, x, dy, attrs, filterShape));
+  }
   return withScope(backend, (scope) => filterGradientByConv(scope, x, dy, info));
+}
+
+const identityFilters = new Map<number, Float32Array>();
+
+/** The [P,P] identity, as the values of a [kh,kw,Cin,P] filter that copies each tap to a channel. */
+function identityValues(taps: number): Float32Array {
+  let values = identityFilters.get(taps);
+  if (values === undefined) {
+    values = new Float32Array(taps * taps);
+    for (let i = 0; i < taps; i++) values[i * taps + i] = 1;
+    identityFilters.set(taps, values);
+  }
+  return values;
+}
+
+/**
+ * dW = patches^T * dy, where patches [B*OH*OW, kh*kw*Cin] are gathered by a convolution of x with
+ * an identity filter under the forward strides and padding (so they line up with dy exactly).
+ */
+function filterGradientByPatches(
+  scope: KernelScope,
+  x: TensorInfo,
+  dy: TensorInfo,
+  attrs: NamedAttrMap,
+  filterShape: Shape4,
+): TensorInfo {
+  const [kh, kw, inChannels, outChannels] = filterShape;
+  const taps = kh * kw * inChannels;
+  const identity = scope.track(scope.backend.makeOutput([kh, kw, inChannels, taps], 'float32', undefined, identityValues(taps)));
+  const patches = scope.run(Conv2D, { x, filter: identity }, {
+    strides: attrs.strides,
+    pad: attrs.pad,
+    dimRoundingMode: attrs.dimRoundingMode,
+    dilations: 1,
+    dataFormat: 'NHWC',
+  });
+  const rows = util.sizeFromShape(dy.shape.slice(0, 3));
+  const grad = scope.run(BatchMatMul, {
+    a: scope.reshape(patches, [rows, taps]),
+    b: scope.reshape(dy, [rows, outChannels]),
+  }, { transposeA: true, transposeB: false });
+  return scope.reshape(grad, filterShape);
 }
 
 function filterGradientByConv(

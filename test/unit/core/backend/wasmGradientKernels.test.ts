@@ -36,7 +36,11 @@ const convCases: ConvCase[] = [
   { x: [2, 11, 9, 2], filter: [2, 4, 2, 5], strides: [2, 1], pad: 'same' },
   { x: [2, 8, 8, 3], filter: [3, 3, 3, 2], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
   { x: [1, 5, 6, 4], filter: [5, 5, 4, 3], strides: 1, pad: 'same' },
+  // Few taps per output channel (kh*kw*Cin <= Cout): the filter gradient gathers patches instead.
   { x: [2, 12, 12, 3], filter: [1, 1, 3, 6], strides: 2, pad: 'valid' },
+  { x: [2, 9, 7, 1], filter: [3, 3, 1, 9], strides: 2, pad: 'same' },
+  { x: [3, 8, 6, 2], filter: [2, 3, 2, 12], strides: 1, pad: 'valid' },
+  { x: [2, 7, 7, 1], filter: [3, 3, 1, 10], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
 ];
 
 function describeCase(c: { x: number[]; filter: number[]; strides: unknown; pad: unknown }): string {
