@@ -41,6 +41,7 @@ export const testUserSettings: Readonly<Record<string, unknown>> = {
   'update.mode': 'none',
   'chat.commandCenter.enabled': false,
   'workbench.enableExperiments': false,
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 export async function freePort(): Promise<number> {
