@@ -1,13 +1,13 @@
 // `classifier-lab train` arguments -> a validated RunSpec plus the run's place on disk.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { parseAugmentList } from '../core/data/augment';
+import { noAugmentation, parseAugmentList } from '../core/data/augment';
 import { defaultModelSpec } from '../core/models/defaultModelSpecs';
 import {
   DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS,
   type DatasetFormat, type LossKind, type ModelKind, type OptimizerKind, type RunSpec,
 } from '../core/runSpec';
-import { defaultTrainingSpec, noAugmentationSpec, validateRunSpec } from '../core/runSpecDefaults';
+import { defaultTrainingSpec, validateRunSpec } from '../core/runSpecDefaults';
 import { UsageError } from './usageError';
 
 export interface TrainCommand {
@@ -98,7 +98,7 @@ export function parseTrainArgs(args: string[], cwd = process.cwd()): TrainComman
       earlyStoppingPatience: numberFlag('patience', str('patience'), defaults.earlyStoppingPatience, true),
       seed: numberFlag('seed', str('seed'), defaults.seed, true),
     },
-    augment: str('augment') ? parseAugmentList(str('augment')!) : noAugmentationSpec(),
+    augment: str('augment') ? parseAugmentList(str('augment')!) : noAugmentation(),
   };
   try {
     validateRunSpec(spec);

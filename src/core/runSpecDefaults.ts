@@ -1,7 +1,7 @@
 // Default run settings and the validation that turns bad hyperparameters into one clear message.
 import {
   DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS,
-  type AugmentSpec, type RunSpec, type TrainingSpec,
+  type RunSpec, type TrainingSpec,
 } from './runSpec';
 
 /** A setting the user gave that cannot work: the message names the setting and the accepted values. */
@@ -21,10 +21,6 @@ export function defaultTrainingSpec(): TrainingSpec {
     earlyStoppingPatience: 0,
     seed: 42,
   };
-}
-
-export function noAugmentationSpec(): AugmentSpec {
-  return { flip: false, rotateDegrees: 0, cropPadding: 0, brightness: 0, contrast: 0, saturation: 0 };
 }
 
 function check(condition: boolean, message: string): void {
@@ -89,5 +85,3 @@ export function validateRunSpec(spec: RunSpec): void {
       `Colour jitter "${key}" must be between 0 and 1 (got ${augment[key]}).`);
   }
 }
-
-export const AUGMENTATION_NAMES = AUGMENT_KINDS;

@@ -120,7 +120,7 @@ export async function evaluateModel(
       const x = tf.tensor4d(toFloatPixels(pixels), [indices.length, h, w, c]);
       const labels = tf.tensor1d(indices.map((i) => source.labels[i]), 'int32');
       const probabilities = model.predict(x) as tf.Tensor2D;
-      const loss = lossFn(tf.oneHot(labels, classCount).toFloat() as tf.Tensor2D, probabilities);
+      const loss = lossFn(tf.cast(tf.oneHot(labels, classCount), 'float32') as tf.Tensor2D, probabilities);
       return [loss.dataSync()[0], tf.argMax(probabilities, -1).dataSync(), tf.max(probabilities, -1).dataSync()];
     });
     lossSum += lossValue * indices.length;
@@ -181,16 +181,17 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
         if (augmenting) floats = augmentBatch(floats, [indices.length, h, w, c], augment, augmentRandom);
         const x = tf.tensor4d(floats, [indices.length, h, w, c]);
         const labelTensor = tf.tensor1d(indices.map((i) => train.labels[i]), 'int32');
-        const oneHot = tf.tidy(() => tf.oneHot(labelTensor, classCount).toFloat() as tf.Tensor2D);
-        let accTensor: tf.Scalar | null = null;
+        const oneHot = tf.tidy(() => tf.cast(tf.oneHot(labelTensor, classCount), 'float32') as tf.Tensor2D);
+        // The batch accuracy comes from the same forward pass as the loss; it escapes the gradient scope via keep().
+        const accuracy: { tensor?: tf.Tensor } = {};
         const lossTensor = optimizer.minimize(() => {
           const probabilities = model.apply(x, { training: true }) as tf.Tensor2D;
-          accTensor = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(probabilities, -1), labelTensor), 'float32')));
+          accuracy.tensor = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(probabilities, -1), labelTensor), 'float32')));
           return lossFn(oneHot, probabilities);
         }, true, variables);
-        const loss = lossTensor!.dataSync()[0];
-        const acc = (accTensor as tf.Scalar | null)?.dataSync()[0] ?? 0;
-        tf.dispose([x, labelTensor, oneHot, lossTensor!, accTensor as tf.Scalar | null].filter((t): t is tf.Tensor => t !== null));
+        const loss = lossTensor ? lossTensor.dataSync()[0] : Number.NaN;
+        const acc = accuracy.tensor ? accuracy.tensor.dataSync()[0] : 0;
+        tf.dispose([x, labelTensor, oneHot, ...(lossTensor ? [lossTensor] : []), ...(accuracy.tensor ? [accuracy.tensor] : [])]);
         if (!Number.isFinite(loss)) {
           throw new Error(`The loss became ${loss} at epoch ${epoch}, batch ${b + 1}: lower the learning rate (now ${training.learningRate}).`);
         }

@@ -1,0 +1,231 @@
+// The `classifier-lab` command line: train, resume, eval, classify and runs, over the same engine as the editor.
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { initBackend } from '../core/backend/selectBackend';
+import { ImageClassifier } from '../core/classify/imageClassifier';
+import { evaluateRun } from '../core/classify/evaluateRun';
+import { DATASET_FORMATS, type DatasetFormat } from '../core/runSpec';
+import { RunStore } from '../core/runs/runStore';
+import { openRunFolder } from '../core/runs/openRunFolder';
+import { runTraining, type RunOutcome } from '../core/runTraining';
+import type { TrainingEvent } from '../core/train/trainingEvents';
+import { collectImagePaths } from './collectImagePaths';
+import { DEFAULT_RUNS_DIR, parseTrainArgs } from './parseTrainArgs';
+import { ProgressDisplay } from './progressDisplay';
+import { UsageError } from './usageError';
+
+const HELP = `Classifier Lab: train and track image classifiers with TensorFlow.js.
+
+Usage:
+  classifier-lab train --data PATH [--format auto|folder|cifar10|cifar100|idx] [--model cnn|rnn|attention]
+      [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer adam|sgd|rmsprop] [--momentum X]
+      [--loss crossentropy|mse] [--label-smoothing X] [--augment flip,rotate,crop,color] [--image-size N]
+      [--val-split F] [--limit N] [--seed N] [--patience N] [--cifar100-labels fine|coarse]
+      [--runs-dir DIR] [--name NAME] [--backend auto|native|wasm] [--json]
+  classifier-lab resume --run RUN_DIR [--backend auto|native|wasm] [--json]
+  classifier-lab eval --run RUN_DIR --data PATH [--format F] [--json]
+  classifier-lab classify --run RUN_DIR IMAGE_OR_FOLDER... [--top K] [--json]
+  classifier-lab runs [--runs-dir DIR] [--json]
+
+Runs are folders under --runs-dir (default ${DEFAULT_RUNS_DIR}). With --json every command prints one
+JSON object per line. Ctrl+C stops training after the current batch and keeps the run (status cancelled).
+`;
+
+const percent = (value: number | undefined) => (value === undefined ? '-' : `${(value * 100).toFixed(1)}%`);
+
+function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+/** Ctrl+C / SIGTERM cancel between batches; a second Ctrl+C quits at once. */
+function cancelOnSignals(): AbortController {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nStopping after the current batch (Ctrl+C again to quit now)...\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller;
+}
+
+function trainingOutput(json: boolean): { onEvent(event: TrainingEvent): void; finish(outcome: RunOutcome): void } {
+  const display = new ProgressDisplay();
+  return {
+    onEvent(event) {
+      if (!json) {
+        display.show(event);
+        return;
+      }
+      if (event.type === 'epochEnd') {
+        printJson({
+          type: 'epochEnd', epoch: event.epoch, loss: event.loss, acc: event.acc, valLoss: event.valLoss,
+          valAcc: event.valAcc, imagesPerSecond: event.imagesPerSecond,
+        });
+      } else if (event.type === 'log' && event.level !== 'info') {
+        process.stderr.write(`${event.level}: ${event.message}\n`);
+      }
+    },
+    finish(outcome) {
+      if (json) {
+        printJson({
+          type: 'runEnd', status: outcome.status, runDir: outcome.runDir, best: outcome.best,
+          ...(outcome.testAcc !== undefined ? { testAcc: outcome.testAcc } : {}),
+          ...(outcome.error ? { error: outcome.error } : {}),
+        });
+        return;
+      }
+      process.stdout.write(display.summary());
+      const best = outcome.best ? `best val acc ${percent(outcome.best.valAcc)} at epoch ${outcome.best.epoch}` : 'no finished epoch';
+      const test = outcome.testAcc !== undefined ? `, test acc ${percent(outcome.testAcc)}` : '';
+      process.stdout.write(`Run ${outcome.status}: ${best}${test}\n${outcome.runDir}\n`);
+      if (outcome.error) process.stderr.write(`error: ${outcome.error}\n`);
+    },
+  };
+}
+
+async function train(args: string[]): Promise<number> {
+  const command = parseTrainArgs(args);
+  const controller = cancelOnSignals();
+  const output = trainingOutput(command.json);
+  const outcome = await runTraining({
+    spec: command.spec, runsDir: command.runsDir, name: command.name, backend: command.backend,
+    signal: controller.signal, onEvent: (event) => output.onEvent(event),
+  });
+  output.finish(outcome);
+  return outcome.status === 'failed' ? 1 : outcome.status === 'cancelled' ? 130 : 0;
+}
+
+async function resume(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, strict: true, options: { run: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } } });
+  if (!values.run) throw new UsageError('resume needs --run RUN_DIR.');
+  const backend = values.backend ?? 'auto';
+  if (!['auto', 'native', 'wasm'].includes(backend)) throw new UsageError(`--backend must be auto, native or wasm (got "${backend}").`);
+  const { store, record } = await openRunFolder(values.run);
+  const controller = cancelOnSignals();
+  const output = trainingOutput(values.json === true);
+  const outcome = await runTraining({
+    spec: record.spec, runsDir: store.runsDir, resumeRunId: record.id, backend: backend as 'auto',
+    signal: controller.signal, onEvent: (event) => output.onEvent(event),
+  });
+  output.finish(outcome);
+  return outcome.status === 'failed' ? 1 : outcome.status === 'cancelled' ? 130 : 0;
+}
+
+async function evaluate(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args, strict: true,
+    options: { run: { type: 'string' }, data: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (!values.run || !values.data) throw new UsageError('eval needs --run RUN_DIR and --data PATH.');
+  const format = (values.format ?? 'auto') as DatasetFormat;
+  if (!DATASET_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${DATASET_FORMATS.join(', ')}.`);
+  await initBackend('auto');
+  const result = await evaluateRun(values.run, resolve(values.data), format);
+  if (values.json) {
+    printJson({ type: 'eval', accuracy: result.accuracy, loss: result.loss, split: result.split, count: result.count, classes: result.classes, confusion: result.confusion, perClass: result.perClass });
+    return 0;
+  }
+  process.stdout.write(`Accuracy ${percent(result.accuracy)} on ${result.count} ${result.split === 'test' ? 'test' : ''} images (loss ${result.loss.toFixed(4)})\n`);
+  const width = Math.max(5, ...result.classes.map((c) => c.length));
+  process.stdout.write(`${'class'.padEnd(width)}  precision  recall     f1  support\n`);
+  for (const m of result.perClass) {
+    process.stdout.write(`${m.label.padEnd(width)}  ${percent(m.precision).padStart(9)}  ${percent(m.recall).padStart(6)} ${percent(m.f1).padStart(6)}  ${String(m.support).padStart(7)}\n`);
+  }
+  return 0;
+}
+
+async function classify(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, strict: true, allowPositionals: true,
+    options: { run: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (!values.run) throw new UsageError('classify needs --run RUN_DIR and at least one image.');
+  if (positionals.length === 0) throw new UsageError('classify needs at least one image file or folder.');
+  const top = values.top === undefined ? 5 : Number(values.top);
+  if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top needs a whole number of at least 1 (got "${values.top}").`);
+  const images = await collectImagePaths(positionals.map((p) => resolve(p)));
+  await initBackend('auto');
+  const classifier = await ImageClassifier.fromRun(values.run);
+  let failures = 0;
+  try {
+    for (const image of images) {
+      try {
+        const [result] = await classifier.classify([image], top);
+        if (values.json) printJson({ type: 'classification', image: result.image, top: result.top });
+        else process.stdout.write(`${result.image}: ${result.top.map((t) => `${t.label} ${percent(t.probability)}`).join(', ')}\n`);
+      } catch (error) {
+        failures += 1;
+        if (values.json) printJson({ type: 'error', image, message: (error as Error).message });
+        else process.stderr.write(`error: ${(error as Error).message}\n`);
+      }
+    }
+  } finally {
+    classifier.dispose();
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+async function listRuns(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, strict: true, options: { 'runs-dir': { type: 'string' }, json: { type: 'boolean' } } });
+  const store = new RunStore(resolve(values['runs-dir'] ?? DEFAULT_RUNS_DIR));
+  const { runs, unreadable } = await store.scan();
+  if (values.json) {
+    for (const run of runs) {
+      printJson({
+        type: 'run', id: run.id, name: run.name, status: run.status, model: run.spec.model.kind,
+        createdAt: run.createdAt, bestEpoch: run.summary.bestEpoch, bestValAcc: run.summary.bestValAcc,
+        testAcc: run.summary.testAcc, runDir: store.runDir(run.id),
+      });
+    }
+    for (const bad of unreadable) printJson({ type: 'unreadableRun', id: bad.id, reason: bad.reason });
+    return 0;
+  }
+  if (runs.length === 0 && unreadable.length === 0) {
+    process.stdout.write(`No runs in ${store.runsDir}. Start one with: classifier-lab train --data PATH\n`);
+    return 0;
+  }
+  const rows = runs.map((run) => [run.id, run.name, run.status, run.spec.model.kind, percent(run.summary.bestValAcc), percent(run.summary.testAcc)]);
+  const header = ['id', 'name', 'status', 'model', 'best val', 'test'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const row of [header, ...rows]) process.stdout.write(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+  for (const bad of unreadable) process.stderr.write(`warning: ${bad.id} is unreadable: ${bad.reason}\n`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'train': return await train(args);
+      case 'resume': return await resume(args);
+      case 'eval': return await evaluate(args);
+      case 'classify': return await classify(args);
+      case 'runs': return await listRuns(args);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`Unknown command "${command}".`);
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`classifier-lab: ${message}\nRun "classifier-lab --help" for usage.\n`);
+      return 2;
+    }
+    process.stderr.write(`classifier-lab: ${message}\n`);
+    if (process.env.CLASSIFIER_LAB_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

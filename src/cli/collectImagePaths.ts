@@ -1,0 +1,32 @@
+// Expands the CLI's image arguments: files as given, folders to the image files inside them (recursively, sorted).
+import { promises as fs } from 'node:fs';
+import { extname, join } from 'node:path';
+import { UsageError } from './usageError';
+
+export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
+
+async function walk(dir: string, out: string[]): Promise<void> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await walk(path, out);
+    else if (IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) out.push(path);
+  }
+}
+
+export async function collectImagePaths(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const path of paths) {
+    const stat = await fs.stat(path).catch(() => null);
+    if (!stat) throw new UsageError(`${path} does not exist.`);
+    if (stat.isDirectory()) {
+      const before = out.length;
+      await walk(path, out);
+      if (out.length === before) throw new UsageError(`${path} holds no .png or .jpg images.`);
+    } else {
+      out.push(path);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+// Human-readable training output: one progress bar per epoch, then a summary table.
+import { SingleBar, Presets } from 'cli-progress';
+import type { EpochEndEvent, RunStartEvent, TrainingEvent } from '../core/train/trainingEvents';
+
+const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+
+export class ProgressDisplay {
+  private bar: SingleBar | null = null;
+  private epochs: EpochEndEvent[] = [];
+  private start: RunStartEvent | null = null;
+
+  constructor(private readonly out: NodeJS.WriteStream = process.stderr) {}
+
+  show(event: TrainingEvent): void {
+    switch (event.type) {
+      case 'runStart':
+        this.start = event;
+        this.out.write(
+          `Training ${event.classes.length} classes on ${event.trainCount} images `
+          + `(${event.valCount} validation, ${event.testCount} test), ${event.parameterCount.toLocaleString('en')} parameters, `
+          + `backend ${event.backend}\n`,
+        );
+        break;
+      case 'batchEnd':
+        if (!this.bar) {
+          this.bar = new SingleBar({
+            format: `epoch ${event.epoch}/${this.start?.epochs ?? '?'} {bar} {value}/{total} | loss {loss} | acc {acc} | {speed} img/s`,
+            stream: this.out,
+            hideCursor: true,
+            clearOnComplete: true,
+            noTTYOutput: false,
+            etaBuffer: 20,
+          }, Presets.shades_classic);
+          this.bar.start(event.batchesPerEpoch, 0, { loss: '-', acc: '-', speed: '-' });
+        }
+        this.bar.update(event.batch, {
+          loss: event.loss.toFixed(4), acc: percent(event.acc), speed: Math.round(event.imagesPerSecond),
+        });
+        break;
+      case 'epochEnd':
+        this.stopBar();
+        this.epochs.push(event);
+        this.out.write(
+          `epoch ${event.epoch}: loss ${event.loss.toFixed(4)} acc ${percent(event.acc)} | `
+          + `val loss ${event.valLoss.toFixed(4)} val acc ${percent(event.valAcc)} | `
+          + `${Math.round(event.imagesPerSecond)} img/s${event.isBest ? ' | best so far' : ''}\n`,
+        );
+        break;
+      case 'testEnd':
+        this.out.write(`test accuracy with the best epoch (${event.epoch}): ${percent(event.acc)}\n`);
+        break;
+      case 'log':
+        this.stopBar();
+        this.out.write(`${event.level === 'info' ? '' : `${event.level}: `}${event.message}\n`);
+        break;
+      case 'runEnd':
+        this.stopBar();
+        break;
+    }
+  }
+
+  /** The per-epoch summary table, printed on stdout at the end of a run. */
+  summary(): string {
+    if (this.epochs.length === 0) return '';
+    const header = ['epoch', 'loss', 'acc', 'val loss', 'val acc', 'img/s', ''];
+    const rows = this.epochs.map((e) => [
+      String(e.epoch), e.loss.toFixed(4), percent(e.acc), e.valLoss.toFixed(4), percent(e.valAcc),
+      String(Math.round(e.imagesPerSecond)), e.isBest ? '*' : '',
+    ]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) => cells.map((cell, i) => cell.padStart(widths[i])).join('  ').trimEnd();
+    return [line(header), ...rows.map(line)].join('\n') + '\n';
+  }
+
+  private stopBar(): void {
+    if (this.bar) {
+      this.bar.stop();
+      this.bar = null;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+// Evaluates a trained run's best model on a dataset: its test split when it has one, else all of it.
+import { join } from 'node:path';
+import { loadDataset } from '../data/loadDataset';
+import type { Dataset, ExampleSource } from '../data/dataset';
+import { DatasetError } from '../data/dataset';
+import { loadModelFromDir } from '../models/modelFiles';
+import { openRunFolder } from '../runs/openRunFolder';
+import { perClassMetrics } from '../train/classificationMetrics';
+import { evaluateModel } from '../train/trainModel';
+import type { ClassMetrics } from '../train/trainingEvents';
+import type { DatasetFormat } from '../runSpec';
+
+export interface RunEvaluation {
+  split: 'test' | 'all';
+  count: number;
+  accuracy: number;
+  loss: number;
+  classes: string[];
+  confusion: number[][];
+  perClass: ClassMetrics[];
+}
+
+/** Re-labels `source` from the dataset's class indices to the model's, by class name. */
+function relabel(source: ExampleSource, datasetClasses: string[], modelClasses: string[]): ExampleSource {
+  const toModel = datasetClasses.map((name) => {
+    const index = modelClasses.indexOf(name);
+    if (index < 0) {
+      throw new DatasetError(`The dataset has a class "${name}" that the model was not trained on (it knows ${modelClasses.join(', ')}).`);
+    }
+    return index;
+  });
+  const labels = Int32Array.from(source.labels, (label) => toModel[label]);
+  const wrap = (inner: ExampleSource, innerLabels: Int32Array): ExampleSource => ({
+    count: inner.count,
+    labels: innerLabels,
+    sourceOf: (i) => inner.sourceOf(i),
+    readPixels: (indices) => inner.readPixels(indices),
+    subset: (indices) => wrap(inner.subset(indices), Int32Array.from(indices, (i) => innerLabels[i])),
+  });
+  return wrap(source, labels);
+}
+
+export async function evaluateRun(runDir: string, dataPath: string, format: DatasetFormat = 'auto'): Promise<RunEvaluation> {
+  const { record, runDir: absolute } = await openRunFolder(runDir);
+  const classes = record.dataset?.classes;
+  if (!classes) throw new Error(`Run "${record.name}" has no class list in its run.json: it never started training.`);
+  const model = await loadModelFromDir(join(absolute, 'model'));
+  try {
+    const [, h] = model.inputs[0].shape;
+    const dataset: Dataset = await loadDataset(
+      { ...record.spec.data, path: dataPath, format, imageSize: h ?? undefined },
+      { onWarning: () => undefined },
+    );
+    const imageShape = record.dataset!.imageShape;
+    if (dataset.imageShape.join('x') !== imageShape.join('x')) {
+      throw new DatasetError(`The dataset's images are ${dataset.imageShape.join('x')} but the model takes ${imageShape.join('x')}.`);
+    }
+    const split = dataset.test ? 'test' : 'all';
+    const source = relabel(dataset.test ?? dataset.train, dataset.classes, classes);
+    const result = await evaluateModel(model, source, imageShape, classes.length, record.spec.training);
+    return {
+      split, count: source.count, accuracy: result.acc, loss: result.loss, classes,
+      confusion: result.confusion, perClass: perClassMetrics(result.confusion, classes),
+    };
+  } finally {
+    model.dispose();
+  }
+}

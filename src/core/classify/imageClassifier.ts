@@ -1,0 +1,95 @@
+// A trained run's best model, ready to classify image files with the same preprocessing as training.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { decodeImage } from '../data/imageDecode';
+import { toModelInput } from '../data/imagePreprocess';
+import { loadModelFromDir } from '../models/modelFiles';
+import type { ImageShape } from '../runSpec';
+import { openRunFolder } from '../runs/openRunFolder';
+
+export interface ClassProbability {
+  label: string;
+  probability: number;
+}
+
+export interface Classification {
+  image: string;
+  /** Classes by descending probability. */
+  top: ClassProbability[];
+}
+
+/** An image the classifier could not read, named in the message. */
+export class ImageReadError extends Error {
+  override readonly name = 'ImageReadError';
+}
+
+export class ImageClassifier {
+  private constructor(
+    readonly model: tfl.LayersModel,
+    readonly classes: string[],
+    readonly inputShape: ImageShape,
+    readonly runName: string,
+  ) {}
+
+  /** Loads the best model of the run in `runDir` (`model/` inside it). */
+  static async fromRun(runDir: string): Promise<ImageClassifier> {
+    const { record, runDir: absolute } = await openRunFolder(runDir);
+    const classes = record.dataset?.classes;
+    if (!classes || classes.length === 0) {
+      throw new Error(`Run "${record.name}" has no class list in its run.json: it never started training.`);
+    }
+    const model = await loadModelFromDir(join(absolute, 'model'));
+    const shape = model.inputs[0].shape;
+    if (shape.length !== 4 || shape.slice(1).some((d) => d === null)) {
+      model.dispose();
+      throw new Error(`The model of run "${record.name}" does not take [height, width, channels] images.`);
+    }
+    return new ImageClassifier(model, classes, shape.slice(1) as ImageShape, record.name);
+  }
+
+  /** Model input pixels for an image file: decoded, alpha flattened, resized and converted exactly as training did. */
+  async preprocess(imagePath: string): Promise<Uint8Array> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await fs.readFile(imagePath);
+    } catch (error) {
+      throw new ImageReadError(`Cannot read ${imagePath}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
+    }
+    try {
+      return toModelInput(decodeImage(bytes), this.inputShape);
+    } catch (error) {
+      throw new ImageReadError(`${imagePath} is not a readable image: ${(error as Error).message}.`);
+    }
+  }
+
+  /** Probabilities of every class for each of the given preprocessed images, [n][classes]. */
+  predictPixels(pixels: Uint8Array[]): number[][] {
+    const [h, w, c] = this.inputShape;
+    const batch = new Float32Array(pixels.length * h * w * c);
+    pixels.forEach((image, i) => {
+      for (let k = 0; k < image.length; k++) batch[i * image.length + k] = image[k] / 255;
+    });
+    return tf.tidy(() => {
+      const probabilities = this.model.predict(tf.tensor4d(batch, [pixels.length, h, w, c])) as tf.Tensor2D;
+      return probabilities.arraySync();
+    });
+  }
+
+  async classify(imagePaths: string[], topK = 5): Promise<Classification[]> {
+    const pixels = await Promise.all(imagePaths.map((path) => this.preprocess(path)));
+    const probabilities = this.predictPixels(pixels);
+    return imagePaths.map((image, i) => ({
+      image,
+      top: probabilities[i]
+        .map((probability, k) => ({ label: this.classes[k], probability }))
+        .sort((a, b) => b.probability - a.probability)
+        .slice(0, Math.max(1, topK)),
+    }));
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

@@ -1,0 +1,185 @@
+// One training run from start to finish: backend, dataset, split, model, run folder, training loop, final status.
+// Shared by the CLI and the trainer process; mistakes found before the run folder exists are thrown,
+// failures after it exists end the run as `failed` with the reason.
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend, type BackendPreference } from './backend/selectBackend';
+import type { Dataset, ExampleSource } from './data/dataset';
+import { loadDataset } from './data/loadDataset';
+import { stratifiedSample, stratifiedSplit } from './data/split';
+import { createModel, countParameters } from './models/createModel';
+import { loadModelFromDir, saveModelToDir } from './models/modelFiles';
+import type { RunSpec } from './runSpec';
+import { validateRunSpec } from './runSpecDefaults';
+import { RunStore } from './runs/runStore';
+import type { RunWriter } from './runs/runWriter';
+import { createOptimizer } from './train/createOptimizer';
+import { kerasLossName } from './train/losses';
+import { useSeededMathRandom } from './train/seededRandom';
+import { trainModel, type CheckpointState, type TrainModelResult } from './train/trainModel';
+import type { RunEndEvent, TrainingEvent } from './train/trainingEvents';
+
+export interface RunTrainingOptions {
+  spec: RunSpec;
+  /** Absolute path of the runs folder. */
+  runsDir: string;
+  name?: string;
+  backend?: BackendPreference;
+  /** Continue this run from its last checkpoint; `spec` is then taken from the run. */
+  resumeRunId?: string;
+  signal?: AbortSignal;
+  onEvent?(event: TrainingEvent, runId: string): void;
+  onRunCreated?(runId: string, runDir: string): void;
+  /** Largest in-memory pixel buffer before a folder dataset is streamed from disk. */
+  memoryBudgetBytes?: number;
+}
+
+export interface RunOutcome {
+  runId: string;
+  runDir: string;
+  status: RunEndEvent['status'];
+  best: { epoch: number; valAcc: number } | null;
+  testAcc?: number;
+  error?: string;
+}
+
+function countByClass(source: ExampleSource | null | undefined, classCount: number): number[] {
+  const counts = new Array<number>(classCount).fill(0);
+  if (source) for (let i = 0; i < source.count; i++) counts[source.labels[i]] += 1;
+  return counts;
+}
+
+/** Splits the training examples into the train and validation sources the loop uses. */
+function splitTraining(dataset: Dataset, spec: RunSpec): { train: ExampleSource; val: ExampleSource | null } {
+  const { valSplit, limit } = spec.data;
+  const seed = spec.training.seed;
+  let trainIndices: number[];
+  let val: ExampleSource | null = null;
+  if (valSplit > 0) {
+    const split = stratifiedSplit(dataset.train.labels, valSplit, seed);
+    trainIndices = split.train;
+    val = split.val.length > 0 ? dataset.train.subset(split.val) : null;
+  } else {
+    trainIndices = Array.from({ length: dataset.train.count }, (_, i) => i);
+  }
+  if (limit !== undefined && limit < trainIndices.length) {
+    const labels = Int32Array.from(trainIndices, (i) => dataset.train.labels[i]);
+    trainIndices = stratifiedSample(labels, limit, seed).map((k) => trainIndices[k]);
+  }
+  return { train: dataset.train.subset(trainIndices), val };
+}
+
+export async function runTraining(options: RunTrainingOptions): Promise<RunOutcome> {
+  const store = new RunStore(options.runsDir);
+  let spec = options.spec;
+  let resume: CheckpointState | undefined;
+  if (options.resumeRunId) {
+    const record = await store.read(options.resumeRunId);
+    spec = record.spec;
+    const state = await store.readCheckpointState(options.resumeRunId);
+    if (!state) {
+      throw new Error(`Run "${record.name}" has no checkpoint to resume from: it stopped before finishing its first epoch. Start it again instead.`);
+    }
+    if (state.epoch >= spec.training.epochs) {
+      throw new Error(`Run "${record.name}" already finished all ${spec.training.epochs} epochs.`);
+    }
+    resume = { epoch: state.epoch, best: state.best, epochsWithoutImprovement: state.epochsWithoutImprovement };
+  }
+  validateRunSpec(spec);
+  const backend = await initBackend(options.backend ?? 'auto');
+  const warnings: string[] = [];
+  const dataset = await loadDataset(spec.data, {
+    signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes, onWarning: (message) => warnings.push(message),
+  });
+  const classes = dataset.classes;
+  const { train, val } = splitTraining(dataset, spec);
+  if (train.count === 0) throw new Error('No training examples are left after the validation split: lower --val-split or add images.');
+
+  const random = useSeededMathRandom(spec.training.seed);
+  let writer: RunWriter | undefined;
+  let model: tfl.LayersModel | undefined;
+  try {
+    if (options.resumeRunId) {
+      writer = await store.openWriter(options.resumeRunId);
+      model = await loadModelFromDir(writer.checkpointDir);
+      if (!model.optimizer) {
+        model.compile({ optimizer: createOptimizer(spec.training), loss: kerasLossName(spec.training.loss) });
+      }
+    } else {
+      model = createModel(spec.model, dataset.imageShape, classes.length);
+      model.compile({ optimizer: createOptimizer(spec.training), loss: kerasLossName(spec.training.loss) });
+      writer = await store.create({ spec, name: options.name });
+    }
+    const runWriter = writer;
+    const runId = runWriter.id;
+    options.onRunCreated?.(runId, runWriter.runDir);
+    const emit = async (event: TrainingEvent) => {
+      await runWriter.append(event);
+      options.onEvent?.(event, runId);
+    };
+    const parameterCount = countParameters(model);
+    await runWriter.start({
+      backend: backend.description,
+      model: { kind: spec.model.kind, parameterCount },
+      resumedFrom: resume?.epoch,
+      dataset: {
+        format: dataset.format, root: dataset.root, classes, imageShape: dataset.imageShape,
+        trainCount: train.count, valCount: val?.count ?? 0, testCount: dataset.test?.count ?? 0,
+        classCounts: {
+          train: countByClass(train, classes.length),
+          val: countByClass(val, classes.length),
+          test: countByClass(dataset.test, classes.length),
+        },
+        skipped: dataset.skipped.length,
+        streamed: dataset.streamed,
+      },
+    });
+    await emit({
+      type: 'runStart', time: new Date().toISOString(), backend: backend.description, format: dataset.format,
+      classes, imageShape: dataset.imageShape, trainCount: train.count, valCount: val?.count ?? 0,
+      testCount: dataset.test?.count ?? 0, parameterCount, epochs: spec.training.epochs,
+      batchesPerEpoch: Math.ceil(train.count / spec.training.batchSize), startEpoch: (resume?.epoch ?? 0) + 1,
+    });
+    for (const message of warnings) await emit({ type: 'log', level: 'warn', message });
+    if (!val) await emit({ type: 'log', level: 'warn', message: 'No validation split: the best epoch is chosen by training accuracy.' });
+
+    let result: TrainModelResult;
+    try {
+      result = await trainModel({
+        model, classes, imageShape: dataset.imageShape, train, val, test: dataset.test,
+        training: spec.training, augment: spec.augment, resume, signal: options.signal, emit,
+        onBest: async (bestModel, best, predictions) => {
+          await runWriter.saveBestModel((dir) => saveModelToDir(bestModel, dir));
+          if (predictions.length > 0) await runWriter.writePredictions({ epoch: best.epoch, classes, items: predictions });
+        },
+        onCheckpoint: (checkpointModel, state) => runWriter.saveCheckpoint(
+          { ...state, seed: spec.training.seed },
+          (dir) => saveModelToDir(checkpointModel, dir, { includeOptimizer: true }),
+        ),
+        restoreBestWeights: async (target) => {
+          const saved = await loadModelFromDir(runWriter.bestModelDir);
+          target.setWeights(saved.getWeights());
+          saved.dispose();
+        },
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await emit({ type: 'log', level: 'error', message });
+      await emit({ type: 'runEnd', time: new Date().toISOString(), status: 'failed', best: null, error: message });
+      return { runId, runDir: runWriter.runDir, status: 'failed', best: null, error: message };
+    }
+    const best = result.best ? { epoch: result.best.epoch, valAcc: result.best.valAcc } : null;
+    await emit({
+      type: 'runEnd', time: new Date().toISOString(), status: result.status, best,
+      ...(result.test ? { testAcc: result.test.acc } : {}),
+    });
+    return { runId, runDir: runWriter.runDir, status: result.status, best, testAcc: result.test?.acc };
+  } catch (error) {
+    // The run folder exists but training never got going: record why instead of leaving it queued.
+    if (writer) await writer.finish('failed', error instanceof Error ? error.message : String(error)).catch(() => undefined);
+    throw error;
+  } finally {
+    random.restore();
+    model?.dispose();
+    await writer?.close();
+  }
+}
