@@ -328,9 +328,9 @@ function filterGradientPads(info: backend_util.Conv2DInfo, outHeight: number, ou
 
 
 /**
- * dx = stride-1 convolution of dy (zero-spread by the stride) with the filter reversed in space and
- * with its in/out channels swapped ([kh,kw,Cout,Cin]). For stride 1 this is one XNNPACK
- * convolution; for larger strides the stock loop kernel is used when it is the faster of the two.
+ * Stride 1: dx is one convolution of dy with the filter reversed in space and with its in/out
+ * channels swapped ([kh,kw,Cout,Cin]), padded to a 'full' convolution. Larger strides: see
+ * inputGradientByPhases.
  */
 function conv2DBackpropInput(args: KernelArgs<{ dy: TensorInfo; filter: TensorInfo }>): TensorInfo {
   const { inputs, backend, attrs } = args;
@@ -344,13 +344,99 @@ function conv2DBackpropInput(args: KernelArgs<{ dy: TensorInfo; filter: TensorIn
   };
   assertChannelsLast(Conv2DBackpropInput, dataFormat);
   const info = backend_util.computeConv2DInfo(inputShape, filter.shape as Shape4, strides, 1, pad, dimRoundingMode);
-  if (info.strideHeight > 1 || info.strideWidth > 1) return runStock(Conv2DBackpropInput, args);
+  if (info.strideHeight > 1 || info.strideWidth > 1) {
+    return withScope(backend, (scope) => inputGradientByPhases(scope, dy, filter, info));
+  }
   return withScope(backend, (scope) => {
-    const dyUp = insertStrideZeros(scope, dy, [info.strideHeight, info.strideWidth]);
     const flipped = scope.run(Reverse, { x: scope.transpose(filter, [0, 1, 3, 2]) }, { dims: [0, 1] });
-    const pads = inputGradientPads(info, dyUp.shape[1], dyUp.shape[2]);
-    return paddedConv(scope, Conv2D, dyUp, flipped, pads, [1, 1], [1, 1]);
+    const pads = inputGradientPads(info, dy.shape[1], dy.shape[2]);
+    return paddedConv(scope, Conv2D, dy, flipped, pads, [1, 1], [1, 1]);
   });
+}
+
+/**
+ * The input gradient of a strided convolution, split by output phase. With t = h + padTop,
+ * q = floor(t / s) and r = t mod s, only the taps i = r + m*s reach row h:
+ *   dx[h] = sum_m dy[q - m] * w[r + m*s]
+ * so the rows of each phase r are a stride-1 'full' convolution of dy with the sub-filter
+ * w[r::s] (reversed, in/out swapped). The s*s phase results interleave into dx. Same arithmetic
+ * as the stock loop kernel, but on XNNPACK, and without the zeros a dilated-dy convolution
+ * would multiply.
+ */
+function inputGradientByPhases(
+  scope: KernelScope,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const { backend } = scope;
+  const [kh, kw, inChannels, outChannels] = filter.shape;
+  const [batch, outHeight, outWidth] = dy.shape;
+  const { inHeight, inWidth, strideHeight: sh, strideWidth: sw } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const phaseRows = Math.ceil((inHeight + top) / sh);
+  const phaseCols = Math.ceil((inWidth + left) / sw);
+  const phases: Array<{ r: number; c: number; result: TensorInfo }> = [];
+  for (let r = 0; r < sh; r++) {
+    const tapsH = Math.ceil((kh - r) / sh);
+    for (let c = 0; c < sw; c++) {
+      const tapsW = Math.ceil((kw - c) / sw);
+      if (tapsH <= 0 || tapsW <= 0) continue; // no tap reaches this phase: its rows stay zero
+      const subFilter = scope.track(backend.makeOutput([tapsH, tapsW, outChannels, inChannels], 'float32', undefined,
+        phaseFilter(backend.typedArrayFromHeap(filter), filter.shape as Shape4, sh, sw, r, c, tapsH, tapsW)));
+      const result = paddedConv(scope, Conv2D, dy, subFilter, {
+        top: tapsH - 1, bottom: phaseRows - outHeight, left: tapsW - 1, right: phaseCols - outWidth,
+      }, [1, 1], [1, 1]); // [B, phaseRows, phaseCols, Cin]
+      phases.push({ r, c, result });
+    }
+  }
+  const dx = backend.makeOutput([batch, inHeight, inWidth, inChannels], 'float32');
+  // Views are taken after every allocation: allocating may grow (and so detach) the wasm memory.
+  const out = backend.typedArrayFromHeap(dx);
+  out.fill(0);
+  for (const { r, c, result } of phases) {
+    const values = backend.typedArrayFromHeap(result);
+    for (let b = 0; b < batch; b++) {
+      for (let q = 0; q < phaseRows; q++) {
+        const h = q * sh + r - top;
+        if (h < 0 || h >= inHeight) continue;
+        for (let p = 0; p < phaseCols; p++) {
+          const w = p * sw + c - left;
+          if (w < 0 || w >= inWidth) continue;
+          const from = ((b * phaseRows + q) * phaseCols + p) * inChannels;
+          out.set(values.subarray(from, from + inChannels), ((b * inHeight + h) * inWidth + w) * inChannels);
+        }
+      }
+    }
+  }
+  return dx;
+}
+
+/** w[r::sh, c::sw] reversed in space, as [tapsH, tapsW, Cout, Cin]. */
+function phaseFilter(
+  w: ArrayLike<number>,
+  [, kw, inChannels, outChannels]: Shape4,
+  sh: number,
+  sw: number,
+  r: number,
+  c: number,
+  tapsH: number,
+  tapsW: number,
+): Float32Array {
+  const values = new Float32Array(tapsH * tapsW * outChannels * inChannels);
+  let at = 0;
+  for (let m = 0; m < tapsH; m++) {
+    const i = r + (tapsH - 1 - m) * sh;
+    for (let n = 0; n < tapsW; n++) {
+      const j = c + (tapsW - 1 - n) * sw;
+      const tap = (i * kw + j) * inChannels * outChannels;
+      for (let co = 0; co < outChannels; co++) {
+        for (let ci = 0; ci < inChannels; ci++) values[at++] = w[tap + ci * outChannels + co];
+      }
+    }
+  }
+  return values;
 }
 
 // ---- Depthwise gradients ------------------------------------------------------------------------

@@ -36,6 +36,10 @@ const convCases: ConvCase[] = [
   { x: [2, 11, 9, 2], filter: [2, 4, 2, 5], strides: [2, 1], pad: 'same' },
   { x: [2, 8, 8, 3], filter: [3, 3, 3, 2], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
   { x: [1, 5, 6, 4], filter: [5, 5, 4, 3], strides: 1, pad: 'same' },
+  // Strides larger than the filter: some input rows/columns get no gradient at all.
+  { x: [2, 9, 8, 4], filter: [1, 3, 4, 3], strides: [3, 2], pad: 'same' },
+  { x: [2, 8, 8, 4], filter: [2, 2, 4, 3], strides: 2, pad: 'valid' },
+  { x: [2, 10, 9, 3], filter: [3, 3, 3, 4], strides: 2, pad: [[0, 0], [3, 1], [0, 2], [0, 0]] },
   // Few taps per output channel (kh*kw*Cin <= Cout): the filter gradient gathers patches instead.
   { x: [2, 12, 12, 3], filter: [1, 1, 3, 6], strides: 2, pad: 'valid' },
   { x: [2, 9, 7, 1], filter: [3, 3, 1, 9], strides: 2, pad: 'same' },
