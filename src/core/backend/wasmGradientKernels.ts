@@ -1,6 +1,10 @@
-// Gradient kernels that the wasm backend lacks (or runs slowly), built from the wasm backend's own
-// XNNPACK kernels. Without Conv2DBackpropFilter the wasm backend cannot train a conv net at all, and
-// its stock Conv2DBackpropInput is a plain loop several times slower than a forward convolution.
+// Kernels that the wasm backend lacks or runs slowly, built from its own XNNPACK kernels (or, where
+// no kernel fits, a direct loop over the wasm heap):
+//   added:    Conv2DBackpropFilter (without it a conv net cannot train on wasm at all),
+//             DepthwiseConv2dNativeBackpropFilter/Input, UnsortedSegmentSum (gather's gradient);
+//   replaced: Conv2DBackpropInput (the stock one is a plain loop), MaxPoolGrad (3x faster, and picks
+//             the first of tied maxima as the cpu backend does), BatchMatMul/_FusedMatMul (~8x
+//             faster when transposed, as in every matmul gradient; correct bias when batched).
 //
 // Every kernel here calls other wasm kernels directly through the kernel registry (not through
 // engine().runKernel), so intermediates never become engine tensors: each one is released with

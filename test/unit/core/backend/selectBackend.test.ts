@@ -29,8 +29,8 @@ describe('initBackend', () => {
     assert.equal(info.name, 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
     assert.equal(info.native, false);
-    assert.equal(info.threads, 1);
-    assert.match(info.description, /^wasm \((no )?SIMD, 1 thread, Classifier Lab gradient kernels\)$/);
+    assert.ok(info.threads >= 1);
+    assert.match(info.description, /^wasm \((no )?SIMD, \d+ threads?, Classifier Lab gradient kernels\)$/);
     assert.match(info.fallbackReason ?? '', /@tensorflow\/tfjs-node is not installed/);
     assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm') !== undefined, 'conv nets can train');
   });
