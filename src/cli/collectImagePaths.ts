@@ -1,4 +1,5 @@
-// Expands the CLI's image arguments: files as given, folders to the image files inside them (recursively, sorted).
+// Expands the CLI's image arguments: files as given (even missing ones, reported per image later), folders to the
+// image files inside them (recursively, sorted).
 import { promises as fs } from 'node:fs';
 import { extname, join } from 'node:path';
 import { UsageError } from './usageError';
@@ -19,8 +20,8 @@ export async function collectImagePaths(paths: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const path of paths) {
     const stat = await fs.stat(path).catch(() => null);
-    if (!stat) throw new UsageError(`${path} does not exist.`);
-    if (stat.isDirectory()) {
+    // A missing file is reported with the other per-image errors; only folders are expanded here.
+    if (stat?.isDirectory()) {
       const before = out.length;
       await walk(path, out);
       if (out.length === before) throw new UsageError(`${path} holds no .png or .jpg images.`);

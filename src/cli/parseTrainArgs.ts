@@ -39,6 +39,14 @@ function numberFlag(flag: string, value: string | undefined, fallback: number | 
   return parsed;
 }
 
+function parseAugmentFlag(list: string) {
+  try {
+    return parseAugmentList(list);
+  } catch (error) {
+    throw new UsageError(`--augment: ${(error as Error).message}`);
+  }
+}
+
 export function parseTrainArgs(args: string[], cwd = process.cwd()): TrainCommand {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -98,7 +106,7 @@ export function parseTrainArgs(args: string[], cwd = process.cwd()): TrainComman
       earlyStoppingPatience: numberFlag('patience', str('patience'), defaults.earlyStoppingPatience, true),
       seed: numberFlag('seed', str('seed'), defaults.seed, true),
     },
-    augment: str('augment') ? parseAugmentList(str('augment')!) : noAugmentation(),
+    augment: str('augment') ? parseAugmentFlag(str('augment')!) : noAugmentation(),
   };
   try {
     validateRunSpec(spec);
