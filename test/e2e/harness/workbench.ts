@@ -47,21 +47,26 @@ export class Workbench {
   }
 
   /** Runs a command by its palette title, e.g. `View: Show Explorer`. */
-  async runCommand(title: string, timeoutMs = 15_000): Promise<void> {
-    const input = await this.openPalette();
-    await input.fill(`>${title}`);
-    // Wait until the palette has filtered down to an entry with exactly this title, then pick it.
+  async runCommand(title: string, timeoutMs = 20_000): Promise<void> {
     const row = this.quickInput.locator('.monaco-list-row', {
       has: this.page.locator('.quick-input-list-label .label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
     }).first();
-    try {
-      await row.waitFor({ state: 'visible', timeout: timeoutMs });
-    } catch {
-      await this.page.keyboard.press('Escape');
-      throw new Error(`no command titled "${title}" in the palette`);
+    const deadline = Date.now() + timeoutMs;
+    // The palette lists the commands known when it opens; an extension that is still starting may
+    // register its commands later, so reopen it until the title shows up.
+    for (;;) {
+      const input = await this.openPalette();
+      await input.fill(`>${title}`);
+      try {
+        await row.waitFor({ state: 'visible', timeout: Math.max(500, Math.min(3_000, deadline - Date.now())) });
+        break;
+      } catch {
+        await this.page.keyboard.press('Escape');
+        if (Date.now() >= deadline) throw new Error(`no command titled "${title}" in the palette`);
+      }
     }
     await row.click();
-    await this.quickInput.waitFor({ state: 'hidden', timeout: timeoutMs }).catch(() => undefined);
+    await this.quickInput.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
   }
 
   /** Waits for a notification toast whose message contains `text`; returns its full message. */

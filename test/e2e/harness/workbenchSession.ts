@@ -27,6 +27,8 @@ export interface WorkbenchSessionOptions {
   workspace?: string;
   /** Load the extension under development (default true). */
   loadExtension?: boolean;
+  /** Root folder of the extension to load instead of this repository's. */
+  extensionDevelopmentPath?: string;
 }
 
 export async function openWorkbenchSession(options: WorkbenchSessionOptions = {}): Promise<WorkbenchSession> {
@@ -52,7 +54,7 @@ export async function openWorkbenchSession(options: WorkbenchSessionOptions = {}
     const page = browser.pages()[0] ?? await browser.newPage();
     await page.goto(workbenchUrl(origin, {
       folder: workspace,
-      ...(options.loadExtension === false ? {} : { extensionDevelopmentPath: repoRoot }),
+      ...(options.loadExtension === false ? {} : { extensionDevelopmentPath: options.extensionDevelopmentPath ?? repoRoot }),
     }));
     const workbench = new Workbench(page);
     await workbench.ready();
