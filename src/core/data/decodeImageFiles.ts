@@ -18,7 +18,7 @@ export interface DecodedFiles {
 }
 
 /** Why reading a file failed, in words a user can act on. */
-export function describeReadError(error: unknown): string {
+function describeReadError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'file disappeared';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
