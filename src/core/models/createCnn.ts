@@ -1,0 +1,65 @@
+// The convolutional classifier: 3x3 convolutions with max-pooling between them, then a dense head.
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { CnnOptions, ImageShape } from '../runSpec';
+import { RunSpecError } from '../runSpecDefaults';
+import { checkDropout, checkModelInputs, checkPositiveInt } from './checkModelInputs';
+
+const KERNEL = 3;
+const POOL = 2;
+
+/** Side length left after the stack: each 'valid' 3x3 convolution trims 2 pixels, each 2x2 pool halves (floor). */
+function sizeAfterStack(size: number, convolutions: number): number {
+  let s = size;
+  for (let i = 0; i < convolutions; i++) {
+    s -= KERNEL - 1;
+    if (s < 1) return 0;
+    if (i < convolutions - 1) s = Math.floor(s / POOL);
+    if (s < 1) return 0;
+  }
+  return s;
+}
+
+/** The smallest side length the stack accepts (working backwards from a 1x1 output). */
+function minimumSize(convolutions: number): number {
+  let s = 1;
+  for (let i = convolutions - 1; i >= 0; i--) {
+    s += KERNEL - 1;
+    if (i > 0) s *= POOL;
+  }
+  return s;
+}
+
+/**
+ * With the default options (filters [32, 64, 64], dense 64, no dropout) this is the classic Keras
+ * tutorial net: Conv32-Pool-Conv64-Pool-Conv64-Flatten-Dense64-Dense(classes), 122,570 parameters
+ * for 32x32x3 images and 10 classes. Input [batch, h, w, c] floats in [0, 1]; output softmax [batch, classes].
+ */
+export function createCnn(options: CnnOptions, inputShape: ImageShape, numClasses: number): tfl.LayersModel {
+  checkModelInputs(inputShape, numClasses);
+  const { filters, denseUnits, dropout } = options;
+  if (filters.length === 0) throw new RunSpecError('The CNN needs at least one convolution (filters is empty).');
+  filters.forEach((f, i) => checkPositiveInt(f, `CNN filters[${i}]`));
+  checkPositiveInt(denseUnits, 'CNN dense units');
+  checkDropout(dropout);
+  const [h, w] = inputShape;
+  if (sizeAfterStack(Math.min(h, w), filters.length) < 1) {
+    const min = minimumSize(filters.length);
+    throw new RunSpecError(
+      `Images of ${h}x${w} are too small for a CNN with ${filters.length} convolutions: ` +
+      `its convolution and pooling stack needs at least ${min}x${min} pixels. Use a larger image size or fewer filters.`);
+  }
+
+  const input = tfl.input({ shape: inputShape, name: 'image' });
+  let x = input;
+  filters.forEach((count, i) => {
+    x = tfl.layers.conv2d({ filters: count, kernelSize: KERNEL, activation: 'relu', name: `conv${i + 1}` }).apply(x) as tfl.SymbolicTensor;
+    if (i < filters.length - 1) {
+      x = tfl.layers.maxPooling2d({ poolSize: POOL, name: `pool${i + 1}` }).apply(x) as tfl.SymbolicTensor;
+    }
+  });
+  x = tfl.layers.flatten({ name: 'flatten' }).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.dense({ units: denseUnits, activation: 'relu', name: 'dense' }).apply(x) as tfl.SymbolicTensor;
+  if (dropout > 0) x = tfl.layers.dropout({ rate: dropout, name: 'dropout' }).apply(x) as tfl.SymbolicTensor;
+  const output = tfl.layers.dense({ units: numClasses, activation: 'softmax', name: 'probabilities' }).apply(x) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: output, name: 'cnn' });
+}

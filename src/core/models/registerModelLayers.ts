@@ -1,0 +1,15 @@
+// Makes the custom layers known to tfjs' deserialiser, so saved models that use them load again.
+import * as tf from '@tensorflow/tfjs-core';
+import { LayerNorm } from './layers/layerNorm';
+import { MultiHeadSelfAttention } from './layers/multiHeadSelfAttention';
+import { PositionEmbedding } from './layers/positionEmbedding';
+
+/**
+ * Registers every custom layer class by its className. Safe to call any number of times (and from
+ * two copies of this module): registering a name again simply points it at the same kind of class.
+ */
+export function registerModelLayers(): void {
+  tf.serialization.registerClass(LayerNorm);
+  tf.serialization.registerClass(PositionEmbedding);
+  tf.serialization.registerClass(MultiHeadSelfAttention);
+}
