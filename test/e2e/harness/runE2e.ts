@@ -3,6 +3,7 @@
 //   UI mode: test/e2e/ui/**/*.test.ts on Node's test runner, driving the workbench through chromium.
 // Prints each test, then `e2e: N passed, N failed`; exit code 0 only when everything passed.
 // `node --import tsx test/e2e/harness/runE2e.ts [--mode all|integration|ui] [--filter TEXT] [--counts-file PATH]`
+// (CLASSIFIER_LAB_E2E_PORT picks code-server's port; default: a free one)
 // Expects a build (dist/extension.js), the sample workspace and code-server: scripts/run-e2e.mjs
 // does all three first.
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,11 @@ import { prepareTestWorkspace } from './testWorkspace';
 import { E2E_SERVER_ENV, E2E_WORKSPACE_ENV } from './workbenchSession';
 
 interface Counts { passed: number; failed: number }
+
+// A UI test that hangs fails after this long; a UI run that hangs as a whole is stopped (SIGTERM,
+// on which Playwright closes its browsers).
+const UI_TEST_TIMEOUT_MS = 5 * 60_000;
+const UI_RUN_TIMEOUT_MS = 30 * 60_000;
 
 function findUiTests(dir: string, filter: string | undefined): string[] {
   if (!existsSync(dir)) return [];
@@ -43,15 +49,16 @@ function runUi(server: CodeServer, workspace: string, filter: string | undefined
   console.log(`\n== e2e UI tests (${files.length} files, workbench in chromium) ==`);
   const tapFile = join(e2eStateDir, 'run', 'ui.tap');
   const result = spawnSync(process.execPath, [
-    '--import', 'tsx', '--test', '--test-concurrency=1',
+    '--import', 'tsx', '--test', '--test-concurrency=1', `--test-timeout=${UI_TEST_TIMEOUT_MS}`,
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
     ...files.map((f) => relative(repoRoot, f)),
-  ], { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, [E2E_SERVER_ENV]: server.origin, [E2E_WORKSPACE_ENV]: workspace } });
+  ], { cwd: repoRoot, stdio: 'inherit', timeout: UI_RUN_TIMEOUT_MS, killSignal: 'SIGTERM', env: { ...process.env, [E2E_SERVER_ENV]: server.origin, [E2E_WORKSPACE_ENV]: workspace } });
   const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
   const passed = Number(/^# pass (\d+)$/m.exec(tap)?.[1] ?? 0);
   let failed = Number(/^# fail (\d+)$/m.exec(tap)?.[1] ?? 0);
-  // A crash before any test reported still has to count as a failure.
+  if (result.error) console.log(`UI tests stopped: ${result.error.message}`);
+  // A crash (or the whole-run timeout) before any test reported still has to count as a failure.
   if (result.status !== 0 && failed === 0) failed = 1;
   return { passed, failed };
 }
@@ -80,7 +87,7 @@ async function main(): Promise<number> {
   const workspace = prepareTestWorkspace(join(runDir, 'sample-workspace'));
   const logFile = join(runDir, 'code-server.log');
   const started = Date.now();
-  const server = await startCodeServer({ stateDir: join(runDir, 'code-server'), logFile, port: process.env.PORT ? Number(process.env.PORT) : undefined });
+  const server = await startCodeServer({ stateDir: join(runDir, 'code-server'), logFile, port: process.env.CLASSIFIER_LAB_E2E_PORT ? Number(process.env.CLASSIFIER_LAB_E2E_PORT) : undefined });
   const counts: Counts = { passed: 0, failed: 0 };
   try {
     for (const part of mode === 'all' ? ['integration', 'ui'] : [mode]) {
