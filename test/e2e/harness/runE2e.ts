@@ -33,9 +33,9 @@ function findUiTests(dir: string, filter: string | undefined): string[] {
   });
 }
 
-async function runIntegration(server: CodeServer, workspace: string, filter: string | undefined): Promise<Counts> {
+async function runIntegration(server: CodeServer, workspace: string, runDir: string, filter: string | undefined): Promise<Counts> {
   console.log('\n== e2e integration tests (in the VS Code extension host) ==');
-  const results = await runInHostTests({ server, workspace, stateDir: join(e2eStateDir, 'run', 'in-host'), filter });
+  const results = await runInHostTests({ server, workspace, stateDir: join(runDir, 'in-host'), filter });
   for (const test of results.tests.filter((t) => !t.ok)) {
     console.log(`\nFAILED ${test.title.join(' > ')}\n${test.error ?? ''}`);
   }
@@ -43,11 +43,11 @@ async function runIntegration(server: CodeServer, workspace: string, filter: str
   return results;
 }
 
-function runUi(server: CodeServer, workspace: string, filter: string | undefined): Counts {
+function runUi(server: CodeServer, workspace: string, runDir: string, filter: string | undefined): Counts {
   const files = findUiTests(join(repoRoot, 'test', 'e2e', 'ui'), filter);
   if (files.length === 0) return { passed: 0, failed: 0 };
   console.log(`\n== e2e UI tests (${files.length} files, workbench in chromium) ==`);
-  const tapFile = join(e2eStateDir, 'run', 'ui.tap');
+  const tapFile = join(runDir, 'ui.tap');
   const result = spawnSync(process.execPath, [
     '--import', 'tsx', '--test', '--test-concurrency=1', `--test-timeout=${UI_TEST_TIMEOUT_MS}`,
     '--test-reporter=spec', '--test-reporter-destination=stdout',
@@ -61,6 +61,24 @@ function runUi(server: CodeServer, workspace: string, filter: string | undefined
   // A crash (or the whole-run timeout) before any test reported still has to count as a failure.
   if (result.status !== 0 && failed === 0) failed = 1;
   return { passed, failed };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Folders of runs that were killed before they could clean up after themselves.
+function removeAbandonedRunDirs(): void {
+  if (!existsSync(e2eStateDir)) return;
+  for (const name of readdirSync(e2eStateDir)) {
+    const pid = /^(?:run|ui)-(\d+)$/.exec(name)?.[1];
+    if (pid && !isAlive(Number(pid))) rmSync(join(e2eStateDir, name), { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<number> {
@@ -81,7 +99,9 @@ async function main(): Promise<number> {
       if (name === 'code-server.log' || name === 'integration-failure.png' || name.startsWith('ui-failure-')) rmSync(join(artifactsDir, name), { force: true });
     }
   }
-  const runDir = join(e2eStateDir, 'run');
+  removeAbandonedRunDirs();
+  // One folder per run, so two runs in one checkout (two terminals) do not share state.
+  const runDir = join(e2eStateDir, `run-${process.pid}`);
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
   const workspace = prepareTestWorkspace(join(runDir, 'sample-workspace'));
@@ -91,7 +111,7 @@ async function main(): Promise<number> {
   const counts: Counts = { passed: 0, failed: 0 };
   try {
     for (const part of mode === 'all' ? ['integration', 'ui'] : [mode]) {
-      const c = part === 'integration' ? await runIntegration(server, workspace, values.filter) : runUi(server, workspace, values.filter);
+      const c = part === 'integration' ? await runIntegration(server, workspace, runDir, values.filter) : runUi(server, workspace, runDir, values.filter);
       counts.passed += c.passed;
       counts.failed += c.failed;
     }
@@ -103,6 +123,7 @@ async function main(): Promise<number> {
     copyFileSync(logFile, join(artifactsDir, 'code-server.log'));
     console.log(`\nScreenshots and code-server.log are in ${relative(repoRoot, artifactsDir)}/`);
   }
+  rmSync(runDir, { recursive: true, force: true });
   console.log(`(e2e took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
   console.log(`\ne2e: ${counts.passed} passed, ${counts.failed} failed`);
   if (values['counts-file']) writeFileSync(values['counts-file'], JSON.stringify(counts));
