@@ -48,7 +48,7 @@ const prepared = new Map<BackendPreference, Promise<BackendInfo>>();
 export async function initBackend(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
   let pending = prepared.get(preference);
   if (pending === undefined) {
-    pending = prepare(preference);
+    pending = prepare(preference).then((info) => Object.freeze(info));
     prepared.set(preference, pending);
     // A failed attempt is not remembered, so a caller may retry (say, after installing tfjs-node).
     pending.catch(() => prepared.delete(preference));
