@@ -1,6 +1,7 @@
 // Runs the test suites on Node's built-in test runner (TypeScript through tsx) and prints one
 // closing line, `N passed, N failed`, over all of them.
-// `node scripts/run-tests.mjs [unit|integration|all] [filter]`; `all` (the default) runs unit then integration.
+// `node scripts/run-tests.mjs [unit|integration|e2e|all] [filter]`; `all` (the default) runs unit, integration,
+// then e2e (integration and UI tests in a real VS Code: code-server + headless Chromium, see test/e2e/README.md).
 import { readdirSync, statSync, existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 
 const which = process.argv[2] ?? 'all';
 const filter = process.argv[3];
-const suites = which === 'all' ? ['unit', 'integration'] : [which];
+const suites = which === 'all' ? ['unit', 'integration', 'e2e'] : [which];
 
 function findTests(dir) {
   if (!existsSync(dir)) return [];
@@ -26,6 +27,17 @@ let passed = 0;
 let failed = 0;
 let crashed = false;
 for (const suite of suites) {
+  if (suite === 'e2e') {
+    const countsFile = join(tapDir, 'e2e.json');
+    console.log('\n== e2e tests (real VS Code) ==');
+    const args = ['scripts/run-e2e.mjs', '--counts-file', countsFile, ...(filter ? ['--filter', filter] : [])];
+    const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
+    const counts = existsSync(countsFile) ? JSON.parse(readFileSync(countsFile, 'utf8')) : { passed: 0, failed: 1 };
+    passed += counts.passed;
+    failed += counts.failed;
+    if (result.status !== 0 && counts.failed === 0) crashed = true;
+    continue;
+  }
   const files = findTests(join('test', suite)).filter((f) => !filter || f.includes(filter));
   if (files.length === 0) continue;
   console.log(`\n== ${suite} tests (${files.length} files) ==`);
