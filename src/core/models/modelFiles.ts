@@ -36,7 +36,15 @@ export async function saveModelToDir(model: tfl.LayersModel, dir: string, option
     modelJson = toModelJson(artifacts);
     return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
   });
-  await model.save(handler, { includeOptimizer: options.includeOptimizer ?? false });
+  // tfjs-layers' save leaves the optimizer's iteration-count scalar undisposed; the scope reclaims it
+  // (weights are variables, which scopes never dispose). The scope spans awaits, so tensors that other
+  // code creates while a save is in flight would be reclaimed too: callers await saves between batches.
+  tf.engine().startScope();
+  try {
+    await model.save(handler, { includeOptimizer: options.includeOptimizer ?? false });
+  } finally {
+    tf.engine().endScope();
+  }
   if (modelJson === undefined || weights === undefined) throw new Error('The model produced nothing to save.');
   const json = JSON.stringify(modelJson);
   const bin = weights;

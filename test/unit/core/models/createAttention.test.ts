@@ -64,6 +64,24 @@ describe('createAttention', () => {
     model.dispose();
   });
 
+  test('a training step runs no Tile or Gather kernel (their gradients are very slow or missing on wasm)', async () => {
+    const model = createAttention({ ...small, dropout: 0.1 }, [16, 16, 1], 4);
+    const optimizer = tf.train.adam(0.001);
+    const { x, y } = toTensors(brightQuadrantImages(8, 16, 1, 'kernels'));
+    const profile = await tf.profile(() => {
+      optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+        false,
+        model.trainableWeights.map((weight) => weight.read() as tf.Variable),
+      );
+    });
+    const kernels = new Set(profile.kernels.map((k) => k.name));
+    for (const slow of ['Tile', 'GatherV2', 'UnsortedSegmentSum']) assert.ok(!kernels.has(slow), `${slow} ran`);
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    model.dispose();
+  });
+
   test('learns which quadrant of an image is bright', async () => {
     const train = brightQuadrantImages(512, 16, 1, 'attention-train');
     const test = brightQuadrantImages(200, 16, 1, 'attention-test');

@@ -118,6 +118,22 @@ describe('saveModelToDir / loadModelFromDir', () => {
     resumed.dispose();
   });
 
+  test('saving leaves no tensors behind, with or without the optimizer', async () => {
+    const model = createModel(smallSpecs[0], shape, 5);
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+    const x = probeBatch(shape);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 5);
+    await model.trainOnBatch(x, y);
+    const before = tf.memory().numTensors;
+    await saveModelToDir(model, join(root, 'no-leak'), { includeOptimizer: true });
+    await saveModelToDir(model, join(root, 'no-leak'));
+    assert.equal(tf.memory().numTensors, before);
+    // The weights survived the save.
+    assert.equal(predict(model).length, 20);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
   test('without includeOptimizer, only the model weights are written', async () => {
     const model = createModel(smallSpecs[0], shape, 5);
     model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
