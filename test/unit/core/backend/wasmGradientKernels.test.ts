@@ -184,12 +184,22 @@ describe('MaxPoolGrad on wasm matches the cpu backend, ties included', () => {
       const yShape = tf.tidy(() => tf.maxPool(tf.zeros(c.x) as tf.Tensor4D, c.size, c.strides, c.pad).shape);
       const results = await onCpuAndWasm(() => {
         // Four levels only: most windows hold several equal maxima, and the first one must win.
-        const x = tf.tensor(seededLevels(sizeOf(c.x), 16, 4), c.x) as tf.Tensor4D;
+        // Negative ones too: padding must not count as a zero in the window.
+        const x = tf.tensor(seededLevels(sizeOf(c.x), 16, 4).map((v) => v - 2), c.x) as tf.Tensor4D;
         return tf.grad((input: tf.Tensor) => tf.maxPool(input as tf.Tensor4D, c.size, c.strides, c.pad))(x, tensor(yShape, 17));
       });
       assert.ok(worstError(results) < TOLERANCE, `relative error ${worstError(results)}`);
     });
   }
+  test('an output that does not match the input still routes dy to each window maximum', async () => {
+    const shape: Shape4 = [2, 6, 6, 3];
+    const results = await onCpuAndWasm(() => runKernel('MaxPoolGrad', {
+      dy: tensor([2, 3, 3, 3], 29),
+      input: tf.tensor(seededLevels(sizeOf(shape), 30, 4), shape),
+      output: tf.fill([2, 3, 3, 3], 100), // a value no window holds
+    }, { filterSize: 2, strides: 2, pad: 'valid' }));
+    assert.ok(worstError(results) < TOLERANCE);
+  });
 });
 
 describe('MatMul on wasm matches the cpu backend for every transpose and batch layout', () => {
