@@ -1,0 +1,304 @@
+// Builds the installable extension: one universal classifier-lab.vsix with the production bundles,
+// the TensorFlow.js packages the trainer loads at run time (wasm binaries included) and nothing else.
+// `node scripts/package-vsix.mjs [--out PATH]` (default: classifier-lab.vsix in the repository root).
+//
+// It packages from a throw-away staging folder under .cache/vsix/, so the development build in dist/
+// (source maps, what F5, `npm run open` and the tests load) is left alone: the production bundles
+// are built into the staging folder, next to copies of the manifest, README, LICENSE, media/ and the
+// files the README links to, and the installed production dependencies (hard links). What goes in
+// is decided by .vscodeignore; the result is then checked, and the script fails when a bundle
+// requires a module the package lacks or when sources, tests, source maps or dev packages got in.
+// Never prompts (CI has no stdin): every question vsce could ask is answered by a flag.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const vsceCli = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+const buildScript = join(repoRoot, 'scripts', 'build.mjs');
+// Bundles the extension cannot work without; dist/webview.js joins them once webview/main.ts exists.
+const requiredBundles = ['extension.js', 'trainer.js', 'cli.js', 'decodeWorker.js'];
+const requiredFiles = [
+  'package.json',
+  'LICENSE.txt',
+  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm',
+  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
+];
+// Folders of the repository that never belong in the package.
+const forbiddenTopLevel = ['src', 'test', 'webview', 'scripts', 'bench', 'sample-workspace', '.cache', '.ci', '.vscode', '.test-artifacts', '.classifier-lab', 'out'];
+
+class PackageError extends Error {}
+
+function parseOptions() {
+  const { values } = parseArgs({ options: { out: { type: 'string' } } });
+  return { out: resolve(values.out ?? join(repoRoot, 'classifier-lab.vsix')) };
+}
+
+function run(command, args, cwd, what) {
+  // stdin closed: a prompt nobody answers must fail, not wait.
+  const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.error) throw new PackageError(`${what} could not start: ${result.error.message}`);
+  if (result.status !== 0) throw new PackageError(`${what} failed (exit code ${result.status ?? result.signal}).`);
+}
+
+/** Relative link targets in a Markdown file (`[text](path)` and `![alt](path)`), without anchors. */
+function relativeLinks(markdown) {
+  const targets = new Set();
+  for (const match of markdown.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+    const target = match[1].split('#')[0];
+    if (target && !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('/')) targets.add(decodeURI(target));
+  }
+  return [...targets];
+}
+
+/**
+ * Folders of the installed production dependencies, nested ones included: what `npm ls --production`
+ * would list, worked out here because npm ls (which vsce runs) fails on any extraneous or invalid
+ * package in a developer's node_modules. The staging folder gets exactly these, so vsce's listing
+ * there is clean. Missing optional packages (the native backend) are skipped.
+ */
+function productionPackages() {
+  const found = new Set();
+  const visit = (fromDir, manifest) => {
+    const wanted = [
+      ...Object.keys(manifest.dependencies ?? {}).map((name) => ({ name, optional: false })),
+      ...Object.keys(manifest.optionalDependencies ?? {}).map((name) => ({ name, optional: true })),
+      ...Object.keys(manifest.peerDependencies ?? {}).map((name) => ({ name, optional: Boolean(manifest.peerDependenciesMeta?.[name]?.optional) })),
+    ];
+    for (const { name, optional } of wanted) {
+      // Node's lookup: node_modules folders from the depending package up to the repository root.
+      let packageDir;
+      for (let dir = fromDir; ; dir = dirname(dir)) {
+        const candidate = join(dir, 'node_modules', name);
+        if (basename(dir) !== 'node_modules' && existsSync(join(candidate, 'package.json'))) { packageDir = candidate; break; }
+        if (dir === repoRoot || dirname(dir) === dir) break;
+      }
+      if (!packageDir) {
+        if (optional) continue;
+        throw new PackageError(`${name} (needed by ${relative(repoRoot, fromDir) || 'the extension'}) is not installed: run npm ci.`);
+      }
+      if (found.has(packageDir)) continue;
+      found.add(packageDir);
+      visit(packageDir, JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')));
+    }
+  };
+  visit(repoRoot, JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')));
+  return [...found].sort();
+}
+
+/** Mirrors a folder with hard links (copies across file systems): fast, and nothing is written to the source. */
+function linkTree(from, to) {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = join(from, entry.name);
+    const target = join(to, entry.name);
+    // A package's own node_modules holds nested dependencies, staged on their own when they are production ones.
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') linkTree(source, target);
+    } else if (entry.isFile()) {
+      try {
+        linkSync(source, target);
+      } catch {
+        copyFileSync(source, target);
+      }
+    }
+  }
+}
+
+function stage(stageDir, readmeLinks) {
+  // The build script resolves its entries and writes dist/ relative to its working directory, so
+  // running it in the staging folder with src/ and webview/ linked in keeps the real dist/ untouched.
+  for (const folder of ['src', 'webview']) {
+    if (existsSync(join(repoRoot, folder))) symlinkSync(join(repoRoot, folder), join(stageDir, folder), 'dir');
+  }
+  for (const packageDir of productionPackages()) linkTree(packageDir, join(stageDir, relative(repoRoot, packageDir)));
+  const linked = readmeLinks.filter((link) => !forbiddenTopLevel.includes(link.split('/')[0]));
+  for (const file of ['package.json', '.vscodeignore', 'LICENSE', 'README.md', 'CHANGELOG.md', 'media', ...linked]) {
+    const from = join(repoRoot, file);
+    if (!existsSync(from)) continue;
+    mkdirSync(dirname(join(stageDir, file)), { recursive: true });
+    cpSync(from, join(stageDir, file), { recursive: true });
+  }
+}
+
+function buildProduction(stageDir) {
+  const started = Date.now();
+  run(process.execPath, [buildScript, '--production'], stageDir, 'the production build');
+  for (const bundle of requiredBundles) {
+    const path = join(stageDir, 'dist', bundle);
+    if (!existsSync(path) || statSync(path).mtimeMs < started - 1000) {
+      throw new PackageError(`the production build did not write dist/${bundle} into the staging folder (does scripts/build.mjs still write dist/ relative to its working directory?).`);
+    }
+  }
+}
+
+/** Names and sizes of the entries of a zip file, read from its central directory. */
+function zipEntries(path) {
+  const zip = readFileSync(path);
+  // The end-of-central-directory record sits in the last 22 bytes plus an optional comment.
+  let end = -1;
+  for (let at = zip.length - 22; at >= Math.max(0, zip.length - 22 - 0xffff); at--) {
+    if (zip.readUInt32LE(at) === 0x06054b50) { end = at; break; }
+  }
+  if (end < 0) throw new PackageError(`${path} is not a zip file.`);
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const entries = [];
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new PackageError(`${path}: damaged central directory.`);
+    const compressed = zip.readUInt32LE(at + 20);
+    const size = zip.readUInt32LE(at + 24);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    entries.push({ name: zip.toString('utf8', at + 46, at + 46 + nameLength), size, compressed });
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+/** Bare module names a bundle loads with require("x") or import("x"), minus Node's own and vscode. */
+function externalModules(source) {
+  const names = new Set();
+  for (const match of source.matchAll(/\b(?:require|import)\(\s*["']([^"'./][^"']*)["']\s*\)/g)) {
+    const specifier = match[1];
+    if (isBuiltin(specifier) || specifier === 'vscode') continue;
+    const parts = specifier.split('/');
+    names.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);
+  }
+  return [...names];
+}
+
+function check(vsixPath, stageDir, readmeLinks) {
+  const entries = zipEntries(vsixPath);
+  const files = new Set(entries.map((e) => e.name).filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)));
+  const problems = [];
+  const manifest = JSON.parse(readFileSync(join(stageDir, 'package.json'), 'utf8'));
+  const bundles = [...requiredBundles, ...(existsSync(join(stageDir, 'dist', 'webview.js')) ? ['webview.js'] : [])];
+  for (const file of [...requiredFiles, ...bundles.map((b) => `dist/${b}`)]) {
+    if (!files.has(file)) problems.push(`missing ${file}`);
+  }
+  // Links to developer files (tests, CI) cannot work from the editor's extension page; say so, as a
+  // reminder that a repository URL in package.json would let vsce point them at the repository.
+  const unshipped = readmeLinks.filter((link) => !files.has(link));
+  if (unshipped.length > 0) console.warn(`package: note: README links to files that are not packaged (they will not open from the extension page): ${unshipped.join(', ')}`);
+  // Every package a Node bundle loads at run time must be in, with its entry point.
+  for (const bundle of bundles.filter((b) => b !== 'webview.js')) {
+    for (const name of externalModules(readFileSync(join(stageDir, 'dist', bundle), 'utf8'))) {
+      const packageJson = `node_modules/${name}/package.json`;
+      if (!files.has(packageJson)) {
+        // The native backend is optional by design: loaded in a try/catch, absent from the universal package.
+        if (manifest.optionalDependencies?.[name]) continue;
+        problems.push(`dist/${bundle} requires ${name}, which is not in the package`);
+        continue;
+      }
+      const main = JSON.parse(readFileSync(join(repoRoot, packageJson), 'utf8')).main ?? 'index.js';
+      const mainFile = `node_modules/${name}/${main.replace(/^\.\//, '')}`;
+      if (![mainFile, `${mainFile}.js`, `${mainFile}/index.js`].some((f) => files.has(f))) problems.push(`${name}'s entry point ${main} is not in the package`);
+    }
+  }
+  const devPackages = Object.keys(manifest.devDependencies ?? {});
+  for (const file of files) {
+    const top = file.split('/')[0];
+    if (forbiddenTopLevel.includes(top)) problems.push(`${file} should not be packaged`);
+    else if (file.endsWith('.map')) problems.push(`${file}: source maps stay out of the package`);
+    else if (/\.(ts|mts|cts)$/.test(file) && !file.endsWith('.d.ts')) problems.push(`${file}: sources stay out of the package`);
+    else if (devPackages.some((p) => file.startsWith(`node_modules/${p}/`))) problems.push(`${file} belongs to a dev dependency`);
+  }
+  if (problems.length > 0) throw new PackageError(`the package is not right:\n  ${[...new Set(problems)].join('\n  ')}`);
+  return entries;
+}
+
+function kib(bytes) {
+  return `${(bytes / 1024).toFixed(0)} KiB`;
+}
+
+function summarise(vsixPath, entries) {
+  // Group by what a reader recognises: dist/, each node_modules package, top-level files.
+  const groups = new Map();
+  for (const entry of entries) {
+    const name = entry.name.replace(/^extension\//, '');
+    const parts = name.split('/');
+    const group = parts[0] === 'node_modules'
+      ? parts.slice(0, parts[1]?.startsWith('@') ? 3 : 2).join('/')
+      : parts.length > 1 ? `${parts[0]}/` : '(top level)';
+    const sum = groups.get(group) ?? { files: 0, size: 0, compressed: 0 };
+    sum.files += 1;
+    sum.size += entry.size;
+    sum.compressed += entry.compressed;
+    groups.set(group, sum);
+  }
+  const size = statSync(vsixPath).size;
+  const shown = relative(process.cwd(), vsixPath);
+  console.log(`\n${shown.startsWith('..') ? vsixPath : shown}: ${kib(size)} (${entries.length} files)`);
+  for (const [group, sum] of [...groups].sort((a, b) => b[1].compressed - a[1].compressed)) {
+    console.log(`  ${group.padEnd(46)} ${String(sum.files).padStart(3)} files ${kib(sum.size).padStart(9)} -> ${kib(sum.compressed).padStart(8)}`);
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A staging folder of this process's own, after removing those of runs that were killed. */
+function freshStageDir() {
+  const parent = join(repoRoot, '.cache', 'vsix');
+  mkdirSync(parent, { recursive: true });
+  for (const name of readdirSync(parent)) {
+    const pid = /^stage-(\d+)$/.exec(name)?.[1];
+    if (pid && !isAlive(Number(pid))) rmSync(join(parent, name), { recursive: true, force: true });
+  }
+  const dir = join(parent, `stage-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  return dir;
+}
+
+function main() {
+  const { out } = parseOptions();
+  if (!existsSync(vsceCli)) throw new PackageError('@vscode/vsce is not installed: run npm install (or npm ci).');
+  const started = Date.now();
+  const readmePath = join(repoRoot, 'README.md');
+  const readmeLinks = existsSync(readmePath) ? relativeLinks(readFileSync(readmePath, 'utf8')).filter((l) => existsSync(join(repoRoot, l))) : [];
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  const stageDir = freshStageDir();
+  try {
+    stage(stageDir, readmeLinks);
+    buildProduction(stageDir);
+    mkdirSync(dirname(out), { recursive: true });
+    // Written beside the destination and renamed once checked: a failed run leaves no package, and
+    // nobody reads a half-written one.
+    const pending = join(dirname(out), `.${basename(out)}.${process.pid}.pending`);
+    try {
+      run(process.execPath, [
+        vsceCli, 'package', '--no-yarn', '--out', pending,
+        // Without a repository URL vsce would ask, and could not turn the README's relative links into
+        // absolute ones: they stay relative and the linked files travel in the package.
+        ...(manifest.repository ? [] : ['--allow-missing-repository', '--no-rewrite-relative-links']),
+      ], stageDir, 'vsce package');
+      const entries = check(pending, stageDir, readmeLinks);
+      renameSync(pending, out);
+      summarise(out, entries);
+    } finally {
+      rmSync(pending, { force: true });
+    }
+    console.log(`(packaged in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } finally {
+    rmSync(stageDir, { recursive: true, force: true });
+  }
+}
+
+try {
+  main();
+} catch (error) {
+  console.error(`package: ${error instanceof PackageError ? error.message : error?.stack ?? error}`);
+  process.exit(1);
+}
