@@ -1,0 +1,154 @@
+// Messages between the extension and the dashboard webview: one union per direction. The webview
+// says `ready`, the extension answers with a snapshot, then streams small incremental updates.
+import type { LayerWeightStatistics } from '../core/inspect/weightStatistics';
+import type { ModelGraph } from '../core/inspect/modelGraph';
+import type { RunRecord } from '../core/runs/runRecord';
+import type { ClassMetrics } from '../core/train/trainingEvents';
+
+/**
+ * Per-batch training numbers as parallel arrays (one entry per batch), so tens of thousands of
+ * points stay compact. `step` is the global batch number: (epoch - 1) * batchesPerEpoch + batch.
+ */
+export interface BatchSeries {
+  step: number[];
+  epoch: number[];
+  loss: number[];
+  acc: number[];
+  learningRate: number[];
+  imagesPerSecond: number[];
+}
+
+/** One finished epoch (training numbers averaged over the epoch, validation numbers at its end). */
+export interface EpochPoint {
+  epoch: number;
+  /** ISO time the epoch ended. */
+  time: string;
+  loss: number;
+  acc: number;
+  valLoss: number;
+  valAcc: number;
+  learningRate: number;
+  imagesPerSecond: number;
+  durationMs: number;
+  isBest: boolean;
+  perClass: ClassMetrics[];
+}
+
+/** What a (re)start of training said: the plan and the data it trains on. */
+export interface TrainingStart {
+  time: string;
+  backend: string;
+  batchesPerEpoch: number;
+  /** Epoch training (re)started at; above 1 after a resume, and later points replace older ones. */
+  startEpoch: number;
+  epochs: number;
+}
+
+export interface TestResult {
+  /** Epoch of the model evaluated (the best). */
+  epoch: number;
+  loss: number;
+  acc: number;
+  perClass: ClassMetrics[];
+}
+
+/** A confusion matrix of the validation split at an epoch, or of the test split. */
+export interface ConfusionView {
+  epoch: number;
+  split: 'val' | 'test';
+  classes: string[];
+  /** [true class][predicted class] example counts. */
+  matrix: number[][];
+  perClass: ClassMetrics[];
+}
+
+/** One validation example's outcome; `index` is its position in predictions.json. */
+export interface SampleItem {
+  index: number;
+  label: number;
+  predicted: number;
+  confidence: number;
+  /** Short display name: the file name, or `file#index` for binary datasets. */
+  name: string;
+}
+
+export interface PredictionsView {
+  /** Epoch of the model that made them (the best so far). */
+  epoch: number;
+  classes: string[];
+  items: SampleItem[];
+}
+
+/** An image for a sample: a webview URI for image files, or raw pixels for binary datasets. */
+export type SampleImage =
+  | { index: number; kind: 'uri'; uri: string }
+  /** `pixels` is base64 of height x width x channels bytes (channels 1 or 3, row-major). */
+  | { index: number; kind: 'pixels'; width: number; height: number; channels: number; pixels: string }
+  | { index: number; kind: 'missing'; reason: string };
+
+export type ModelGraphState =
+  | { state: 'none' }
+  | { state: 'ready'; graph: ModelGraph }
+  | { state: 'error'; message: string };
+
+export interface RunSnapshot {
+  run: RunRecord;
+  start?: TrainingStart;
+  batches: BatchSeries;
+  epochs: EpochPoint[];
+  test?: TestResult;
+  /** Validation epochs that have a confusion matrix file. */
+  confusionEpochs: number[];
+  hasTestConfusion: boolean;
+  /** The matrix shown first: the best epoch's, else the latest. */
+  confusion?: ConfusionView;
+  predictions?: PredictionsView;
+  model: ModelGraphState;
+  /** Lines of metrics.jsonl that could not be read (a newer version's events, damage). */
+  skippedLines: number;
+}
+
+/** A run as the comparison shows it: its record and per-epoch curves. */
+export interface CompareRun {
+  run: RunRecord;
+  epochs: EpochPoint[];
+  test?: TestResult;
+}
+
+export type ExportFormat = 'csv' | 'png' | 'svg';
+
+/** Extension -> webview. */
+export type ExtensionToWebview =
+  | { type: 'snapshot'; snapshot: RunSnapshot }
+  | { type: 'trainingStart'; start: TrainingStart }
+  | { type: 'batchEnd'; batches: BatchSeries }
+  | { type: 'epochEnd'; epoch: EpochPoint }
+  | { type: 'testEnd'; test: TestResult }
+  /** The epochs that now have a confusion matrix file (sent when a new one appears). */
+  | { type: 'confusionEpochs'; epochs: number[]; hasTest: boolean }
+  /** A confusion matrix, answering `requestConfusion` or pushed for a new best epoch; undefined when it has no file. */
+  | { type: 'confusion'; epoch: number | 'test'; confusion?: ConfusionView }
+  /** run.json changed: status, summary, notes... */
+  | { type: 'status'; run: RunRecord }
+  | { type: 'predictions'; predictions: PredictionsView | undefined }
+  | { type: 'model'; model: ModelGraphState }
+  | { type: 'weightStatistics'; layer: string; statistics?: LayerWeightStatistics; error?: string }
+  | { type: 'sampleImages'; images: SampleImage[] }
+  | { type: 'compareSnapshot'; runs: CompareRun[]; missing: string[] }
+  /** The run folder is gone or cannot be read. */
+  | { type: 'runError'; message: string };
+
+/** Webview -> extension. Everything here is untrusted and validated before use. */
+export type WebviewToExtension =
+  | { type: 'ready' }
+  | { type: 'requestConfusion'; epoch: number | 'test' }
+  | { type: 'requestWeightStatistics'; layer: string }
+  /** Images for the samples at these positions of predictions.json (at most 200 at a time). */
+  | { type: 'requestSampleImages'; indices: number[] }
+  /** Open a sample's image file in the editor. */
+  | { type: 'openSample'; index: number }
+  /** Save an export: CSV or SVG text, or a PNG as a `data:image/png;base64,` URL. */
+  | { type: 'export'; format: ExportFormat; fileName: string; content: string }
+  | { type: 'setNotes'; notes: string; tags: string[] }
+  /** From a comparison: open one run's dashboard. */
+  | { type: 'openRun'; runId: string };
