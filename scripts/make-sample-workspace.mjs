@@ -23,7 +23,7 @@ const MARKER = '.complete.json';
 const MNIST_TRAIN_PER_DIGIT = 300;
 const MNIST_TEST_PER_DIGIT = 50;
 const SHAPE_CLASSES = ['circle', 'square', 'triangle', 'cross', 'ring'];
-const SHAPES_PER_CLASS = 200;
+const SHAPES_PER_CLASS = 600;
 const SHAPE_SIZE = 32;
 const SHAPE_SEED = 'classifier-lab-colour-shapes';
 
