@@ -2,7 +2,7 @@
 // free loopback port, isolated from the user's own editor state: its own user-data, extensions,
 // TMPDIR and XDG folders under `stateDir`, and user settings that keep the welcome page,
 // walkthroughs, telemetry and the workspace-trust prompt out of the way of tests.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -19,6 +19,14 @@ export interface CodeServerOptions {
   logFile?: string;
   /** How long to wait for /healthz. */
   startTimeoutMs?: number;
+  /**
+   * Extensions folder; default `extensions` under stateDir. An extension installed from a .vsix
+   * finds its node_modules by walking up from its folder, so for a faithful install keep this
+   * outside the repository (else it would quietly load the repository's node_modules).
+   */
+  extensionsDir?: string;
+  /** .vsix files to install into the extensions folder before the server starts. */
+  installExtensions?: readonly string[];
 }
 
 export interface CodeServer {
@@ -72,17 +80,42 @@ async function waitForHealthy(origin: string, timeoutMs: number, exited: () => s
   throw new HarnessError(`code-server did not answer ${origin}/healthz within ${timeoutMs / 1000} s.`);
 }
 
+/** `code-server --install-extension` for each .vsix (offline: a local file needs no marketplace). */
+function installExtensions(vsixFiles: readonly string[], extensionsDir: string, userDataDir: string, env: NodeJS.ProcessEnv): void {
+  for (const vsix of vsixFiles) {
+    if (!existsSync(vsix)) throw new HarnessError(`cannot install ${vsix}: no such file.`);
+    const result = spawnSync(process.execPath, [
+      codeServerEntry,
+      '--install-extension', vsix,
+      '--extensions-dir', extensionsDir,
+      '--user-data-dir', userDataDir,
+    ], { env, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+    if (result.error || result.status !== 0 || !/successfully installed/i.test(output)) {
+      throw new HarnessError(`code-server could not install ${vsix} (${result.error?.message ?? `exit code ${result.status ?? result.signal}`}): ${output.split('\n').slice(-5).join(' | ')}`);
+    }
+  }
+}
+
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   if (!existsSync(codeServerEntry)) {
     throw new HarnessError(`code-server is not installed (${codeServerEntry} is missing). Run: node scripts/provision-code-server.mjs --browser`);
   }
   const dirs = Object.fromEntries(['user-data', 'extensions', 'tmp', 'xdg-config', 'xdg-data', 'xdg-cache'].map((name) => {
-    const dir = join(options.stateDir, name);
+    const dir = name === 'extensions' && options.extensionsDir ? options.extensionsDir : join(options.stateDir, name);
     mkdirSync(dir, { recursive: true });
     return [name, dir];
   }));
   mkdirSync(join(dirs['user-data'], 'User'), { recursive: true });
   writeFileSync(join(dirs['user-data'], 'User', 'settings.json'), JSON.stringify(testUserSettings, null, 2));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TMPDIR: dirs.tmp,
+    XDG_CONFIG_HOME: dirs['xdg-config'],
+    XDG_DATA_HOME: dirs['xdg-data'],
+    XDG_CACHE_HOME: dirs['xdg-cache'],
+  };
+  if (options.installExtensions?.length) installExtensions(options.installExtensions, dirs.extensions, dirs['user-data'], env);
 
   const port = options.port ?? await freePort();
   const authority = `127.0.0.1:${port}`;
@@ -100,13 +133,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   ], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      TMPDIR: dirs.tmp,
-      XDG_CONFIG_HOME: dirs['xdg-config'],
-      XDG_DATA_HOME: dirs['xdg-data'],
-      XDG_CACHE_HOME: dirs['xdg-cache'],
-    },
+    env,
   });
   if (child.pid === undefined) throw new HarnessError('code-server could not be started.');
   const pid = child.pid;

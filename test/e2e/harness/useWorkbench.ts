@@ -5,6 +5,12 @@ import { openWorkbenchSession, type WorkbenchSession, type WorkbenchSessionOptio
 import type { Workbench } from './workbench';
 
 export function useWorkbench(options: WorkbenchSessionOptions = {}): () => Workbench {
+  const session = useWorkbenchSession(options);
+  return () => session().workbench;
+}
+
+/** Like useWorkbench, for tests that also need the session's workspace or extensions folder. */
+export function useWorkbenchSession(options: WorkbenchSessionOptions = {}): () => WorkbenchSession {
   let session: WorkbenchSession | undefined;
   before(async () => {
     session = await openWorkbenchSession(options);
@@ -21,6 +27,6 @@ export function useWorkbench(options: WorkbenchSessionOptions = {}): () => Workb
   });
   return () => {
     if (!session) throw new Error('the workbench did not open (see the before hook\'s error)');
-    return session.workbench;
+    return session;
   };
 }

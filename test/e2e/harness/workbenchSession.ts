@@ -2,7 +2,8 @@
 // open. Uses the code-server named by CLASSIFIER_LAB_E2E_SERVER (set by the e2e runner, which
 // shares one server across test files) or starts its own, so a UI test file also runs on its own:
 // `node --import tsx --test test/e2e/ui/explorer.test.ts`.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
@@ -19,6 +20,8 @@ export interface WorkbenchSession {
   readonly workbench: Workbench;
   readonly page: Page;
   readonly workspace: string;
+  /** The server's extensions folder, when the session started a server with installExtensions. */
+  readonly extensionsDir?: string;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,12 @@ export interface WorkbenchSessionOptions {
   loadExtension?: boolean;
   /** Root folder of the extension to load instead of this repository's. */
   extensionDevelopmentPath?: string;
+  /**
+   * .vsix files to install, as a user would: the session then starts a code-server of its own (never
+   * the shared one) whose extensions folder is fresh and outside the repository. Combine with
+   * `loadExtension: false` to see only what the package contains.
+   */
+  installExtensions?: readonly string[];
 }
 
 export async function openWorkbenchSession(options: WorkbenchSessionOptions = {}): Promise<WorkbenchSession> {
@@ -42,9 +51,16 @@ export async function openWorkbenchSession(options: WorkbenchSessionOptions = {}
     rmSync(stateDir, { recursive: true, force: true });
   };
   try {
-    let origin = process.env[E2E_SERVER_ENV];
+    let origin = options.installExtensions ? undefined : process.env[E2E_SERVER_ENV];
+    let extensionsDir: string | undefined;
     if (!origin) {
-      const server: CodeServer = await startCodeServer({ stateDir: join(stateDir, 'code-server') });
+      if (options.installExtensions) {
+        // Outside the repository, so Node's lookup from an installed extension cannot reach ./node_modules.
+        const dir = mkdtempSync(join(tmpdir(), 'classifier-lab-extensions-'));
+        cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+        extensionsDir = dir;
+      }
+      const server: CodeServer = await startCodeServer({ stateDir: join(stateDir, 'code-server'), extensionsDir, installExtensions: options.installExtensions });
       cleanups.push(() => server.stop());
       origin = server.origin;
     }
@@ -58,7 +74,7 @@ export async function openWorkbenchSession(options: WorkbenchSessionOptions = {}
     }));
     const workbench = new Workbench(page);
     await workbench.ready();
-    return { workbench, page, workspace, close };
+    return { workbench, page, workspace, extensionsDir, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,0 +1,188 @@
+// The extension as a user gets it: `npm run package` builds the .vsix, a fresh code-server installs it
+// (no extension development path, and an extensions folder outside this repository, so nothing can
+// fall back on the repository's node_modules or sources), and the workbench shows and runs it.
+// Set CLASSIFIER_LAB_VSIX=path to test an already built package instead of building one.
+import assert from 'node:assert/strict';
+import { spawnSync, fork } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { noAugmentation } from '../../../src/core/data/augment';
+import { defaultModelSpec } from '../../../src/core/models/defaultModelSpecs';
+import { defaultTrainingSpec } from '../../../src/core/runSpecDefaults';
+import type { RunSpec } from '../../../src/core/runSpec';
+import type { FromTrainerMessage, ToTrainerMessage } from '../../../src/protocol/trainer';
+import { repoRoot } from '../harness/e2ePaths';
+import { prepareTestWorkspace } from '../harness/testWorkspace';
+import { useWorkbenchSession } from '../harness/useWorkbench';
+
+interface ContributedCommand { command: string; title: string; category?: string }
+interface Manifest {
+  publisher: string;
+  name: string;
+  version: string;
+  displayName: string;
+  main: string;
+  contributes?: {
+    commands?: ContributedCommand[];
+    viewsContainers?: { activitybar?: { id: string; title: string }[] };
+    menus?: { commandPalette?: { command: string; when?: string }[] };
+  };
+}
+
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+const NEW_TRAINING_RUN = 'New Training Run';
+
+function paletteTitle(command: ContributedCommand): string {
+  return command.category ? `${command.category}: ${command.title}` : command.title;
+}
+
+describe('the packaged .vsix in a fresh VS Code', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'classifier-lab-vsix-test-'));
+  const prebuilt = process.env.CLASSIFIER_LAB_VSIX;
+  const vsix = prebuilt ?? join(scratch, 'classifier-lab.vsix');
+  // A workspace of its own: the runs this file starts stay out of the folder other UI tests share.
+  const workspace = join(scratch, 'sample-workspace');
+
+  before(() => {
+    prepareTestWorkspace(workspace);
+    if (prebuilt) {
+      assert.ok(existsSync(prebuilt), `CLASSIFIER_LAB_VSIX=${prebuilt} does not exist`);
+      return;
+    }
+    const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'package-vsix.mjs'), '--out', vsix], {
+      cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000,
+    });
+    assert.equal(result.status, 0, `npm run package failed:\n${result.stdout}\n${result.stderr}`);
+  }, { timeout: 300_000 });
+
+  const session = useWorkbenchSession({ workspace, loadExtension: false, installExtensions: [vsix] });
+
+  after(() => {
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const installedDir = (): string => {
+    const { extensionsDir } = session();
+    assert.ok(extensionsDir);
+    return join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  };
+  const installedManifest = (): Manifest => JSON.parse(readFileSync(join(installedDir(), 'package.json'), 'utf8')) as Manifest;
+
+  test('installs with its bundles, TensorFlow.js and the wasm binaries, all found inside the install folder', () => {
+    const dir = installedDir();
+    for (const file of [manifest.main, 'dist/trainer.js', 'dist/cli.js', 'dist/decodeWorker.js']) {
+      assert.ok(existsSync(join(dir, file)), `${file} is not installed`);
+    }
+    assert.equal(existsSync(join(dir, 'src')), false, 'sources were packaged');
+    // What the trainer resolves from where it is installed, not from this repository.
+    const requireFromTrainer = createRequire(join(dir, 'dist', 'trainer.js'));
+    for (const name of ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu']) {
+      const resolved = requireFromTrainer.resolve(name);
+      assert.ok(resolved.startsWith(dir + sep), `${name} resolves to ${resolved}, outside the installed extension`);
+    }
+    const wasmDir = join(dir, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+    for (const binary of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
+      assert.ok(existsSync(join(wasmDir, binary)), `${binary} is not installed`);
+    }
+  });
+
+  test('is listed among the installed extensions', async () => {
+    const { workbench, page } = session();
+    await workbench.runCommand('View: Show Extensions');
+    const item = page.locator('.extensions-viewlet .extension-list-item .name', { hasText: manifest.displayName });
+    await item.first().waitFor({ state: 'visible', timeout: 30_000 });
+  });
+
+  test('the installed trainer trains one epoch on the sample images (wasm backend)', { timeout: 180_000 }, async () => {
+    const runsDir = join(scratch, 'trainer-runs');
+    const spec: RunSpec = {
+      // A couple of hundred images keep this short; what matters is that training runs at all.
+      data: { path: join(workspace, 'data', 'colour-shapes'), format: 'auto', valSplit: 0.2, limit: 250, cifar100Labels: 'fine' },
+      model: defaultModelSpec('cnn'),
+      training: { ...defaultTrainingSpec(), epochs: 1 },
+      augment: noAugmentation(),
+    };
+    // Run from a folder outside the repository, without NODE_PATH or this runner's tsx loader: only
+    // the package's own files count.
+    const env = { ...process.env };
+    delete env.NODE_PATH;
+    const trainer = fork(join(installedDir(), 'dist', 'trainer.js'), [], { cwd: scratch, env, execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    trainer.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const messages: FromTrainerMessage[] = [];
+    const finished = new Promise<Extract<FromTrainerMessage, { type: 'finished' }>>((resolve, reject) => {
+      trainer.on('message', (message: FromTrainerMessage) => {
+        messages.push(message);
+        if (message.type === 'finished') resolve(message);
+      });
+      trainer.once('exit', (code, signal) => reject(new Error(`the trainer exited (${code ?? signal}) before it finished:\n${stderr.slice(-2000)}`)));
+    });
+    try {
+      const start: ToTrainerMessage = { type: 'start', runsDir, spec, backend: 'wasm' };
+      trainer.send(start);
+      const outcome = await finished;
+      assert.equal(outcome.status, 'completed', `the run ended ${outcome.status}: ${outcome.error ?? ''}\n${stderr.slice(-2000)}`);
+      const epochEnds = messages.filter((m) => m.type === 'event' && m.event.type === 'epochEnd');
+      assert.equal(epochEnds.length, 1, 'one epochEnd event for one epoch');
+      assert.ok(outcome.runId && existsSync(join(runsDir, outcome.runId, 'run.json')), 'the run folder has its run.json');
+    } finally {
+      trainer.kill('SIGKILL');
+    }
+  });
+
+  test('shows its view container in the activity bar', async (context) => {
+    const containers = installedManifest().contributes?.viewsContainers?.activitybar ?? [];
+    if (containers.length === 0) {
+      context.skip('the package contributes no activity-bar view container yet');
+      return;
+    }
+    const { page } = session();
+    for (const container of containers) {
+      const icon = page.locator(`.part.activitybar .action-item a[aria-label^="${container.title}"], .part.activitybar .action-item [aria-label^="${container.title}"]`);
+      await icon.first().waitFor({ state: 'visible', timeout: 30_000 });
+    }
+  });
+
+  test('its commands are in the command palette', async (context) => {
+    const contributed = installedManifest().contributes;
+    // Commands hidden from the palette on purpose (`when` clauses) are not looked for.
+    const hidden = new Set((contributed?.menus?.commandPalette ?? []).filter((entry) => entry.when).map((entry) => entry.command));
+    const commands = (contributed?.commands ?? []).filter((command) => !hidden.has(command.command));
+    if (commands.length === 0) {
+      context.skip('the package contributes no commands yet');
+      return;
+    }
+    const { workbench } = session();
+    for (const command of commands) {
+      const title = paletteTitle(command);
+      const input = await workbench.openPalette();
+      await input.fill(`>${title}`);
+      const row = workbench.quickInput.locator('.monaco-list-row .label-name', { hasText: title });
+      try {
+        await row.first().waitFor({ state: 'visible', timeout: 20_000 });
+      } finally {
+        await workbench.page.keyboard.press('Escape');
+      }
+    }
+  });
+
+  test(`${NEW_TRAINING_RUN} opens its first step, offering the sample datasets`, async (context) => {
+    const command = installedManifest().contributes?.commands?.find((c) => c.title === NEW_TRAINING_RUN);
+    if (!command) {
+      context.skip(`the package has no "${NEW_TRAINING_RUN}" command yet`);
+      return;
+    }
+    const { workbench } = session();
+    await workbench.runCommand(paletteTitle(command));
+    await workbench.quickInput.waitFor({ state: 'visible', timeout: 30_000 });
+    const step = workbench.quickInput.locator('.monaco-list-row', { hasText: 'colour-shapes' });
+    try {
+      await step.first().waitFor({ state: 'visible', timeout: 30_000 });
+    } finally {
+      await workbench.page.keyboard.press('Escape');
+    }
+  });
+});
