@@ -2,9 +2,8 @@
 // image files inside them (recursively, sorted).
 import { promises as fs } from 'node:fs';
 import { extname, join } from 'node:path';
+import { SUPPORTED_FORMATS_TEXT, SUPPORTED_IMAGE_EXTENSIONS } from '../core/data/imageFormat';
 import { UsageError } from './usageError';
-
-export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 
 async function walk(dir: string, out: string[]): Promise<void> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
@@ -12,7 +11,7 @@ async function walk(dir: string, out: string[]): Promise<void> {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await walk(path, out);
-    else if (IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) out.push(path);
+    else if (SUPPORTED_IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) out.push(path);
   }
 }
 
@@ -24,7 +23,7 @@ export async function collectImagePaths(paths: string[]): Promise<string[]> {
     if (stat?.isDirectory()) {
       const before = out.length;
       await walk(path, out);
-      if (out.length === before) throw new UsageError(`${path} holds no .png or .jpg images.`);
+      if (out.length === before) throw new UsageError(`${path} holds no ${SUPPORTED_FORMATS_TEXT} images.`);
     } else {
       out.push(path);
     }

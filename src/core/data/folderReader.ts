@@ -7,7 +7,7 @@ import { DecodePool } from './decodePool';
 import type { DecodeFailure } from './decodeImageFiles';
 import { scanFolderDataset, validateScan, type ScannedClass } from './folderScan';
 import { guessChannels } from './guessChannels';
-import { IMAGE_MAGIC_BYTES, sniffImageFormat } from './imageFormat';
+import { IMAGE_MAGIC_BYTES, SUPPORTED_FORMATS_TEXT, isSupportedImageFormat, sniffImageFormat } from './imageFormat';
 import { DEFAULT_FOLDER_IMAGE_SIZE, checkImageSize } from './imageSize';
 import { InMemorySource } from './inMemorySource';
 import type { ReaderOptions } from './readerOptions';
@@ -69,7 +69,7 @@ Promise<{ pixels: Uint8Array; failures: DecodeFailure[] }> {
   return { pixels, failures: failures.sort((a, b) => a.index - b.index) };
 }
 
-/** Cheap check for streamed datasets: every file must at least start like a PNG or JPEG. */
+/** Cheap check for streamed datasets: every file must at least start like a supported image. */
 async function checkMagic(paths: readonly string[], options: ReaderOptions): Promise<DecodeFailure[]> {
   const failures: DecodeFailure[] = [];
   for (let index = 0; index < paths.length; index++) {
@@ -81,7 +81,7 @@ async function checkMagic(paths: readonly string[], options: ReaderOptions): Pro
       const start = await readFileStart(paths[index], IMAGE_MAGIC_BYTES);
       const format = sniffImageFormat(start);
       if (start.length === 0) failures.push({ index, reason: 'empty file (0 bytes)' });
-      else if (format !== 'png' && format !== 'jpeg') failures.push({ index, reason: 'not a PNG or JPEG image' });
+      else if (!isSupportedImageFormat(format)) failures.push({ index, reason: `not a supported image (${SUPPORTED_FORMATS_TEXT})` });
     } catch (error) {
       failures.push({ index, reason: `cannot be read (${(error as Error).message})` });
     }

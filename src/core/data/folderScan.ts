@@ -4,7 +4,8 @@ import { readdir, stat, realpath } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { DatasetError, type SkippedFile } from './dataset';
 import {
-  IMAGE_MAGIC_BYTES, OTHER_IMAGE_EXTENSIONS, SUPPORTED_IMAGE_EXTENSIONS, imageFormatName, sniffImageFormat,
+  IMAGE_MAGIC_BYTES, OTHER_IMAGE_EXTENSIONS, SUPPORTED_FORMATS_TEXT, SUPPORTED_IMAGE_EXTENSIONS, imageFormatName,
+  isSupportedImageFormat, sniffImageFormat,
 } from './imageFormat';
 import { readFileStart } from './readFileStart';
 import { requireFolder } from './requireFolder';
@@ -84,7 +85,7 @@ async function classifyFile(path: string): Promise<FileKind> {
     return OTHER_IMAGE_EXTENSIONS.has(extension) ? { kind: 'skip', reason: 'cannot be read' } : { kind: 'ignore' };
   }
   const format = sniffImageFormat(start);
-  if (format === 'png' || format === 'jpeg') return { kind: 'image' };
+  if (isSupportedImageFormat(format)) return { kind: 'image' };
   if (format) return { kind: 'skip', reason: `${imageFormatName(format)} images are not supported (convert to PNG or JPEG)` };
   if (OTHER_IMAGE_EXTENSIONS.has(extension)) {
     return { kind: 'skip', reason: `${extension.slice(1).toUpperCase()} files are not supported (convert to PNG or JPEG)` };
@@ -163,7 +164,7 @@ export function validateScan(scan: FolderScan): void {
     const names = empty.map((c) => `'${c.name}'`).join(', ');
     throw new DatasetError(
       `Class folder${empty.length > 1 ? 's' : ''} ${names} in ${scan.trainRoot} ` +
-      `${empty.length > 1 ? 'contain' : 'contains'} no PNG or JPEG images.`,
+      `${empty.length > 1 ? 'contain' : 'contains'} no ${SUPPORTED_FORMATS_TEXT} images.`,
     );
   }
   if (scan.train.length < 2) {

@@ -2,20 +2,23 @@
 // file names look like images at all.
 
 /** Formats the readers decode. */
-export type SupportedImageFormat = 'png' | 'jpeg';
+export type SupportedImageFormat = 'png' | 'jpeg' | 'gif' | 'bmp' | 'webp';
 /** Formats recognised only to name them in a skip reason. */
-export type ImageFormat = SupportedImageFormat | 'gif' | 'bmp' | 'webp' | 'tiff' | 'heif';
+export type ImageFormat = SupportedImageFormat | 'tiff' | 'heif';
+
+/** The decodable formats as a user reads them in messages. */
+export const SUPPORTED_FORMATS_TEXT = 'PNG, JPEG, GIF, BMP or WebP';
 
 /** How many leading bytes `sniffImageFormat` needs. */
 export const IMAGE_MAGIC_BYTES = 12;
 
 /** Extensions of the formats the readers decode. */
-export const SUPPORTED_IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(['.png', '.jpg', '.jpeg', '.jpe', '.jfif']);
+export const SUPPORTED_IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
+  '.png', '.jpg', '.jpeg', '.jpe', '.jfif', '.gif', '.bmp', '.dib', '.webp',
+]);
 
 /** Extensions of image formats the readers recognise but cannot decode. */
-export const OTHER_IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
-  '.gif', '.bmp', '.webp', '.tif', '.tiff', '.heic', '.heif', '.avif',
-]);
+export const OTHER_IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(['.tif', '.tiff', '.heic', '.heif', '.avif']);
 
 function startsWith(bytes: Uint8Array, prefix: readonly number[], at = 0): boolean {
   if (bytes.length < at + prefix.length) return false;
@@ -35,6 +38,11 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | undefined {
   if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
   if (startsWith(bytes, ascii('ftyp'), 4)) return 'heif';
   return undefined;
+}
+
+/** True for the formats `decodeImage` reads. */
+export function isSupportedImageFormat(format: ImageFormat | undefined): format is SupportedImageFormat {
+  return format === 'png' || format === 'jpeg' || format === 'gif' || format === 'bmp' || format === 'webp';
 }
 
 /** A user-facing name of a format, for messages. */

@@ -1,12 +1,15 @@
 // Reads an image's size and colour model from its header without decoding pixels: used to refuse
 // decompression bombs before decoding and to choose a dataset's channel count cheaply.
-import { imageFormatName, sniffImageFormat, type SupportedImageFormat } from './imageFormat';
+import { imageFormatName, sniffImageFormat, SUPPORTED_FORMATS_TEXT, type SupportedImageFormat } from './imageFormat';
 
 export interface ImageHeader {
   format: SupportedImageFormat;
   width: number;
   height: number;
-  /** 1 for greyscale sources (grey PNGs, palettes of greys, one-component JPEGs), else 3. Alpha is not counted. */
+  /**
+   * 1 for greyscale sources (grey PNGs, PNG/GIF/BMP palettes of greys, one-component JPEGs), else 3
+   * (WebP has no grey mode). Alpha is not counted.
+   */
   channels: 1 | 3;
   /** JPEG only: byte offset of the first start-of-scan marker (entropy-coded data follows it). */
   scanOffset?: number;
@@ -115,12 +118,156 @@ function readJpegHeader(bytes: Uint8Array): ImageHeader {
   throw new Error('truncated JPEG (file ends before the image data)');
 }
 
-/** The header of a PNG or JPEG image; throws an Error with a user-readable reason for anything else. */
+function readU16LE(bytes: Uint8Array, at: number): number {
+  return bytes[at] | (bytes[at + 1] << 8);
+}
+
+function readU32LE(bytes: Uint8Array, at: number): number {
+  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+}
+
+/** True when every RGB triple of a colour table (`stride` bytes per entry) is a grey. */
+function tableIsGrey(bytes: Uint8Array, start: number, entries: number, stride: number): boolean {
+  for (let i = 0; i < entries; i++) {
+    const at = start + i * stride;
+    if (bytes[at] !== bytes[at + 1] || bytes[at] !== bytes[at + 2]) return false;
+  }
+  return true;
+}
+
+// GIF layout: "GIF8?a", logical screen width/height (u16 LE), packed flags, background, aspect; then
+// the global colour table, extension blocks (0x21) and the first image descriptor (0x2c).
+function readGifHeader(bytes: Uint8Array): ImageHeader {
+  if (bytes.length < 13) throw new Error('truncated GIF (no screen descriptor)');
+  const width = readU16LE(bytes, 6);
+  const height = readU16LE(bytes, 8);
+  if (width === 0 || height === 0) throw new Error(`corrupt GIF (size ${width} x ${height})`);
+  let at = 13;
+  const globalFlags = bytes[10];
+  const tables: { start: number; entries: number }[] = [];
+  if (globalFlags & 0x80) {
+    const entries = 1 << ((globalFlags & 7) + 1);
+    tables.push({ start: at, entries });
+    at += entries * 3;
+  }
+  // Walk to the first frame: only its colour table (local, else global) decides grey or colour.
+  for (;;) {
+    if (at >= bytes.length) throw new Error('truncated GIF (file ends before the first frame)');
+    const block = bytes[at];
+    if (block === 0x21) {
+      at += 2; // introducer + label, then data sub-blocks until a zero length
+      while (at < bytes.length && bytes[at] !== 0) at += bytes[at] + 1;
+      at += 1;
+    } else if (block === 0x2c) {
+      if (at + 10 > bytes.length) throw new Error('truncated GIF (file ends in the first frame header)');
+      const frameWidth = readU16LE(bytes, at + 5);
+      const frameHeight = readU16LE(bytes, at + 7);
+      if (readU16LE(bytes, at + 1) + frameWidth > width || readU16LE(bytes, at + 3) + frameHeight > height) {
+        throw new Error(`corrupt GIF (its first frame lies outside the ${width} x ${height} image)`);
+      }
+      const localFlags = bytes[at + 9];
+      if (localFlags & 0x80) tables.splice(0, tables.length, { start: at + 10, entries: 1 << ((localFlags & 7) + 1) });
+      break;
+    } else if (block === 0x3b) {
+      throw new Error('corrupt GIF (no image in the file)');
+    } else {
+      throw new Error(`corrupt GIF (unknown block 0x${block.toString(16)} at byte ${at})`);
+    }
+  }
+  if (tables.length === 0) throw new Error('corrupt GIF (no colour table)');
+  const { start, entries } = tables[0];
+  if (start + entries * 3 > bytes.length) throw new Error('truncated GIF (file ends in a colour table)');
+  return { format: 'gif', width, height, channels: tableIsGrey(bytes, start, entries, 3) ? 1 : 3 };
+}
+
+/** BMP compression methods the decoder handles: none, RLE8, RLE4, bit fields, alpha bit fields. */
+const BMP_COMPRESSIONS = new Set([0, 1, 2, 3, 6]);
+const BMP_INFO_HEADER_SIZES = new Set([40, 52, 56, 64, 108, 124]);
+
+// BMP layout: 14-byte file header ("BM", size, reserved, pixel offset), then a DIB header: the
+// 12-byte OS/2 core header (u16 sizes, 3-byte palette entries) or a Windows info header of 40+
+// bytes (i32 sizes, negative height = top-down rows, 4-byte palette entries).
+function readBmpHeader(bytes: Uint8Array): ImageHeader {
+  if (bytes.length < 26) throw new Error('truncated BMP (no image header)');
+  const headerSize = readU32LE(bytes, 14);
+  let width: number;
+  let height: number;
+  let bitsPerPixel: number;
+  let compression = 0;
+  let colours = 0;
+  let paletteStride = 4;
+  if (headerSize === 12) {
+    width = readU16LE(bytes, 18);
+    height = readU16LE(bytes, 20);
+    bitsPerPixel = readU16LE(bytes, 24);
+    paletteStride = 3;
+  } else if (BMP_INFO_HEADER_SIZES.has(headerSize)) {
+    if (bytes.length < 50) throw new Error('truncated BMP (no image header)');
+    width = readU32LE(bytes, 18) | 0;
+    height = Math.abs(readU32LE(bytes, 22) | 0);
+    bitsPerPixel = readU16LE(bytes, 28);
+    compression = readU32LE(bytes, 30);
+    colours = readU32LE(bytes, 46);
+  } else {
+    throw new Error(`unsupported BMP (a ${headerSize}-byte image header)`);
+  }
+  if (width <= 0 || height <= 0) throw new Error(`corrupt BMP (size ${width} x ${height})`);
+  if (![1, 2, 4, 8, 16, 24, 32].includes(bitsPerPixel)) throw new Error(`corrupt BMP (${bitsPerPixel} bits per pixel)`);
+  if (compression === 4 || compression === 5) {
+    throw new Error(`unsupported BMP (it wraps a ${compression === 4 ? 'JPEG' : 'PNG'} image; open that instead)`);
+  }
+  if (!BMP_COMPRESSIONS.has(compression) || (headerSize === 64 && compression === 3)) {
+    throw new Error(`unsupported BMP (compression method ${compression})`);
+  }
+  let channels: 1 | 3 = 3;
+  if (bitsPerPixel <= 8) {
+    const entries = Math.min(colours === 0 ? 1 << bitsPerPixel : colours, 1 << bitsPerPixel);
+    const start = 14 + headerSize + (headerSize === 40 && compression === 3 ? 12 : headerSize === 40 && compression === 6 ? 16 : 0);
+    if (start + entries * paletteStride > bytes.length) throw new Error('truncated BMP (file ends in the colour table)');
+    // Palette entries are stored blue, green, red: the grey test does not care about the order.
+    if (tableIsGrey(bytes, start, entries, paletteStride)) channels = 1;
+  }
+  return { format: 'bmp', width, height, channels };
+}
+
+// WebP layout: "RIFF" size "WEBP", then a VP8 (lossy), VP8L (lossless) or VP8X (extended) chunk.
+function readWebpHeader(bytes: Uint8Array): ImageHeader {
+  if (bytes.length < 30) throw new Error('truncated WebP (no image header)');
+  const chunk = chunkType(bytes, 12);
+  let width: number;
+  let height: number;
+  if (chunk === 'VP8 ') {
+    // Frame tag (3 bytes) then the start code 9d 01 2a and 14-bit sizes.
+    if (bytes[23] !== 0x9d || bytes[24] !== 0x01 || bytes[25] !== 0x2a) throw new Error('corrupt WebP (bad VP8 start code)');
+    width = readU16LE(bytes, 26) & 0x3fff;
+    height = readU16LE(bytes, 28) & 0x3fff;
+  } else if (chunk === 'VP8L') {
+    if (bytes[20] !== 0x2f) throw new Error('corrupt WebP (bad lossless signature)');
+    const bits = readU32LE(bytes, 21);
+    width = (bits & 0x3fff) + 1;
+    height = ((bits >>> 14) & 0x3fff) + 1;
+  } else if (chunk === 'VP8X') {
+    if (bytes[20] & 0x02) throw new Error('animated WebP images are not supported (export one frame as PNG)');
+    width = (bytes[24] | (bytes[25] << 8) | (bytes[26] << 16)) + 1;
+    height = (bytes[27] | (bytes[28] << 8) | (bytes[29] << 16)) + 1;
+  } else {
+    throw new Error(`corrupt WebP (unknown first chunk "${chunk.replace(/[^\x20-\x7e]/g, '?')}")`);
+  }
+  if (width === 0 || height === 0) throw new Error(`corrupt WebP (size ${width} x ${height})`);
+  return { format: 'webp', width, height, channels: 3 };
+}
+
+/** The header of a supported image; throws an Error with a user-readable reason for anything else. */
 export function readImageHeader(bytes: Uint8Array): ImageHeader {
   if (bytes.length === 0) throw new Error('empty file (0 bytes)');
   const format = sniffImageFormat(bytes);
-  if (format === 'png') return readPngHeader(bytes);
-  if (format === 'jpeg') return readJpegHeader(bytes);
-  if (format) throw new Error(`${imageFormatName(format)} images are not supported (convert to PNG or JPEG)`);
-  throw new Error('not a PNG or JPEG image');
+  switch (format) {
+    case 'png': return readPngHeader(bytes);
+    case 'jpeg': return readJpegHeader(bytes);
+    case 'gif': return readGifHeader(bytes);
+    case 'bmp': return readBmpHeader(bytes);
+    case 'webp': return readWebpHeader(bytes);
+    case undefined: throw new Error(`not a supported image (${SUPPORTED_FORMATS_TEXT})`);
+    default: throw new Error(`${imageFormatName(format)} images are not supported (convert to PNG or JPEG)`);
+  }
 }

@@ -17,7 +17,7 @@ describe('describeDataset', () => {
   test('a split folder dataset: per-class train and test counts, grey shape, skipped files', async () => {
     const root = join(dir, 'folder');
     writeFolderDataset(root, makeShapesDataset(20, 8, 1, { channels: 1 }), { testFraction: 0.2 });
-    writeFileSync(join(root, 'train', 'circle', 'clip.gif'), Buffer.from('GIF89a\x01\x00\x01\x00'));
+    writeFileSync(join(root, 'train', 'circle', 'scan.tif'), Buffer.from('II*\x00\x08\x00\x00\x00\x00\x00\x00\x00'));
     mkdirSync(join(root, 'train', 'empty'));
     const description = await describeDataset(root);
     assert.equal(description.format, 'folder');
@@ -29,7 +29,7 @@ describe('describeDataset', () => {
       { name: 'vertical', trainCount: 4, testCount: 1 },
     ]);
     assert.deepEqual(description.imageShape, [32, 32, 1]);
-    assert.deepEqual(description.skipped.map((s) => s.path), [join(root, 'train', 'circle', 'clip.gif')]);
+    assert.deepEqual(description.skipped.map((s) => s.path), [join(root, 'train', 'circle', 'scan.tif')]);
   });
 
   test('CIFAR-10 counts labels per class from the batches', async () => {

@@ -142,6 +142,7 @@ describe('readFolderDataset: hostile files', () => {
     writeFileSync(join(root, 'a', 'empty.jpg'), new Uint8Array(0));
     writeFileSync(join(root, 'b', 'notes-as-image.png'), 'these are my notes\n');
     writeFileSync(join(root, 'b', 'animation.gif'), Buffer.from('GIF89a\x05\x00\x05\x00'));
+    writeFileSync(join(root, 'b', 'scan.tiff'), Buffer.from('II*\x00\x08\x00\x00\x00\x00\x00\x00\x00'));
     writeFileSync(join(root, 'a', '.DS_Store'), Buffer.from([0, 0, 0, 1, 0x42, 0x75, 0x64, 0x31]));
     writeFileSync(join(root, 'a', 'Thumbs.db'), Buffer.from([0xd0, 0xcf, 0x11, 0xe0]));
     writeFileSync(join(root, 'b', 'readme.txt'), 'hello');
@@ -153,13 +154,14 @@ describe('readFolderDataset: hostile files', () => {
     assert.deepEqual(dataset.train.count, 3);
     assert.ok(Array.from({ length: 3 }, (_, i) => dataset.train.sourceOf(i)).includes(join(root, 'b', 'no-extension')));
     const skipped = new Map(dataset.skipped.map((s) => [s.path.slice(root.length + 1), s.reason]));
-    assert.deepEqual([...skipped.keys()].sort(), ['a/empty.jpg', 'a/truncated.png', 'b/animation.gif', 'b/notes-as-image.png']);
+    assert.deepEqual([...skipped.keys()].sort(), ['a/empty.jpg', 'a/truncated.png', 'b/animation.gif', 'b/notes-as-image.png', 'b/scan.tiff']);
     assert.match(skipped.get('a/empty.jpg') ?? '', /empty file/);
     assert.match(skipped.get('a/truncated.png') ?? '', /PNG/);
-    assert.match(skipped.get('b/notes-as-image.png') ?? '', /not a PNG or JPEG/);
-    assert.match(skipped.get('b/animation.gif') ?? '', /GIF images are not supported/);
+    assert.match(skipped.get('b/notes-as-image.png') ?? '', /not a supported image \(PNG, JPEG, GIF, BMP or WebP\)/);
+    assert.match(skipped.get('b/animation.gif') ?? '', /truncated GIF/);
+    assert.match(skipped.get('b/scan.tiff') ?? '', /TIFF images are not supported/);
     assert.equal(opts.warnings.length, 1);
-    assert.match(opts.warnings[0], /Skipped 4 files/);
+    assert.match(opts.warnings[0], /Skipped 5 files/);
     assert.match(opts.warnings[0], /truncated\.png/);
   });
 });
@@ -186,7 +188,7 @@ describe('readFolderDataset: errors the user can fix', () => {
     writePng(join(root, 'full', 'x.png'), 3, 3, 3, () => 0);
     mkdirSync(join(root, 'hollow', 'sub'), { recursive: true });
     writeFileSync(join(root, 'hollow', 'sub', 'notes.txt'), 'nothing');
-    await rejectsWith(root, /'hollow'.*no PNG or JPEG/);
+    await rejectsWith(root, /'hollow'.*no PNG, JPEG, GIF, BMP or WebP images/);
   });
 
   test('a class whose only image is corrupt is named with the reason', async () => {

@@ -136,8 +136,8 @@ describe('decodeImage: hostile input', () => {
 
   test('empty, text and unsupported formats are refused with a reason', () => {
     assert.throws(() => decodeImage(new Uint8Array(0)), /empty file/);
-    assert.throws(() => decodeImage(Buffer.from('hello, this is not a picture')), /not a PNG or JPEG/);
-    assert.throws(() => decodeImage(Buffer.from('GIF89a\x01\x00\x01\x00')), /GIF images are not supported/);
+    assert.throws(() => decodeImage(Buffer.from('hello, this is not a picture')), /not a supported image \(PNG, JPEG, GIF, BMP or WebP\)/);
+    assert.throws(() => decodeImage(Buffer.from('II*\x00\x08\x00\x00\x00\x00\x00\x00\x00')), /TIFF images are not supported/);
   });
 
   test('the format comes from the bytes, not the file name: a JPEG is a JPEG whatever it is called', () => {
