@@ -2,7 +2,7 @@
 // the webview app. TensorFlow.js stays external in the Node bundles so that the optional native
 // backend (tfjs-node) and the wasm backend share one tfjs-core engine from node_modules.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, chmodSync, copyFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -13,7 +13,9 @@ const entries = [
   { in: 'src/trainer/trainerProcess.ts', out: 'dist/trainer.js', platform: 'node', external: nodeExternals },
   { in: 'src/cli/cli.ts', out: 'dist/cli.js', platform: 'node', external: nodeExternals, banner: '#!/usr/bin/env node' },
   { in: 'src/core/data/decodeWorker.ts', out: 'dist/decodeWorker.js', platform: 'node', external: nodeExternals },
+  { in: 'src/trainer/inferenceProcess.ts', out: 'dist/inference.js', platform: 'node', external: nodeExternals },
   { in: 'webview/main.ts', out: 'dist/webview.js', platform: 'browser', external: [] },
+  { in: 'webview/classify/main.ts', out: 'dist/classifyWebview.js', platform: 'browser', external: [] },
 ].filter((e) => existsSync(e.in));
 
 mkdirSync('dist', { recursive: true });
@@ -31,4 +33,6 @@ await Promise.all(entries.map((e) => build({
   banner: e.banner ? { js: e.banner } : undefined,
 })));
 if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+// The WebP decoder's wasm binary, read from beside the Node bundles (src/core/data/decodeWebp.ts).
+copyFileSync('node_modules/@jsquash/webp/codec/dec/webp_dec.wasm', 'dist/webp_dec.wasm');
 console.log(`built ${entries.map((e) => e.out).join(', ')}${watch ? ' (watch is not supported; rerun)' : ''}`);
