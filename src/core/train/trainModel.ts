@@ -175,8 +175,12 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
         const batchStart = performance.now();
         const indices = batches[b];
         const pixels = await next;
-        // Decoding of the next batch (streamed datasets) overlaps this step.
-        if (b + 1 < batches.length) next = train.readPixels(batches[b + 1]);
+        // Decoding of the next batch (streamed datasets) overlaps this step. If this step throws, the
+        // prefetch is abandoned: mark its rejection handled so it cannot crash the process.
+        if (b + 1 < batches.length) {
+          next = train.readPixels(batches[b + 1]);
+          next.catch(() => undefined);
+        }
         let floats = toFloatPixels(pixels);
         if (augmenting) floats = augmentBatch(floats, [indices.length, h, w, c], augment, augmentRandom);
         const x = tf.tensor4d(floats, [indices.length, h, w, c]);
