@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const vsceCli = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
 const buildScript = join(repoRoot, 'scripts', 'build.mjs');
-// Bundles the extension cannot work without; dist/webview.js joins them once webview/main.ts exists.
+// Bundles the extension cannot work without (whatever else the build writes into dist/ is checked too).
 const requiredBundles = ['extension.js', 'trainer.js', 'cli.js', 'decodeWorker.js'];
 const requiredFiles = [
   'package.json',
@@ -177,8 +177,9 @@ function check(vsixPath, stageDir, readmeLinks) {
   const files = new Set(entries.map((e) => e.name).filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)));
   const problems = [];
   const manifest = JSON.parse(readFileSync(join(stageDir, 'package.json'), 'utf8'));
-  const bundles = [...requiredBundles, ...(existsSync(join(stageDir, 'dist', 'webview.js')) ? ['webview.js'] : [])];
-  for (const file of [...requiredFiles, ...bundles.map((b) => `dist/${b}`)]) {
+  // Everything the production build wrote (bundles, and binaries read from beside them) must be in.
+  const built = readdirSync(join(stageDir, 'dist')).filter((name) => !name.endsWith('.map'));
+  for (const file of [...requiredFiles, ...requiredBundles.map((b) => `dist/${b}`), ...built.map((name) => `dist/${name}`)]) {
     if (!files.has(file)) problems.push(`missing ${file}`);
   }
   // Links to developer files (tests, CI) cannot work from the editor's extension page; say so, as a
@@ -186,7 +187,7 @@ function check(vsixPath, stageDir, readmeLinks) {
   const unshipped = readmeLinks.filter((link) => !files.has(link));
   if (unshipped.length > 0) console.warn(`package: note: README links to files that are not packaged (they will not open from the extension page): ${unshipped.join(', ')}`);
   // Every package a Node bundle loads at run time must be in, with its entry point.
-  for (const bundle of bundles.filter((b) => b !== 'webview.js')) {
+  for (const bundle of built.filter((name) => name.endsWith('.js'))) {
     for (const name of externalModules(readFileSync(join(stageDir, 'dist', bundle), 'utf8'))) {
       const packageJson = `node_modules/${name}/package.json`;
       if (!files.has(packageJson)) {
