@@ -1,9 +1,14 @@
 // Messages between the extension and the dashboard webview: one union per direction. The webview
 // says `ready`, the extension answers with a snapshot, then streams small incremental updates.
-import type { LayerWeightStatistics } from '../core/inspect/weightStatistics';
-import type { ModelGraph } from '../core/inspect/modelGraph';
+import type { LayerWeightStatistics, ModelGraph } from '../core/inspect/modelGraph';
 import type { RunRecord } from '../core/runs/runRecord';
 import type { ClassMetrics } from '../core/train/trainingEvents';
+
+// The plain-data types the webview reads inside these messages (it imports nothing else from src/).
+export type { LayerKind, LayerNode, LayerEdge, LayerWeightStatistics, ModelGraph, TensorShape, WeightStatistics } from '../core/inspect/modelGraph';
+export type { RunRecord, RunDatasetInfo, RunSummary } from '../core/runs/runRecord';
+export type { ModelSpec, RunSpec } from '../core/runSpec';
+export type { ClassMetrics, RunStatus } from '../core/train/trainingEvents';
 
 /**
  * Per-batch training numbers as parallel arrays (one entry per batch), so tens of thousands of

@@ -62,6 +62,30 @@ export interface ModelGraph {
   trainableParameters: number;
 }
 
+/** Statistics of one weight tensor of a saved model (see weightStatistics.ts). */
+export interface WeightStatistics {
+  /** As in the manifest, e.g. `conv1/kernel`. */
+  name: string;
+  shape: number[];
+  dtype: string;
+  count: number;
+  /** Over the finite values; undefined when there are none (or the dtype is not float32). */
+  min?: number;
+  max?: number;
+  mean?: number;
+  std?: number;
+  zeros: number;
+  nan: number;
+  infinite: number;
+  /** Counts of finite values in `histogram.length` equal bins spanning [min, max]. */
+  histogram: number[];
+}
+
+export interface LayerWeightStatistics {
+  layer: string;
+  weights: WeightStatistics[];
+}
+
 /** model.json is not a layers model this reader understands; the message says what is wrong. */
 export class ModelGraphError extends Error {
   override readonly name = 'ModelGraphError';
@@ -80,7 +104,7 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Sorted longest-first where prefixes overlap, so `GlobalAveragePooling` wins over `Average`. */
+/** The first match wins, so order matters: ConvLSTM2D is recurrent, GlobalAveragePooling1D is pooling. */
 const KIND_PATTERNS: [RegExp, LayerKind][] = [
   [/^InputLayer$/, 'input'],
   [/Attention/i, 'attention'],

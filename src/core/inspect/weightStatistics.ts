@@ -2,30 +2,7 @@
 // (no TensorFlow.js): per weight tensor min/max/mean/std, zero, NaN and infinite counts, and a histogram.
 import { promises as fs } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { ModelGraphError } from './modelGraph';
-
-export interface WeightStatistics {
-  /** As in the manifest, e.g. `conv1/kernel`. */
-  name: string;
-  shape: number[];
-  dtype: string;
-  count: number;
-  /** Over the finite values; undefined when there are none (or the dtype is not float32). */
-  min?: number;
-  max?: number;
-  mean?: number;
-  std?: number;
-  zeros: number;
-  nan: number;
-  infinite: number;
-  /** Counts of finite values in `histogram.length` equal bins spanning [min, max]. */
-  histogram: number[];
-}
-
-export interface LayerWeightStatistics {
-  layer: string;
-  weights: WeightStatistics[];
-}
+import { ModelGraphError, type LayerWeightStatistics, type WeightStatistics } from './modelGraph';
 
 const HISTOGRAM_BINS = 20;
 
