@@ -27,6 +27,11 @@ export interface RunTrainingOptions {
   /** Continue this run from its last checkpoint; `spec` is then taken from the run. */
   resumeRunId?: string;
   signal?: AbortSignal;
+  /**
+   * Asked when training stops on `signal`: true ends the run as `interrupted` (its host went away;
+   * resumable from the last checkpoint, no runEnd event) instead of `cancelled` (the user stopped it).
+   */
+  isInterrupted?(): boolean;
   onEvent?(event: TrainingEvent, runId: string): void;
   onRunCreated?(runId: string, runDir: string): void;
   /** Largest in-memory pixel buffer before a folder dataset is streamed from disk. */
@@ -36,7 +41,7 @@ export interface RunTrainingOptions {
 export interface RunOutcome {
   runId: string;
   runDir: string;
-  status: RunEndEvent['status'];
+  status: RunEndEvent['status'] | 'interrupted';
   best: { epoch: number; valAcc: number } | null;
   testAcc?: number;
   error?: string;
@@ -168,6 +173,11 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
       return { runId, runDir: runWriter.runDir, status: 'failed', best: null, error: message };
     }
     const best = result.best ? { epoch: result.best.epoch, valAcc: result.best.valAcc } : null;
+    if (result.status === 'cancelled' && options.isInterrupted?.()) {
+      await emit({ type: 'log', level: 'warn', message: `Training was interrupted after epoch ${result.lastEpoch}; resume the run to continue.` });
+      await runWriter.finish('interrupted');
+      return { runId, runDir: runWriter.runDir, status: 'interrupted', best };
+    }
     await emit({
       type: 'runEnd', time: new Date().toISOString(), status: result.status, best,
       ...(result.test ? { testAcc: result.test.acc } : {}),

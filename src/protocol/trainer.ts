@@ -18,10 +18,13 @@ export type ToTrainerMessage =
   /** Finish the current batch, save, and end the run as cancelled. */
   | { type: 'stop' };
 
+/** How a trainer's run ended. `interrupted`: its host went away (IPC disconnect); resumable. */
+export type TrainerFinishStatus = 'completed' | 'failed' | 'cancelled' | 'interrupted';
+
 /** Trainer -> extension. */
 export type FromTrainerMessage =
   /** The run folder exists; everything after this is also in its metrics.jsonl. */
   | { type: 'runCreated'; runId: string; runDir: string }
   | { type: 'event'; runId: string; event: TrainingEvent }
   /** The trainer is done and about to exit. runId is absent when the run could not be created. */
-  | { type: 'finished'; runId?: string; status: 'completed' | 'failed' | 'cancelled'; error?: string };
+  | { type: 'finished'; runId?: string; status: TrainerFinishStatus; error?: string };

@@ -6,6 +6,8 @@ import { parseToTrainerMessage } from './parseToTrainerMessage';
 
 const controller = new AbortController();
 let started = false;
+/** Set when the extension host went away: the run then ends as interrupted (resumable), not cancelled. */
+let hostGone = false;
 
 function send(message: FromTrainerMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -15,6 +17,10 @@ function send(message: FromTrainerMessage): Promise<void> {
     }
     process.send(message, undefined, undefined, () => resolve());
   });
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function start(message: Extract<ToTrainerMessage, { type: 'start' }>): Promise<void> {
@@ -27,6 +33,7 @@ async function start(message: Extract<ToTrainerMessage, { type: 'start' }>): Pro
       backend: message.backend,
       resumeRunId: message.resumeRunId,
       signal: controller.signal,
+      isInterrupted: () => hostGone,
       onRunCreated: (id, runDir) => {
         runId = id;
         void send({ type: 'runCreated', runId: id, runDir });
@@ -37,7 +44,10 @@ async function start(message: Extract<ToTrainerMessage, { type: 'start' }>): Pro
     });
     await send({ type: 'finished', runId: outcome.runId, status: outcome.status, error: outcome.error });
   } catch (error) {
-    await send({ type: 'finished', runId, status: 'failed', error: error instanceof Error ? error.message : String(error) });
+    // Stopped while the dataset was still loading: nothing failed, the user asked for it.
+    const status = controller.signal.aborted && runId === undefined ? (hostGone ? 'interrupted' : 'cancelled') : 'failed';
+    if (status === 'failed') process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    await send({ type: 'finished', runId, status, error: status === 'failed' ? describeError(error) : undefined });
   }
   process.exit(0);
 }
@@ -61,5 +71,16 @@ process.on('message', (raw: unknown) => {
 });
 
 // The extension host went away (window reload or close): stop at the next batch so the run folder
-// stays consistent; the run then reads as interrupted/cancelled and can be resumed.
-process.on('disconnect', () => controller.abort());
+// stays consistent; the run ends as interrupted and can be resumed from its last checkpoint.
+process.on('disconnect', () => {
+  hostGone = true;
+  controller.abort();
+  // Without a run to finish there is nothing to save.
+  if (!started) process.exit(0);
+});
+
+// Another window (or a user's `kill`) asking politely: the same as a stop message.
+process.on('SIGTERM', () => {
+  if (!started) process.exit(0);
+  controller.abort();
+});
