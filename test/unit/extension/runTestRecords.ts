@@ -1,0 +1,26 @@
+// Run records and entries for the Experiments view tests.
+import { noAugmentation } from '../../../src/core/data/augment';
+import { defaultModelSpec } from '../../../src/core/models/defaultModelSpecs';
+import type { RunSpec } from '../../../src/core/runSpec';
+import { defaultTrainingSpec } from '../../../src/core/runSpecDefaults';
+import type { RunRecord } from '../../../src/core/runs/runRecord';
+import type { RecordedRunEntry } from '../../../src/extension/runEntry';
+
+export function testSpec(path = '/work/data/mnist-digits'): RunSpec {
+  return {
+    data: { path, format: 'auto', valSplit: 0.1, cifar100Labels: 'fine' },
+    model: defaultModelSpec('cnn'), training: defaultTrainingSpec(), augment: noAugmentation(),
+  };
+}
+
+export function testRecord(id: string, overrides: Partial<RunRecord> = {}): RunRecord {
+  return {
+    schemaVersion: 1, id, name: `run-${id}`, status: 'completed',
+    createdAt: '2026-01-01T10:00:00.000Z', updatedAt: '2026-01-01T10:05:00.000Z',
+    spec: testSpec(), summary: { epochs: 10 }, ...overrides,
+  };
+}
+
+export function recordedEntry(record: RunRecord, extra: Partial<RecordedRunEntry> = {}): RecordedRunEntry {
+  return { kind: 'run', record, trainedHere: false, ...extra };
+}
