@@ -5,8 +5,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { decodeImage } from '../data/imageDecode';
 import { toModelInput } from '../data/imagePreprocess';
+import { computeSaliency, type SaliencyOptions } from '../inspect/saliency';
+import type { SaliencyMap } from '../inspect/saliencyMap';
 import { loadModelFromDir } from '../models/modelFiles';
 import type { ImageShape } from '../runSpec';
+import type { RunRecord } from '../runs/runRecord';
 import { openRunFolder } from '../runs/openRunFolder';
 
 export interface ClassProbability {
@@ -31,6 +34,8 @@ export class ImageClassifier {
     readonly classes: string[],
     readonly inputShape: ImageShape,
     readonly runName: string,
+    /** The run's record as it was read when the model loaded. */
+    readonly run: RunRecord,
   ) {}
 
   /** Loads the best model of the run in `runDir` (`model/` inside it). */
@@ -46,7 +51,7 @@ export class ImageClassifier {
       model.dispose();
       throw new Error(`The model of run "${record.name}" does not take [height, width, channels] images.`);
     }
-    return new ImageClassifier(model, classes, shape.slice(1) as ImageShape, record.name);
+    return new ImageClassifier(model, classes, shape.slice(1) as ImageShape, record.name, record);
   }
 
   /** Model input pixels for an image file: decoded, alpha flattened, resized and converted exactly as training did. */
@@ -64,17 +69,32 @@ export class ImageClassifier {
     }
   }
 
-  /** Probabilities of every class for each of the given preprocessed images, [n][classes]. */
-  predictPixels(pixels: Uint8Array[]): number[][] {
+  /** Model input [n, h, w, c] floats in [0, 1] from preprocessed uint8 pixels: the training normalisation. */
+  private toInput(pixels: Uint8Array[]): tf.Tensor4D {
     const [h, w, c] = this.inputShape;
     const batch = new Float32Array(pixels.length * h * w * c);
     pixels.forEach((image, i) => {
       for (let k = 0; k < image.length; k++) batch[i * image.length + k] = image[k] / 255;
     });
+    return tf.tensor4d(batch, [pixels.length, h, w, c]);
+  }
+
+  /** Probabilities of every class for each of the given preprocessed images, [n][classes]. */
+  predictPixels(pixels: Uint8Array[]): number[][] {
     return tf.tidy(() => {
-      const probabilities = this.model.predict(tf.tensor4d(batch, [pixels.length, h, w, c])) as tf.Tensor2D;
+      const probabilities = this.model.predict(this.toInput(pixels)) as tf.Tensor2D;
       return probabilities.arraySync();
     });
+  }
+
+  /** A heat map of what the model weighed to score `classIndex` for one preprocessed image. */
+  explain(pixels: Uint8Array, classIndex: number, options: SaliencyOptions = {}): SaliencyMap {
+    const input = this.toInput([pixels]);
+    try {
+      return computeSaliency(this.model, input, classIndex, options);
+    } finally {
+      input.dispose();
+    }
   }
 
   async classify(imagePaths: string[], topK = 5): Promise<Classification[]> {
