@@ -32,6 +32,12 @@ export interface SeriesStyle {
   dashed?: boolean;
 }
 
+/** Enough decimals that neighbouring percentage ticks read differently. */
+function percentDecimals(ticks: readonly { value: number }[]): number {
+  const step = ticks.length > 1 ? Math.abs(ticks[1].value - ticks[0].value) : 1;
+  return step >= 0.01 ? 0 : step >= 0.001 ? 1 : 2;
+}
+
 export function createLineChart(canvas: HTMLCanvasElement, options: LineChartOptions, colours: ThemeColours): LineChart {
   const formatY = (value: number): string => (options.percent ? formatPercent(value, 1) : formatNumber(value, 3));
   const chart: LineChart = new Chart(canvas, {
@@ -47,7 +53,8 @@ export function createLineChart(canvas: HTMLCanvasElement, options: LineChartOpt
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
         x: { type: 'linear', title: { display: true, text: options.xTitle }, ticks: { maxTicksLimit: 12 } },
-        y: { type: 'linear', title: { display: true, text: options.yTitle }, ticks: { callback: (value) => formatY(Number(value)) } },
+        // Percentages get their own labels; other values keep chart.js' step-aware number formatting.
+        y: { type: 'linear', title: { display: true, text: options.yTitle }, ...(options.percent ? { ticks: { callback: (value, _index, ticks) => formatPercent(Number(value), percentDecimals(ticks)) } } : {}) },
       },
       plugins: {
         legend: { display: false },

@@ -92,6 +92,6 @@ export class SamplesSection {
     const wrong = predictions.items.filter((item) => item.label !== item.predicted).length;
     this.summary.textContent = `${formatCount(predictions.items.length)} validation samples predicted by the model of epoch ${predictions.epoch}: ` +
       `${formatCount(wrong)} wrong (${formatPercent(predictions.items.length > 0 ? wrong / predictions.items.length : undefined, 1)}).`;
-    this.gallery.show(items, `${formatCount(items.length)} shown.`);
+    this.gallery.show(items, `${formatCount(items.length)} match the filters.`);
   }
 }
