@@ -1,0 +1,56 @@
+// Messages between the extension and the "Classify Image" result webview: one union per direction.
+// The webview says `ready`, the extension answers with a snapshot, then streams results as they come.
+import type { SaliencyMap } from '../core/inspect/saliencyMap';
+import type { ClassScore, InferenceModelInfo } from './inference';
+
+export type { SaliencyMap, SaliencyMethod } from '../core/inspect/saliencyMap';
+export type { ClassScore, InferenceModelInfo } from './inference';
+
+/** One image's outcome: its classes, or why it could not be classified. */
+export interface ClassifiedImage {
+  /** Position in the session's image list (stable id for rows). */
+  index: number;
+  /** Absolute path, for tooltips and the CSV. */
+  path: string;
+  /** Path relative to the folder classified (or the file name), for display. */
+  label: string;
+  /** A URI the webview may load the image from (asWebviewUri). */
+  src: string;
+  top?: ClassScore[];
+  error?: string;
+}
+
+/** The full state of a result tab: sent after `ready` and whenever the model changes. */
+export interface ClassifySnapshot {
+  /** What was classified, in the user's words: "digit-7.png" or "test/ (1,000 images)". */
+  title: string;
+  model?: InferenceModelInfo;
+  images: ClassifiedImage[];
+  total: number;
+  /** True until every image has a result or an error. */
+  running: boolean;
+  /** Why the whole classification failed (e.g. the model cannot be loaded). */
+  failure?: string;
+  /** The image whose detail view is open (one image classified: that one). */
+  detailIndex?: number;
+}
+
+/** Extension -> webview. */
+export type ToClassifyView =
+  | { type: 'snapshot'; snapshot: ClassifySnapshot }
+  /** More rows (or rows replaced), as they arrive. */
+  | { type: 'images'; images: ClassifiedImage[]; running: boolean }
+  | { type: 'failure'; message: string }
+  /** The explanation of one image's top class, for the detail view. */
+  | { type: 'saliency'; index: number; saliency?: SaliencyMap; error?: string };
+
+/** Webview -> extension. */
+export type FromClassifyView =
+  | { type: 'ready' }
+  /** Open an image's detail view: the extension answers with its `saliency`. */
+  | { type: 'openImage'; index: number }
+  | { type: 'closeImage' }
+  | { type: 'openRun'; runId: string }
+  | { type: 'chooseModel' }
+  | { type: 'exportCsv' }
+  | { type: 'revealImage'; index: number };
