@@ -33,6 +33,10 @@ export interface ClassifySnapshot {
   failure?: string;
   /** The image whose detail view is open (one image classified: that one). */
   detailIndex?: number;
+  /** What the webview keeps in its state so the tab can be restored after a reload. */
+  restore: { targets: string[]; runDir: string };
+  /** Something the user should know about the set, e.g. that a huge folder was cut short. */
+  note?: string;
 }
 
 /** Extension -> webview. */
