@@ -19,7 +19,8 @@ const STATUS_LABELS: Record<RunStatus, string> = {
 };
 
 export function entryStatus(entry: RunEntry): RunStatus {
-  if (entry.kind === 'queued' || entry.resumeTicket !== undefined) return 'queued';
+  if (entry.kind === 'queued') return entry.starting ? 'running' : 'queued';
+  if (entry.resumeTicket !== undefined) return 'queued';
   return entry.record.status;
 }
 

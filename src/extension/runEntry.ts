@@ -21,6 +21,8 @@ export interface QueuedRunEntry {
   queuedAt: Date;
   /** The name it will get (the one asked for, else the likely default). */
   name: string;
+  /** Its trainer has started but has not created the run folder yet (it is loading the dataset). */
+  starting: boolean;
 }
 
 export type RunEntry = RecordedRunEntry | QueuedRunEntry;

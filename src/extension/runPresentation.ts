@@ -35,7 +35,10 @@ export function runLabel(entry: RunEntry): string {
  * (with the status when the run did not complete).
  */
 export function runDescription(entry: RunEntry): string {
-  if (entry.kind === 'queued') return entry.request.resumeRunId ? 'queued to resume' : 'queued';
+  if (entry.kind === 'queued') {
+    if (entry.starting) return 'starting…';
+    return entry.request.resumeRunId ? 'queued to resume' : 'queued';
+  }
   if (entry.resumeTicket !== undefined) return 'queued to resume';
   const { record } = entry;
   if (record.status === 'running') {

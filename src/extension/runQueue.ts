@@ -56,12 +56,16 @@ export class RunQueue {
 
   constructor(private readonly options: RunQueueOptions) {}
 
-  /** Adds a run to the end of the queue and starts it when a slot is free. */
-  enqueue(request: RunRequest): RunTicket {
+  /**
+   * Adds a run to the end of the queue and starts it when a slot is free (maybe at once).
+   * `onTicket` learns the ticket before that, so the caller can keep its own state for the launch.
+   */
+  enqueue(request: RunRequest, onTicket?: (ticket: number) => void): RunTicket {
     if (this.disposed) throw new Error('The run queue has been disposed.');
     let settle: (exit: TrainerExit) => void = () => undefined;
     const finished = new Promise<TrainerExit>((resolve) => { settle = resolve; });
     const ticket = this.nextTicket++;
+    onTicket?.(ticket);
     this.waiting.push({ ticket, request, queuedAt: new Date(), settle });
     this.pump();
     this.changed();

@@ -7,7 +7,7 @@ import { recordedEntry, testRecord, testSpec } from './runTestRecords';
 const older = recordedEntry(testRecord('a', { createdAt: '2026-01-01T09:00:00Z', status: 'completed' }));
 const newer = recordedEntry(testRecord('b', { createdAt: '2026-01-02T09:00:00Z', status: 'failed', spec: testSpec('/data/colour-shapes') }));
 const newest = recordedEntry(testRecord('c', { createdAt: '2026-01-03T09:00:00Z', status: 'running' }));
-const queued: RunEntry = { kind: 'queued', ticket: 3, request: { spec: testSpec('/data/colour-shapes') }, queuedAt: new Date('2026-01-01T00:00:00Z'), name: 'cnn-colour-shapes' };
+const queued: RunEntry = { kind: 'queued', ticket: 3, request: { spec: testSpec('/data/colour-shapes') }, queuedAt: new Date('2026-01-01T00:00:00Z'), name: 'cnn-colour-shapes', starting: false };
 const label = (entry: RunEntry) => (entry.kind === 'queued' ? entry.name : entry.record.id);
 
 describe('sortRuns', () => {

@@ -34,10 +34,14 @@ describe('run rows', () => {
   });
 
   test('queued requests and runs queued to resume read as queued', () => {
-    const queued: RunEntry = { kind: 'queued', ticket: 1, request: { spec: testSpec() }, queuedAt: new Date(), name: 'cnn-mnist-digits' };
+    const queued: RunEntry = { kind: 'queued', ticket: 1, request: { spec: testSpec() }, queuedAt: new Date(), name: 'cnn-mnist-digits', starting: false };
     assert.equal(runDescription(queued), 'queued');
     assert.equal(runContextValue(queued), 'run.queued');
     assert.equal(statusIcon(queued).id, 'clock');
+    const starting: RunEntry = { ...queued, starting: true };
+    assert.equal(runDescription(starting), 'starting…');
+    assert.equal(statusIcon(starting).id, 'loading~spin');
+    assert.equal(runContextValue(starting), 'run.queued', 'a run without a folder yet can only be stopped');
     const resuming = recordedEntry(testRecord('a', { status: 'interrupted' }), { resumeTicket: 2 });
     assert.equal(runDescription(resuming), 'queued to resume');
     assert.equal(runContextValue(resuming), 'run.queued');

@@ -1,0 +1,31 @@
+// What activate() returns: a small API for tests and other extensions, in terms of runs and run ids.
+import type { RunSpec } from '../core/runSpec';
+import type { ExperimentRow } from './experimentsTree';
+import type { RunTimings } from './trainingController';
+
+export interface ClassifierLabApi {
+  /** The absolute runs folder, or undefined when no folder is open. */
+  runsDir(): string | undefined;
+  /** Queues a run; resolves with its id once the trainer has created its folder (rejects when it never does). */
+  startRun(spec: RunSpec, name?: string): Promise<string>;
+  /** Queues a resume of a run from its last checkpoint; resolves with the id once the trainer has reopened it. */
+  resumeRun(runId: string): Promise<string>;
+  /** Stops a run trained (or queued) in this window; resolves when its trainer has exited. False when it is not trained here. */
+  stopRun(runId: string): Promise<boolean>;
+  /** Resolves once no run is queued or training in this window. */
+  whenIdle(): Promise<void>;
+  /** The trainer process of a run trained in this window. */
+  trainerPid(runId: string): number | undefined;
+  /** Ids of the runs training in this window now. */
+  trainingRunIds(): string[];
+  /** How many runs wait for a free slot. */
+  queuedCount(): number;
+  /** The Experiments view's rows as it shows them now, top to bottom. */
+  experimentRows(): ExperimentRow[];
+  /** Re-reads the runs folder now (the view also follows it by itself). */
+  refresh(): Promise<void>;
+  /** When each stage of a run started in this window happened. */
+  timings(runId: string): RunTimings | undefined;
+  /** How long activate() took, in milliseconds. */
+  readonly activationMs: number;
+}

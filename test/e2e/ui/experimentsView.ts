@@ -1,0 +1,107 @@
+// What a user does with Classifier Lab at the workbench, for the UI tests: go through the New Training
+// Run quick picks, read the Experiments view's rows, use a row's context menu.
+import type { Locator } from 'playwright-core';
+import type { Workbench } from '../harness/workbench';
+
+export interface ViewRow {
+  label: string;
+  description: string;
+  /** The codicon of the status icon, e.g. `pass`, `loading` (spinning), `circle-slash`. */
+  icon: string;
+}
+
+const TOTAL_STEPS = 8;
+
+function rowsLocator(workbench: Workbench): Locator {
+  return workbench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]');
+}
+
+/** Shows the Experiments view (through its palette command, which never toggles it away). */
+export async function showExperiments(workbench: Workbench): Promise<void> {
+  await workbench.runCommand('Classifier Lab: Focus on Experiments View');
+  // A container with one view hides that view's header; the view's body is what shows.
+  await workbench.page.locator('.part.sidebar .pane-header[aria-label="Experiments Section"] + .pane-body').first().waitFor({ state: 'visible', timeout: 20_000 });
+}
+
+export async function experimentRows(workbench: Workbench): Promise<ViewRow[]> {
+  return rowsLocator(workbench).evaluateAll((elements) => elements.map((element) => {
+    const icon = element.querySelector('.custom-view-tree-node-item-icon');
+    const codicon = [...(icon?.classList ?? [])].find((c) => c.startsWith('codicon-') && c !== 'codicon-modifier-spin');
+    return {
+      label: element.querySelector('.label-name')?.textContent?.trim() ?? '',
+      description: element.querySelector('.label-description')?.textContent?.trim() ?? '',
+      icon: codicon?.slice('codicon-'.length) ?? '',
+    };
+  }));
+}
+
+/** Polls the view until a row satisfies `accept`; the error lists what the view showed last. */
+export async function waitForRow(workbench: Workbench, what: string, accept: (row: ViewRow) => boolean, timeoutMs = 60_000): Promise<ViewRow> {
+  const deadline = Date.now() + timeoutMs;
+  let last: ViewRow[] = [];
+  for (;;) {
+    last = await experimentRows(workbench);
+    const found = last.find(accept);
+    if (found) return found;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}; the Experiments view showed:\n${last.map((r) => `  [${r.icon}] ${r.label} — ${r.description}`).join('\n') || '  (no rows)'}`);
+    }
+    await workbench.page.waitForTimeout(100);
+  }
+}
+
+async function waitForStep(workbench: Workbench, step: number): Promise<void> {
+  await workbench.quickInput.locator('.quick-input-title', { hasText: `(${step}/${TOTAL_STEPS})` }).waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+function pickRow(workbench: Workbench, label: string): Locator {
+  return workbench.quickInput.locator('.quick-input-list .monaco-list-row', {
+    has: workbench.page.locator('.label-name', { hasText: label }),
+  }).first();
+}
+
+export interface WizardAnswers {
+  dataset: string;
+  epochs: number;
+}
+
+/**
+ * Classifier Lab: New Training Run, as a user: picks the dataset by name (returning the detail line
+ * the picker shows for it: format and class counts), a CNN, the epochs, and accepts every other default.
+ */
+export async function newTrainingRun(workbench: Workbench, answers: WizardAnswers): Promise<string> {
+  const page = workbench.page;
+  await workbench.runCommand('Classifier Lab: New Training Run');
+  await waitForStep(workbench, 1);
+  const input = workbench.quickInput.locator('input.input');
+  await input.fill(answers.dataset);
+  const dataset = pickRow(workbench, answers.dataset);
+  // The detail (format and counts) arrives once the folder has been described.
+  const detail = dataset.locator('.quick-input-list-label-meta .label-description, .quick-input-list-label-meta');
+  await dataset.locator('.quick-input-list-label-meta', { hasText: 'classes' }).waitFor({ state: 'visible', timeout: 30_000 });
+  const datasetDetail = (await detail.first().innerText()).trim();
+  await dataset.click();
+
+  await waitForStep(workbench, 2);
+  await pickRow(workbench, 'cnn').click();
+  await waitForStep(workbench, 3);
+  await input.fill(String(answers.epochs));
+  await page.keyboard.press('Enter');
+  for (const step of [4, 5, 6, 7, 8]) {
+    await waitForStep(workbench, step);
+    await page.keyboard.press('Enter');
+  }
+  await workbench.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+  return datasetDetail;
+}
+
+/** Right-clicks a row and chooses `action` from its context menu. */
+export async function contextMenuAction(workbench: Workbench, rowLabel: string, action: string): Promise<void> {
+  const row = rowsLocator(workbench).filter({ has: workbench.page.locator('.label-name', { hasText: new RegExp(`^${rowLabel}$`) }) }).first();
+  await row.click({ button: 'right' });
+  const item = workbench.page.locator('.context-view .action-label', { hasText: new RegExp(`^${action}$`) }).first();
+  await item.waitFor({ state: 'visible', timeout: 10_000 });
+  // Menus ignore a click right after they open.
+  await workbench.page.waitForTimeout(500);
+  await item.click();
+}
