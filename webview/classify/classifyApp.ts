@@ -118,7 +118,8 @@ export class ClassifyApp {
       event.preventDefault();
       postToExtension({ type: 'revealImage', index: image.index });
     });
-    section.append(h('h2', { title: image.path }, image.label, ' ', reveal));
+    // One image: the page title already names it.
+    section.append(snapshot.images.length > 1 ? h('h2', { title: image.path }, image.label, ' ', reveal) : h('p', { class: 'path' }, reveal));
 
     const picture = h('img', { src: image.src, alt: image.label, class: 'picture' });
     const overlay = h('canvas', { class: 'heat-map', 'aria-hidden': 'true' });
@@ -151,8 +152,8 @@ export class ClassifyApp {
     const legend = h('canvas', { class: 'legend', 'aria-hidden': 'true' });
     paintLegend(legend);
     const controls = h('div', { class: 'controls' },
-      h('label', { for: 'opacity' }, 'Heat map opacity'), slider,
-      h('span', { class: 'legend-label' }, 'low'), legend, h('span', { class: 'legend-label' }, 'high'),
+      h('div', { class: 'control-row' }, h('label', { for: 'opacity' }, 'Heat map opacity'), slider),
+      h('div', { class: 'control-row' }, h('span', { class: 'legend-label' }, 'weighed least'), legend, h('span', { class: 'legend-label' }, 'most')),
     );
 
     const scores = h('div', { class: 'scores' });
@@ -219,6 +220,7 @@ export class ClassifyApp {
     for (const image of this.sorted(snapshot.images)) {
       const top = image.top?.[0];
       const row = h('tr', { tabindex: 0, class: image.error ? 'error-row' : '', title: image.error ?? image.path },
+        h('td', { class: 'thumbnail' }, image.error ? null : h('img', { src: image.src, alt: '', loading: 'lazy' })),
         h('td', { class: 'file' }, image.label),
         h('td', {}, image.error ? h('span', { class: 'error-text' }, 'unreadable') : top?.label ?? '…'),
         h('td', { class: 'number' }, top ? percent(top.probability) : ''),
@@ -239,7 +241,7 @@ export class ClassifyApp {
       body.append(row);
     }
     const table = h('table', { class: 'results' },
-      h('thead', {}, h('tr', {}, headerCell('file', 'File'), headerCell('class', 'Top class'), headerCell('confidence', 'Confidence'))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'thumbnail' }, h('span', { class: 'visually-hidden' }, 'Image')), headerCell('file', 'File'), headerCell('class', 'Top class'), headerCell('confidence', 'Confidence'))),
       body);
     return h('section', { class: 'table-view' }, toolbar, progress, table);
   }

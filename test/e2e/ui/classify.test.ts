@@ -1,0 +1,133 @@
+// A user classifies their own pictures: right-clicks a sample digit in the Explorer, picks
+// "Classify Image", and sees the predicted class and the heat map in the result tab; then does the
+// same with a whole folder and opens one image from the table. The run was trained with the CLI.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Frame, Page } from 'playwright-core';
+import { makeTempDir, removeTempDir } from '../../fixtures/tempDir';
+import { repoRoot } from '../harness/e2ePaths';
+import { prepareTestWorkspace } from '../harness/testWorkspace';
+import { useWorkbench } from '../harness/useWorkbench';
+import type { Workbench } from '../harness/workbench';
+import type { WorkbenchSessionOptions } from '../harness/workbenchSession';
+
+const cli = join(repoRoot, 'dist', 'cli.js');
+
+function runCli(workspace: string, args: string[]): Record<string, unknown>[] {
+  const result = spawnSync(process.execPath, [cli, ...args, '--json'], { cwd: workspace, encoding: 'utf8', timeout: 240_000 });
+  assert.equal(result.status, 0, `classifier-lab ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** Expands folders in the Explorer one level after the other, then right-clicks the last name. */
+async function rightClickInExplorer(workbench: Workbench, path: string[]): Promise<void> {
+  await workbench.explorerItems();
+  const row = (name: string) => workbench.page.locator('.explorer-folders-view .monaco-list-row[role="treeitem"]', {
+    has: workbench.page.locator('.label-name', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }),
+  }).first();
+  for (const folder of path.slice(0, -1)) {
+    const item = row(folder);
+    await item.waitFor({ state: 'visible', timeout: 20_000 });
+    if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
+  }
+  const target = row(path[path.length - 1]);
+  await target.waitFor({ state: 'visible', timeout: 20_000 });
+  await target.click({ button: 'right' });
+  // Context menus ignore a click right after they open.
+  await workbench.page.waitForTimeout(600);
+  const entry = workbench.page.locator('.context-view .action-item', { hasText: /^Classify Image$/ }).first();
+  await entry.waitFor({ state: 'visible', timeout: 10_000 });
+  await entry.click();
+}
+
+/** The result tab's page once it shows `title` (webview content lives in nested iframes). */
+async function resultFrame(page: Page, title: string, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (!frame.url().includes('/webview/')) continue;
+      const heading = await frame.locator('header h1').innerText({ timeout: 300 }).catch(() => undefined);
+      if (heading?.trim() === title) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no Classify Image result showing "${title}"`);
+}
+
+describe('Classify Image', () => {
+  const options: WorkbenchSessionOptions = {};
+  let tempDir: string;
+  let workspace: string;
+  let runName: string;
+  let expectedTop: string;
+  let inputSize: number[];
+  const digit = ['data', 'mnist-digits', 'test', '7', '0003.png'];
+
+  before(() => {
+    tempDir = makeTempDir('classifier-lab-classify-ui-');
+    workspace = prepareTestWorkspace(join(tempDir, 'workspace'));
+    const runsDir = join(workspace, '.classifier-lab', 'runs');
+    const lines = runCli(workspace, ['train', '--data', join(workspace, 'data', 'mnist-digits'), '--epochs', '3', '--limit', '600', '--runs-dir', runsDir, '--name', 'digits-for-classify']);
+    const end = lines.find((l) => l.type === 'runEnd');
+    assert.equal(end?.status, 'completed');
+    runName = 'digits-for-classify';
+    const record = JSON.parse(readFileSync(join(end.runDir as string, 'run.json'), 'utf8')) as { dataset: { imageShape: number[] } };
+    inputSize = record.dataset.imageShape.slice(0, 2);
+    // What the model says about the image, from the command line: the tab must show the same.
+    const [classified] = runCli(workspace, ['classify', '--run', end.runDir as string, join(workspace, ...digit)]);
+    expectedTop = (classified.top as { label: string }[])[0].label;
+    options.workspace = workspace;
+  }, { timeout: 300_000 });
+  after(() => removeTempDir(tempDir));
+
+  const workbench = useWorkbench(options);
+
+  test('right-click an image > Classify Image: the tab shows the top class, the run and the heat map', { timeout: 180_000 }, async () => {
+    await rightClickInExplorer(workbench(), digit);
+    await workbench().page.locator('.tabs-container .tab', { hasText: 'Classify: 0003.png' }).first().waitFor({ timeout: 30_000 });
+    const frame = await resultFrame(workbench().page, '0003.png');
+    const top = frame.locator('ol.bars li.top .class-name');
+    await top.waitFor({ timeout: 60_000 });
+    assert.equal((await top.innerText()).trim(), expectedTop);
+    assert.equal(await frame.locator('ol.bars li').count(), 5, 'the top-5 classes');
+    assert.equal((await frame.locator('a.run-link').innerText()).trim(), runName);
+    // The heat map: painted at the model's input size, laid over the picture, and described.
+    await frame.locator('.figure.has-heat-map').waitFor({ timeout: 60_000 });
+    const canvas = await frame.locator('canvas.heat-map').evaluate((element) => {
+      // The page's own canvas API (the test's type libraries have no DOM).
+      const c = element as unknown as {
+        width: number; height: number; getBoundingClientRect(): { width: number };
+        getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } };
+      };
+      const pixels = Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+      return { width: c.width, height: c.height, shown: c.getBoundingClientRect().width, painted: pixels.some((v, i) => i % 4 === 3 && v > 100) };
+    });
+    assert.deepEqual([canvas.height, canvas.width], inputSize, 'one heat-map cell per model input pixel');
+    assert.ok(canvas.shown > 100 && canvas.painted, JSON.stringify(canvas));
+    assert.match(await frame.locator('p.caption').innerText(), new RegExp(`Grad-CAM of conv3: where the model looked to answer “${expectedTop}”`));
+    await workbench().screenshot('classify-image');
+    // The opacity slider hides the heat map at 0.
+    await frame.locator('#opacity').fill('0');
+    assert.equal(await frame.locator('canvas.heat-map').evaluate((c) => (c as unknown as { style: { opacity: string } }).style.opacity), '0');
+  });
+
+  test('right-click a folder > Classify Image: a table, least confident first; a row opens that image', { timeout: 180_000 }, async () => {
+    await rightClickInExplorer(workbench(), ['7']);
+    const frame = await resultFrame(workbench().page, '7 (50 images)');
+    await frame.locator('.toolbar .status', { hasText: /50 images/ }).waitFor({ timeout: 60_000 });
+    const rows = frame.locator('table.results tbody tr');
+    assert.equal(await rows.count(), 50);
+    const confidences = (await frame.locator('table.results tbody td.number').allInnerTexts()).map((t) => parseFloat(t));
+    assert.deepEqual(confidences, [...confidences].sort((a, b) => a - b), 'lowest confidence first');
+    await workbench().screenshot('classify-folder');
+    const first = (await rows.first().locator('td.file').innerText()).trim();
+    await rows.first().click();
+    await frame.locator('section.detail h2', { hasText: first }).waitFor({ timeout: 10_000 });
+    await frame.locator('.figure.has-heat-map').waitFor({ timeout: 60_000 });
+    await frame.locator('vscode-button.back').click();
+    await frame.locator('table.results').waitFor({ timeout: 10_000 });
+  });
+});
