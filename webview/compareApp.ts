@@ -41,7 +41,7 @@ export class CompareApp {
   private readonly tableBox: HTMLElement;
   private logLoss = false;
 
-  constructor(root: HTMLElement, runIds: string[]) {
+  constructor(private readonly root: HTMLElement, runIds: string[]) {
     saveState({ runIds });
     this.colours = readThemeColours();
     this.heading = h('h1', {}, `Comparing ${runIds.length} runs`);
@@ -86,7 +86,6 @@ export class CompareApp {
       h('h2', {}, 'Hyperparameters and results'),
       h('div', { class: 'toolbar' }, differences),
       this.tableBox);
-    root.removeAttribute('aria-busy');
     onThemeChange((fresh) => {
       this.colours = fresh;
       for (const chart of this.charts.values()) applyChartTheme(chart, fresh);
@@ -98,6 +97,7 @@ export class CompareApp {
   handle(message: ExtensionToWebview): void {
     switch (message.type) {
       case 'compareSnapshot':
+        this.root.removeAttribute('aria-busy');
         this.runs = message.runs;
         this.heading.textContent = `Comparing ${message.runs.length} runs`;
         this.missing.hidden = message.missing.length === 0;
@@ -110,6 +110,7 @@ export class CompareApp {
       case 'confusion': case 'status': case 'predictions': case 'model': case 'weightStatistics': case 'sampleImages':
         return;
       case 'runError':
+        this.root.removeAttribute('aria-busy');
         this.missing.hidden = false;
         this.missing.textContent = message.message;
         return;

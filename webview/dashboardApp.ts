@@ -61,7 +61,6 @@ export class DashboardApp {
       h('header', { class: 'run-header' }, h('div', { class: 'title-row' }, this.title, this.badge), this.progress),
       this.problem,
       this.tabs);
-    root.removeAttribute('aria-busy');
     onThemeChange((fresh) => {
       this.metricsSection.applyTheme(fresh);
       this.architecture.applyTheme(fresh);
@@ -128,6 +127,7 @@ export class DashboardApp {
         this.images.receive(message.images);
         return;
       case 'runError':
+        this.root.removeAttribute('aria-busy');
         replaceChildren(this.problem, message.message);
         this.problem.hidden = false;
         return;
@@ -139,6 +139,8 @@ export class DashboardApp {
   }
 
   private applySnapshot(snapshot: RunSnapshot): void {
+    // Busy from the page load until the first snapshot is shown.
+    this.root.removeAttribute('aria-busy');
     this.run = snapshot.run;
     this.problem.hidden = true;
     this.metrics = RunMetrics.fromSnapshot(snapshot);
