@@ -11,7 +11,7 @@ import type { WorkbenchSessionOptions } from '../harness/workbenchSession';
 import { prepareTestWorkspace } from '../harness/testWorkspace';
 import { useWorkbench } from '../harness/useWorkbench';
 import {
-  dashboardFrame, openDashboardFromPalette, readRunOnDisk, setColourTheme, showTab, summaryValue, trainWithCli, type RunOnDisk,
+  dashboardFrame, openDashboardFromPalette, pickFromQuickPick, readRunOnDisk, setColourTheme, showTab, summaryValue, trainWithCli, type RunOnDisk,
 } from './dashboardRuns';
 
 const percent = (fraction: number | undefined): string => `${((fraction ?? NaN) * 100).toFixed(2)}%`;
@@ -222,5 +222,38 @@ describe('run dashboard (finished runs)', () => {
         await workbench().screenshot(`dashboard-${section.toLowerCase().replace(/ /g, '-')}-${theme.toLowerCase().replace(/ /g, '-')}`);
       }
     }
+  });
+
+  test('opening a run\'s run.json with "Reopen Editor With" shows its dashboard', async () => {
+    await workbench().runCommand('File: Open File...');
+    const input = workbench().quickInput.locator('input.input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(join(attention.runDir, 'run.json'));
+    // The simple file dialog lists the folder as the path is typed; accept once it shows the file.
+    await workbench().quickInput.locator('.monaco-list-row', { hasText: 'run.json' }).first().waitFor({ timeout: 10_000 });
+    await workbench().page.waitForTimeout(300);
+    await workbench().quickInput.locator('.monaco-button', { hasText: 'OK' }).click();
+    await workbench().page.locator('.tabs-container .tab', { hasText: 'run.json' }).first().waitFor({ timeout: 15_000 });
+    await workbench().runCommand('View: Reopen Editor With...');
+    await pickFromQuickPick(workbench(), 'Classifier Lab Run Dashboard');
+    const page = await dashboardFrame(workbench().page, [attention.record.id]);
+    await page.locator('h1', { hasText: attention.record.name }).waitFor({ timeout: 15_000 });
+    await workbench().runCommand('View: Close Editor');
+  });
+
+  test('an open dashboard comes back after a window reload, on the same section, re-read from the run folder', async () => {
+    await openDashboardFromPalette(workbench(), cnn.record.name);
+    const before = await dashboardFrame(workbench().page, [cnn.record.id]);
+    await showTab(before, 'Architecture');
+    await workbench().runCommand('Developer: Reload Window');
+    await workbench().page.waitForTimeout(1000);
+    await workbench().ready();
+    const page = await dashboardFrame(workbench().page, [cnn.record.id], 120_000);
+    await page.locator('h1', { hasText: cnn.record.name }).waitFor({ timeout: 30_000 });
+    await page.locator('vscode-tab-header[aria-selected="true"]', { hasText: 'Architecture' }).waitFor({ timeout: 10_000 });
+    await page.locator('.diagram svg g.layer').first().waitFor({ timeout: 30_000 });
+    // The notes saved earlier come from run.json, not from the page's memory.
+    await showTab(page, 'Summary');
+    assert.equal(await page.locator('#run-tags').evaluate((el) => (el as unknown as { value: string }).value), 'baseline, ui-test');
   });
 });
