@@ -2,7 +2,9 @@
 // classifies requested images in batches and streams one message per image.
 import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ImageClassifier, ImageReadError } from '../core/classify/imageClassifier';
+import { ImageClassifier } from '../core/classify/imageClassifier';
+import { DecodePool, defaultDecodeWorkers } from '../core/data/decodePool';
+import type { DecodedFiles } from '../core/data/decodeImageFiles';
 import type { FromInferenceMessage, InferenceModelInfo, ToInferenceMessage } from '../protocol/inference';
 
 type ClassifyRequest = Extract<ToInferenceMessage, { type: 'classify' }>;
@@ -12,6 +14,8 @@ export interface InferenceSessionOptions {
   maxModels?: number;
   /** Images decoded and predicted together. Default 32. */
   batchSize?: number;
+  /** Decode worker threads (0 = decode on the main thread). Default: one less than the cores, at most 2. */
+  decodeWorkers?: number;
 }
 
 interface LoadedModel {
@@ -44,6 +48,20 @@ function describeModel(classifier: ImageClassifier, runDir: string): InferenceMo
   };
 }
 
+/**
+ * A user-facing message for an image that failed: the classifier's own wording for files it cannot
+ * read or decode (it names the file and says why), else the reason the batch gave.
+ */
+async function describeFailure(classifier: ImageClassifier, image: string, reason: string | undefined): Promise<string> {
+  if (reason?.startsWith('the model failed')) return `${image}: ${reason}.`;
+  try {
+    await classifier.preprocess(image);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return `${image}: ${reason ?? 'could not be classified'}.`;
+}
+
 const nextTurn = () => new Promise<void>((done) => setImmediate(done));
 
 export class InferenceSession {
@@ -52,6 +70,8 @@ export class InferenceSession {
   private queue: Promise<void> = Promise.resolve();
   private readonly maxModels: number;
   private readonly batchSize: number;
+  /** Decodes the next batch off the main thread while this one is predicted and sent. */
+  private readonly decoder: DecodePool;
 
   constructor(
     private readonly send: (message: FromInferenceMessage) => void | Promise<void>,
@@ -61,6 +81,7 @@ export class InferenceSession {
   ) {
     this.maxModels = Math.max(1, options.maxModels ?? 2);
     this.batchSize = Math.max(1, options.batchSize ?? 32);
+    this.decoder = new DecodePool(options.decodeWorkers ?? defaultDecodeWorkers());
   }
 
   /** Queues a request; requests run one after another. Resolves when this one is done. */
@@ -77,6 +98,7 @@ export class InferenceSession {
   dispose(): void {
     for (const { classifier } of this.models.values()) classifier.dispose();
     this.models.clear();
+    void this.decoder.close();
   }
 
   private async model(runDir: string): Promise<ImageClassifier> {
@@ -123,22 +145,24 @@ export class InferenceSession {
     }
     await this.send({ type: 'model', id, model: describeModel(classifier, runDir) });
 
-    for (let start = 0; start < images.length && !this.cancelled.has(id); start += this.batchSize) {
+    // The same decode + resize as training (decodeImageFiles is what the dataset readers run), on
+    // worker threads, one batch ahead of the prediction.
+    const shape = classifier.inputShape;
+    const bytes = shape[0] * shape[1] * shape[2];
+    const decode = (start: number): Promise<DecodedFiles> => this.decoder.decode(images.slice(start, start + this.batchSize), shape);
+    let next: Promise<DecodedFiles> | undefined = decode(0);
+    for (let start = 0; next && !this.cancelled.has(id); start += this.batchSize) {
       const batch = images.slice(start, start + this.batchSize);
-      const decoded = await Promise.all(batch.map(async (image) => {
-        try {
-          return { pixels: await classifier.preprocess(image) };
-        } catch (error) {
-          return { error: error instanceof ImageReadError ? error.message : `${image}: ${(error as Error).message}` };
-        }
-      }));
-      const readable = decoded.flatMap((d, k) => (d.pixels ? [{ k, pixels: d.pixels }] : []));
+      const decoded = await next;
+      next = start + this.batchSize < images.length ? decode(start + this.batchSize) : undefined;
+      const reasons = new Map(decoded.failures.map((f) => [f.index, f.reason]));
+      const readable = batch.flatMap((_, k) => (reasons.has(k) ? [] : [{ k, pixels: decoded.pixels.subarray(k * bytes, (k + 1) * bytes) }]));
       let probabilities: number[][] = [];
       try {
         probabilities = readable.length > 0 ? classifier.predictPixels(readable.map((r) => r.pixels)) : [];
       } catch (error) {
-        // A model that cannot run (say, a corrupt weight file that loaded) fails every image the same way.
-        for (const r of readable) decoded[r.k] = { error: `${batch[r.k]}: the model failed (${(error as Error).message})` };
+        // A model that cannot run (say, weights that loaded but do not fit) fails every image the same way.
+        for (const r of readable) reasons.set(r.k, `the model failed (${(error as Error).message})`);
         readable.length = 0;
       }
       const byPosition = new Map(readable.map((r, n) => [r.k, { pixels: r.pixels, probabilities: probabilities[n] }]));
@@ -148,7 +172,7 @@ export class InferenceSession {
         const ok = byPosition.get(k);
         if (!ok) {
           failed += 1;
-          await this.send({ type: 'error', id, index, image, message: decoded[k].error ?? `${image} could not be classified` });
+          await this.send({ type: 'error', id, index, image, message: await describeFailure(classifier, image, reasons.get(k)) });
           continue;
         }
         const ranked = ok.probabilities
@@ -171,6 +195,7 @@ export class InferenceSession {
       }
       await nextTurn(); // lets a cancel message in between batches
     }
+    await next?.catch(() => undefined); // a batch decoded ahead for a cancelled request
     await finish();
   }
 }

@@ -1,0 +1,100 @@
+// "Classify Image" as the editor runs it: the inference process driven by the extension's
+// InferenceHost. Measures the first classification of one image (process start, TensorFlow.js,
+// model load), a warm one (the process kept alive), and the throughput of a 1,000-image folder.
+// A benchmark, not a test: it prints numbers and asserts nothing.
+//
+//   npm run build && node --import tsx bench/classifyBench.ts [--model cnn|rnn|attention] [--images N] [--size S]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultModelSpec } from '../src/core/models/defaultModelSpecs';
+import { MODEL_KINDS, type ModelKind } from '../src/core/runSpec';
+import { initBackend } from '../src/core/backend/selectBackend';
+import { defaultDecodeWorkers } from '../src/core/data/decodePool';
+import { InferenceHost } from '../src/extension/classify/inferenceHost';
+import { InferenceSession } from '../src/trainer/inferenceSession';
+import { encodeJpeg } from '../test/fixtures/imageFixtures';
+import { makeShapesDataset } from '../test/fixtures/syntheticImages';
+import { makeTempDir, removeTempDir } from '../test/fixtures/tempDir';
+import { trainShapesRun } from '../test/fixtures/trainedRun';
+
+const { values } = parseArgs({
+  options: { model: { type: 'string', default: 'cnn' }, images: { type: 'string', default: '1000' }, size: { type: 'string', default: '160' } },
+});
+const kind = values.model as ModelKind;
+if (!MODEL_KINDS.includes(kind)) throw new Error(`--model must be one of ${MODEL_KINDS.join(', ')}`);
+const count = Number(values.images);
+const size = Number(values.size);
+const script = resolve(__dirname, '..', 'dist', 'inference.js');
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+
+async function timed<T>(body: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const value = await body();
+  return [value, performance.now() - start];
+}
+
+async function main(): Promise<void> {
+  const dir = makeTempDir('classifier-lab-classify-bench-');
+  try {
+    process.stdout.write(`Training a ${kind} run (default architecture, 32x32x3, 2 epochs) to classify with...\n`);
+    const run = await trainShapesRun(dir, { model: defaultModelSpec(kind), epochs: 2, count: 400, name: `bench-${kind}` });
+
+    // A folder of photos as a user would pick: colour JPEGs of size x size, resized to the model's 32x32.
+    const folder = join(dir, 'photos');
+    mkdirSync(folder);
+    const shapes = makeShapesDataset(count, size, 9);
+    const bytes = size * size * 3;
+    const images: string[] = [];
+    for (let i = 0; i < count; i++) {
+      images.push(join(folder, `photo-${String(i).padStart(4, '0')}.jpg`));
+      writeFileSync(images[i], encodeJpeg(shapes.pixels.subarray(i * bytes, (i + 1) * bytes), size, size, 90));
+    }
+
+    const host = new InferenceHost({ script });
+    try {
+      const one = { runDir: run.runDir, images: [images[0]], topK: 5, saliency: true };
+      const [, first] = await timed(() => host.classify(one));
+      const warm: number[] = [];
+      const warmNoMap: number[] = [];
+      for (let k = 1; k <= 7; k++) {
+        warm.push((await timed(() => host.classify({ ...one, images: [images[k]] })))[1]);
+        warmNoMap.push((await timed(() => host.classify({ ...one, images: [images[k]], saliency: false })))[1]);
+      }
+      const [done, folderMs] = await timed(() => host.classify({ runDir: run.runDir, images, topK: 5, saliency: false }));
+      process.stdout.write([
+        `model: ${kind} (${run.runDir})`,
+        `backend: ${host.backendDescription ?? '?'}`,
+        `first classification of one ${size}x${size} JPEG, with heat map (process start + backend + model load): ${ms(first)}`,
+        `warm classification of one image, with heat map: ${ms(median(warm))} (median of ${warm.length})`,
+        `warm classification of one image, without heat map: ${ms(median(warmNoMap))} (median of ${warmNoMap.length})`,
+        `folder of ${count} JPEGs (${size}x${size}), no heat maps: ${ms(folderMs)} = ${(done.classified / (folderMs / 1000)).toFixed(0)} images/s (${done.classified} classified, ${done.failed} failed)`,
+      ].join('\n') + '\n');
+    } finally {
+      host.dispose();
+    }
+
+    // Decoding on worker threads (one batch ahead) against decoding on the main thread, in this
+    // process, alternating so both see the same machine load.
+    await initBackend('auto');
+    const workers = defaultDecodeWorkers();
+    const rates: Record<string, number[]> = { main: [], workers: [] };
+    for (let round = 0; round < 2; round++) {
+      for (const decodeWorkers of [0, workers]) {
+        const session = new InferenceSession(() => undefined, Promise.resolve(), { decodeWorkers });
+        await session.classify({ type: 'classify', id: 1, runDir: run.runDir, images: images.slice(0, 16), topK: 1, saliency: false });
+        const [, took] = await timed(() => session.classify({ type: 'classify', id: 2, runDir: run.runDir, images, topK: 5, saliency: false }));
+        rates[decodeWorkers === 0 ? 'main' : 'workers'].push(count / (took / 1000));
+        session.dispose();
+      }
+    }
+    process.stdout.write(`in-process, ${count} images: decoding on the main thread ${rates.main.map((r) => r.toFixed(0)).join(' / ')} images/s; ` +
+      `on ${workers} worker thread(s) ${rates.workers.map((r) => r.toFixed(0)).join(' / ')} images/s\n`);
+  } finally {
+    removeTempDir(dir);
+  }
+}
+
+void main();
