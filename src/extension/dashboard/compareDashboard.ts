@@ -42,6 +42,10 @@ export class CompareDashboard implements vscode.Disposable {
     dashboard.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => dashboard.receive(message)),
       panel.onDidDispose(() => dashboard.dispose()),
+      // A hidden panel's page is unloaded; it says `ready` again when shown.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) dashboard.ready = false;
+      }),
       watchRunFolders(store.runsDir, runIds, (change) => {
         if (change.kind === 'record' || change.kind === 'metrics') dashboard.scheduleRefresh();
       }),

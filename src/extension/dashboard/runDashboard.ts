@@ -88,7 +88,10 @@ export class RunDashboard implements vscode.Disposable {
   private readonly paths: RunPaths;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly pixels = new ExamplePixelReader();
-  private ready = false;
+  /** The page said `ready` since it was last loaded (a hidden panel's page is unloaded). */
+  private pageReady = false;
+  /** The current page has its snapshot; until then changes are not streamed (the snapshot will hold them). */
+  private snapshotSent = false;
   private disposed = false;
   private run?: RunRecord;
   private metricsOffset = 0;
@@ -127,6 +130,10 @@ export class RunDashboard implements vscode.Disposable {
     dashboard.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => dashboard.receive(message)),
       panel.onDidDispose(() => dashboard.dispose()),
+      // Without retainContextWhenHidden a hidden panel's page is gone; it says `ready` again when shown.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) dashboard.pageHidden();
+      }),
       watchRunFolders(store.runsDir, [runId], (change) => dashboard.schedule(change.kind)),
     );
     panel.webview.html = dashboardHtml(panel.webview, host.extensionUri, 'run', [runId], panel.title);
@@ -135,6 +142,12 @@ export class RunDashboard implements vscode.Disposable {
 
   reveal(): void {
     this.panel.reveal();
+  }
+
+  private pageHidden(): void {
+    this.pageReady = false;
+    this.snapshotSent = false;
+    this.updatePolling();
   }
 
   private datasetRoots(run: RunRecord | undefined): vscode.Uri[] {
@@ -164,6 +177,8 @@ export class RunDashboard implements vscode.Disposable {
   private async handle(message: WebviewToExtension): Promise<void> {
     switch (message.type) {
       case 'ready':
+        this.pageReady = true;
+        this.snapshotSent = false;
         await this.sendSnapshot();
         return;
       case 'requestConfusion': {
@@ -248,7 +263,9 @@ export class RunDashboard implements vscode.Disposable {
     try {
       run = await this.store.read(this.runId);
     } catch (error) {
+      // A run folder still being created, or damaged: say so, and keep looking until it reads.
       this.post({ type: 'runError', message: (error as Error).message });
+      this.updatePolling();
       return;
     }
     this.run = run;
@@ -274,7 +291,7 @@ export class RunDashboard implements vscode.Disposable {
       model: await this.readModel(),
       skippedLines: chunk.skippedLines,
     };
-    this.ready = true;
+    this.snapshotSent = true;
     this.post({ type: 'snapshot', snapshot });
     this.updatePolling();
   }
@@ -303,7 +320,7 @@ export class RunDashboard implements vscode.Disposable {
   }
 
   private updatePolling(): void {
-    const live = isLive(this.run);
+    const live = this.pageReady && (isLive(this.run) || !this.snapshotSent);
     if (live && !this.poll && !this.disposed) {
       this.poll = setInterval(() => { for (const kind of ALL_KINDS) this.schedule(kind); }, LIVE_POLL_MS);
     } else if (!live && this.poll) {
@@ -314,7 +331,11 @@ export class RunDashboard implements vscode.Disposable {
 
   /** Sends what changed in the files of `kinds` since the last look. Metrics first: epochs refer to matrices and records. */
   private async refresh(kinds: readonly RefreshKind[]): Promise<void> {
-    if (!this.ready || this.disposed) return;
+    if (!this.pageReady || this.disposed) return;
+    if (!this.snapshotSent) {
+      await this.sendSnapshot();
+      return;
+    }
     const ordered = ALL_KINDS.filter((kind) => kinds.includes(kind));
     for (const kind of ordered) {
       const stamp = await this.stampOf(kind);
