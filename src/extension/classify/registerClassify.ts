@@ -85,9 +85,11 @@ export function registerClassify(context: vscode.ExtensionContext, deps: Classif
       }) ?? [];
       if (picked.length === 0) return;
     }
-    const targets = picked.filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+    // The extension runs where the workspace's files are (extensionKind workspace): local files, or a
+    // remote workspace's files as its extension host sees them.
+    const targets = picked.filter((u) => u.scheme === 'file' || u.scheme === 'vscode-remote').map((u) => u.fsPath);
     if (targets.length === 0) {
-      void vscode.window.showErrorMessage('Classify Image works on files on this machine or workspace host.');
+      void vscode.window.showErrorMessage(`Classify Image reads image files from disk; ${picked[0].toString(true)} is not one.`);
       return;
     }
     const collected = await collectImageFiles(targets);

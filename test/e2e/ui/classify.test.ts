@@ -114,6 +114,19 @@ describe('Classify Image', () => {
     assert.equal(await frame.locator('canvas.heat-map').evaluate((c) => (c as unknown as { style: { opacity: string } }).style.opacity), '0');
   });
 
+  test('an open image has Classify Image in its editor title bar', { timeout: 120_000 }, async () => {
+    const page = workbench().page;
+    await workbench().explorerItems();
+    await page.locator('.explorer-folders-view .monaco-list-row[role="treeitem"]', { has: page.locator('.label-name', { hasText: /^0005\.png$/ }) }).first().click();
+    await page.locator('.tabs-container .tab', { hasText: /^0005\.png/ }).first().waitFor({ timeout: 20_000 });
+    const action = page.locator('.editor-actions .action-label[aria-label="Classify Image"]').first();
+    await action.waitFor({ state: 'visible', timeout: 20_000 });
+    await action.click();
+    const frame = await resultFrame(page, '0005.png');
+    await frame.locator('ol.bars li.top .class-name').waitFor({ timeout: 60_000 });
+    await frame.locator('.figure.has-heat-map').waitFor({ timeout: 60_000 });
+  });
+
   test('right-click a folder > Classify Image: a table, least confident first; a row opens that image', { timeout: 180_000 }, async () => {
     await rightClickInExplorer(workbench(), ['7']);
     const frame = await resultFrame(workbench().page, '7 (50 images)');
