@@ -166,7 +166,9 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
     },
 
     'classifierLab.compareRuns': async (arg, selection) => {
-      let entries = entriesOf(arg, selection).filter(recorded);
+      // From the view's title bar there is no argument: use the runs selected in the view.
+      const selected = arg === undefined ? c.treeView.selection : selection;
+      let entries = entriesOf(arg, selected).filter(recorded);
       if (entries.length < 2) {
         entries = (await pickRuns(model.entries().filter(recorded), 'Runs to compare (pick two or more)', 'There are no runs yet.')).filter(recorded);
         if (entries.length === 1) void vscode.window.showInformationMessage('Pick at least two runs to compare.');

@@ -40,10 +40,8 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     log.info(`Runs folder: ${runsDir ?? '(none: no folder is open)'}`);
     model.runsDirChanged();
   };
-  const updateContextKeys = () => {
-    void vscode.commands.executeCommand('setContext', 'classifierLab.runsLoaded', model.isLoaded);
-    void vscode.commands.executeCommand('setContext', 'classifierLab.hasRuns', model.entries().length > 0);
-  };
+  // The welcome content waits for the first listing, so it does not flash before existing runs show.
+  const updateContextKeys = () => void vscode.commands.executeCommand('setContext', 'classifierLab.runsLoaded', model.isLoaded);
 
   // VS Code disposes subscriptions in order: commands and listeners first, views next, and the
   // trainers last (they are let go to end their runs as interrupted).

@@ -28,6 +28,8 @@ export class RunsModel implements vscode.Disposable {
   private loaded = false;
   private watcher?: vscode.Disposable;
   private watchedDir?: string;
+  /** Whether the folder existed when the watcher was made (a watcher of a missing folder may never fire). */
+  private watchedExisting = false;
   private debounce?: NodeJS.Timeout;
   private poll?: NodeJS.Timeout;
   private redraw?: NodeJS.Timeout;
@@ -100,15 +102,13 @@ export class RunsModel implements vscode.Disposable {
     this.debounce = setTimeout(() => void this.refresh(), DEBOUNCE_MS);
   }
 
-  /** The runs folder setting (or the workspace) changed: watch the new folder and re-read it. */
+  /** The runs folder setting (or the workspace) changed: re-read (and watch) the new folder. */
   runsDirChanged(): void {
-    this.watch();
     void this.refresh();
   }
 
-  /** Starts watching and reads the folder for the first time. */
+  /** Reads the folder for the first time and starts watching it. */
   start(): Promise<void> {
-    this.watch();
     return this.refresh();
   }
 
@@ -136,12 +136,13 @@ export class RunsModel implements vscode.Disposable {
     }, PROGRESS_REDRAW_MS);
   }
 
-  private watch(): void {
+  private watch(existing = false): void {
     const dir = this.runsDir();
-    if (dir === this.watchedDir && this.watcher) return;
+    if (dir === this.watchedDir && this.watcher && (this.watchedExisting || !existing)) return;
     this.watcher?.dispose();
     this.watcher = undefined;
     this.watchedDir = dir;
+    this.watchedExisting = existing;
     if (dir === undefined) return;
     const pattern = new vscode.RelativePattern(vscode.Uri.file(dir), '**/*');
     const watcher = vscode.workspace.createFileSystemWatcher(pattern);
@@ -177,6 +178,8 @@ export class RunsModel implements vscode.Disposable {
       }
     }
     if (this.disposed) return;
+    // Also when the folder appeared since the watcher was made (the first run created it).
+    if (dir === this.runsDir()) this.watch(exists);
     const changed = !this.loaded || this.loadedDir !== dir || JSON.stringify(records) !== JSON.stringify(this.records);
     this.records = records;
     this.loadedDir = dir;
@@ -192,7 +195,7 @@ export class RunsModel implements vscode.Disposable {
     if (!exists) {
       // Watchers of a folder that does not exist yet are not reliable everywhere: look for it now and then.
       this.poll = setTimeout(() => {
-        void stat(dir).then(() => { this.watcher?.dispose(); this.watcher = undefined; this.watch(); void this.refresh(); }, () => this.schedulePoll(dir, false));
+        void stat(dir).then(() => this.refresh(), () => this.schedulePoll(dir, false));
       }, MISSING_POLL_MS);
       return;
     }

@@ -64,6 +64,8 @@ interface TicketState {
   resolveCreated(runId: string): void;
   rejectCreated(error: Error): void;
   report?(progress: RunProgress): void;
+  /** Tells the progress notification what the run waits for before its first batch. */
+  announce?(text: string): void;
 }
 
 /** Progress changes more often than this are batched (a batch can take a few milliseconds). */
@@ -192,6 +194,7 @@ export class TrainingController implements vscode.Disposable {
     const request = state.request;
     const settings = this.options.settings();
     state.timings.trainerStartedAt = Date.now();
+    state.announce?.('loading the dataset…');
     const host = new TrainerProcessHost({
       type: 'start', runsDir: request.runsDir, spec: request.spec, backend: settings.backend,
       ...(request.name !== undefined ? { name: request.name } : {}),
@@ -302,7 +305,8 @@ export class TrainingController implements vscode.Disposable {
       });
       let reported = 0;
       const waiting = this.queue.queued().some((run) => run.ticket === state.ticket);
-      progress.report({ message: `${state.name}: ${waiting ? 'waiting for a free slot…' : 'loading the dataset…'}` });
+      state.announce = (text) => progress.report({ message: `${state.name}: ${text}` });
+      state.announce(waiting ? 'waiting for a free slot…' : 'loading the dataset…');
       state.report = (current) => {
         const percent = progressFraction(current) * 100;
         const increment = Math.max(0, percent - reported);

@@ -116,8 +116,13 @@ describe('training in the background', () => {
     let stderr = '';
     cli.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     const exited = new Promise<number | null>((resolve) => cli.on('exit', resolve));
+    let exitCode: number | null | undefined;
+    void exited.then((code) => { exitCode = code; });
     // No refresh call: the view follows the folder on its own.
-    await waitFor(`"${name}" in the Experiments view`, () => api.experimentRows().find((r) => r.label === name), 120_000);
+    await waitFor(`"${name}" in the Experiments view`, () => {
+      if (exitCode !== undefined && exitCode !== 0) throw new Error(`the command line failed (exit ${exitCode}): ${stderr}`);
+      return api.experimentRows().find((r) => r.label === name);
+    }, 120_000);
     assert.equal(await exited, 0, stderr);
     const row = await waitFor(`"${name}" completed in the view`, () => api.experimentRows().find((r) => r.label === name && r.icon === 'pass'), 30_000);
     assert.match(row.description, /val acc/);
