@@ -1,10 +1,13 @@
 // The inference process's work: loads run models (kept warm, reloaded when their files change),
-// classifies requested images in batches and streams one message per image.
+// classifies requested images in batches and streams one message per image. Requests run side by
+// side, taking turns between batches, so a one-image request (an explanation the user just asked
+// for) is not stuck behind a folder of thousands.
 import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ImageClassifier } from '../core/classify/imageClassifier';
 import { DecodePool, defaultDecodeWorkers } from '../core/data/decodePool';
 import type { DecodedFiles } from '../core/data/decodeImageFiles';
+import type { SaliencyMap } from '../core/inspect/saliencyMap';
 import type { FromInferenceMessage, InferenceModelInfo, ToInferenceMessage } from '../protocol/inference';
 
 type ClassifyRequest = Extract<ToInferenceMessage, { type: 'classify' }>;
@@ -19,9 +22,13 @@ export interface InferenceSessionOptions {
 }
 
 interface LoadedModel {
-  classifier: ImageClassifier;
+  classifier: Promise<ImageClassifier>;
   /** Changes when the run's model files are rewritten (a resumed or retrained run). */
   stamp: string;
+  /** Requests using the model now: it is disposed only when none is. */
+  users: number;
+  /** Replaced by a newer load (or evicted): dispose as soon as the last user lets go. */
+  stale: boolean;
 }
 
 /** Size and modification time of the model files: cheap to read before every request. */
@@ -62,12 +69,17 @@ async function describeFailure(classifier: ImageClassifier, image: string, reaso
   return `${image}: ${reason ?? 'could not be classified'}.`;
 }
 
+/** Three decimals are plenty for a heat map and keep a large one's message small. */
+function roundSaliency(map: SaliencyMap): SaliencyMap {
+  return { ...map, values: map.values.map((row) => row.map((v) => Math.round(v * 1000) / 1000)) };
+}
+
 const nextTurn = () => new Promise<void>((done) => setImmediate(done));
 
 export class InferenceSession {
+  /** Loaded models by run folder, least recently used first. */
   private readonly models = new Map<string, LoadedModel>();
   private readonly cancelled = new Set<number>();
-  private queue: Promise<void> = Promise.resolve();
   private readonly maxModels: number;
   private readonly batchSize: number;
   /** Decodes the next batch off the main thread while this one is predicted and sent. */
@@ -84,11 +96,9 @@ export class InferenceSession {
     this.decoder = new DecodePool(options.decodeWorkers ?? defaultDecodeWorkers());
   }
 
-  /** Queues a request; requests run one after another. Resolves when this one is done. */
+  /** Runs a request; resolves when its `done` has been sent. */
   classify(request: ClassifyRequest): Promise<void> {
-    const run = this.queue.then(() => this.run(request));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.run(request);
   }
 
   cancel(id: number): void {
@@ -96,53 +106,84 @@ export class InferenceSession {
   }
 
   dispose(): void {
-    for (const { classifier } of this.models.values()) classifier.dispose();
+    for (const entry of this.models.values()) void entry.classifier.then((c) => c.dispose(), () => undefined);
     this.models.clear();
     void this.decoder.close();
   }
 
-  private async model(runDir: string): Promise<ImageClassifier> {
+  private static release(entry: LoadedModel): void {
+    if (entry.users === 0 && entry.stale) void entry.classifier.then((c) => c.dispose(), () => undefined);
+  }
+
+  /** The run's model, loaded once and shared; call `release` when done with it. */
+  private async model(runDir: string): Promise<{ classifier: ImageClassifier; release(): void }> {
     const stamp = await modelStamp(runDir);
-    const loaded = this.models.get(runDir);
-    if (loaded && loaded.stamp === stamp) {
-      // Most recently used last, so the first entry is the one to evict.
+    let entry = this.models.get(runDir);
+    if (entry && entry.stamp !== stamp) {
+      entry.stale = true;
       this.models.delete(runDir);
-      this.models.set(runDir, loaded);
-      return loaded.classifier;
+      InferenceSession.release(entry);
+      entry = undefined;
     }
-    if (loaded) {
-      loaded.classifier.dispose();
-      this.models.delete(runDir);
+    if (!entry) {
+      const loading = ImageClassifier.fromRun(runDir);
+      entry = { classifier: loading, stamp, users: 0, stale: false };
+      const created = entry;
+      // A failed load is not kept: the next request tries again (the user may fix the files).
+      loading.catch(() => {
+        if (this.models.get(runDir) === created) this.models.delete(runDir);
+      });
     }
-    const classifier = await ImageClassifier.fromRun(runDir);
-    this.models.set(runDir, { classifier, stamp });
-    while (this.models.size > this.maxModels) {
-      const [oldest, entry] = this.models.entries().next().value as [string, LoadedModel];
-      entry.classifier.dispose();
-      this.models.delete(oldest);
+    // Most recently used last, so the first entries are the ones to evict.
+    this.models.delete(runDir);
+    this.models.set(runDir, entry);
+    entry.users += 1;
+    for (const [dir, other] of this.models) {
+      if (this.models.size <= this.maxModels) break;
+      if (other === entry || other.users > 0) continue;
+      other.stale = true;
+      this.models.delete(dir);
+      InferenceSession.release(other);
     }
-    return classifier;
+    const used = entry;
+    const release = () => {
+      used.users -= 1;
+      InferenceSession.release(used);
+    };
+    try {
+      return { classifier: await used.classifier, release };
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
   private async run(request: ClassifyRequest): Promise<void> {
-    const { id, images, topK } = request;
+    const { id } = request;
     const started = performance.now();
-    let classified = 0;
-    let failed = 0;
-    const finish = async () => {
-      const wasCancelled = this.cancelled.delete(id);
-      await this.send({ type: 'done', id, classified, failed, cancelled: wasCancelled, elapsedMs: performance.now() - started });
-    };
+    let counts = { classified: 0, failed: 0 };
     const runDir = resolve(request.runDir);
-    let classifier: ImageClassifier;
     try {
       await this.backendReady;
-      classifier = await this.model(runDir);
+      const model = await this.model(runDir).catch((error: Error) => {
+        throw new Error(`The model of ${runDir} cannot be used: ${error.message}`);
+      });
+      try {
+        counts = await this.classifyWith(model.classifier, request, runDir);
+      } finally {
+        model.release();
+      }
     } catch (error) {
-      await this.send({ type: 'error', id, message: `The model of ${runDir} cannot be used: ${(error as Error).message}` });
-      await finish();
-      return;
+      await this.send({ type: 'error', id, message: (error as Error).message });
     }
+    const cancelled = this.cancelled.delete(id);
+    await this.send({ type: 'done', id, ...counts, cancelled, elapsedMs: performance.now() - started });
+  }
+
+  private async classifyWith(classifier: ImageClassifier, request: ClassifyRequest, runDir: string): Promise<{ classified: number; failed: number }> {
+    const { id, images, topK } = request;
+    let classified = 0;
+    let failed = 0;
     await this.send({ type: 'model', id, model: describeModel(classifier, runDir) });
 
     // The same decode + resize as training (decodeImageFiles is what the dataset readers run), on
@@ -181,7 +222,7 @@ export class InferenceSession {
         let saliency;
         if (request.saliency) {
           try {
-            saliency = classifier.explain(ok.pixels, ranked[0].c);
+            saliency = roundSaliency(classifier.explain(ok.pixels, ranked[0].c));
           } catch {
             saliency = undefined; // the prediction stands without its explanation
           }
@@ -196,6 +237,6 @@ export class InferenceSession {
       await nextTurn(); // lets a cancel message in between batches
     }
     await next?.catch(() => undefined); // a batch decoded ahead for a cancelled request
-    await finish();
+    return { classified, failed };
   }
 }

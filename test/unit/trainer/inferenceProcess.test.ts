@@ -156,10 +156,13 @@ describe('inference process', () => {
     assert.equal(messages.filter((m) => m.type === 'result').length, 1);
   });
 
-  test('cancel stops a long request between batches', async () => {
+  test('a one-image request is answered while a long one runs; cancel stops the long one between batches', async () => {
     const images = Array.from({ length: 2_000 }, (_, i) => run.testImages[i % run.testImages.length].path);
     inference.send({ type: 'classify', id: 30, runDir: run.runDir, images, topK: 1, saliency: false });
     await inference.waitFor((m) => m.type === 'result' && m.id === 30);
+    const quick = await inference.request({ type: 'classify', id: 31, runDir: run.runDir, images: [images[0]], topK: 1, saliency: true });
+    assert.ok(quick.some((m) => m.type === 'result' && m.saliency !== undefined));
+    assert.equal(inference.messages.filter((m) => m.type === 'done' && m.id === 30).length, 0, 'the explanation did not wait for the folder');
     inference.send({ type: 'cancel', id: 30 });
     const done = await inference.waitFor((m) => m.type === 'done' && m.id === 30);
     assert.ok(done.type === 'done' && done.cancelled && done.classified < 2_000, JSON.stringify(done));
