@@ -37,8 +37,13 @@ describe('run dashboard (finished runs)', () => {
 
   const workbench = useWorkbench(options);
   let frame: Frame;
+  /** Anything the dashboard's strict content security policy blocked (a library loading a worker, an inline style...). */
+  const cspViolations: string[] = [];
 
   test('opens a finished run\'s dashboard in an editor tab titled with the run name', async () => {
+    workbench().page.on('console', (message) => {
+      if (/Content Security Policy|Refused to (load|apply|execute|create)/.test(message.text())) cspViolations.push(message.text());
+    });
     await openDashboardFromPalette(workbench(), cnn.record.name);
     frame = await dashboardFrame(workbench().page, [cnn.record.id]);
     await workbench().page.locator('.tabs-container .tab', { hasText: cnn.record.name }).first().waitFor({ timeout: 10_000 });
@@ -222,6 +227,7 @@ describe('run dashboard (finished runs)', () => {
         await workbench().screenshot(`dashboard-${section.toLowerCase().replace(/ /g, '-')}-${theme.toLowerCase().replace(/ /g, '-')}`);
       }
     }
+    assert.deepEqual(cspViolations, [], 'every section works under the page\'s content security policy');
   });
 
   test('opening a run\'s run.json with "Reopen Editor With" shows its dashboard', async () => {
