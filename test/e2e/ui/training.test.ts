@@ -32,3 +32,26 @@ describe('training from the palette', () => {
     assert.match(stopped.description, /cancelled$/);
   });
 });
+
+describe('a window reload while training', () => {
+  const workbench = useWorkbench();
+
+  test('leaves the run interrupted, and Resume Run continues it', async () => {
+    await showExperiments(workbench());
+    const before = new Set((await experimentRows(workbench())).map((row) => row.label));
+    await newTrainingRun(workbench(), { dataset: 'mnist-digits', epochs: 30 });
+    // Past the first epoch, so there is a checkpoint to resume from.
+    const running = await waitForRow(workbench(), 'the run past its first epoch', (row) => RUN_NAME.test(row.label) && !before.has(row.label) && /^epoch ([2-9]|\d\d)\/30/.test(row.description), 120_000);
+    await workbench().runCommand('Developer: Reload Window');
+    await workbench().page.waitForTimeout(1000);
+    await workbench().ready();
+    await showExperiments(workbench());
+    const interrupted = await waitForRow(workbench(), `${running.label} interrupted`, (row) => row.label === running.label && row.icon === 'debug-pause', 90_000);
+    assert.match(interrupted.description, /interrupted$/);
+
+    await contextMenuAction(workbench(), running.label, 'Resume Run');
+    await waitForRow(workbench(), `${running.label} training again`, (row) => row.label === running.label && /^epoch \d+\/30/.test(row.description), 90_000);
+    await contextMenuAction(workbench(), running.label, 'Stop Run');
+    await waitForRow(workbench(), `${running.label} cancelled`, (row) => row.label === running.label && row.icon === 'circle-slash', 60_000);
+  });
+});
