@@ -38,8 +38,15 @@ process.on('message', (raw: unknown) => {
     case 'cancel':
       session.cancel(message.id);
       return;
+    default:
+      assertNever(message);
   }
 });
+
+/** Compile-time exhaustiveness of the switch above (parsing admits only known types). */
+function assertNever(_message: never): void {
+  // Nothing to do at run time.
+}
 
 // The extension host went away (reload, close, or it let this process go idle): nothing to finish.
 process.on('disconnect', () => {

@@ -28,6 +28,11 @@ export interface ClassifyPanelDeps {
   chooseRun(currentRunDir: string): Promise<ClassifierRun | undefined>;
 }
 
+/** Compile-time exhaustiveness of the message switch; a message type added later is ignored at run time. */
+function assertNever(_message: never): void {
+  // Parsed messages are always one of the known types.
+}
+
 /** Results are sent to the webview in batches at most this often (a folder yields hundreds per second). */
 const FLUSH_MS = 100;
 const TOP_K = 5;
@@ -264,6 +269,8 @@ export class ClassifyPanel implements vscode.Disposable {
         if (image) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(image.path));
         return;
       }
+      default:
+        assertNever(message);
     }
   }
 
