@@ -132,6 +132,15 @@ describe('run dashboard (live runs)', () => {
   test('stays responsive while a run streams batch events (frame time, logged)', async () => {
     const planned = { epochs: 20, batchesPerEpoch: 200 };
     const live = await writeSyntheticRun({ runsDir, name: 'streaming', epochs: 2, batchesPerEpoch: planned.batchesPerEpoch, classes: 10, modelDir, keepRunning: true });
+    try {
+      await streamAndMeasure(live);
+    } finally {
+      await live.writer.close();
+    }
+  });
+
+  async function streamAndMeasure(live: Awaited<ReturnType<typeof writeSyntheticRun>>): Promise<void> {
+    const planned = { epochs: 20, batchesPerEpoch: 200 };
     await openDashboardFromPalette(workbench(), 'streaming');
     const frame = await dashboardFrame(workbench().page, [live.id]);
     await showTab(frame, 'Metrics');
@@ -162,9 +171,8 @@ describe('run dashboard (live runs)', () => {
     console.log('streaming:', JSON.stringify(timings.streaming));
     assert.ok(measured.length > 0, 'the page kept drawing frames while batches streamed');
     await live.writer.append({ type: 'runEnd', time: new Date().toISOString(), status: 'completed', best: null });
-    await live.writer.close();
     await frame.locator('.status-badge', { hasText: 'Completed' }).waitFor({ timeout: 15_000 });
-  });
+  }
 
   test('opens a finished 50-epoch run of 10,000 batches (open time, logged)', async () => {
     await workbench().runCommand('View: Close All Editors');

@@ -81,19 +81,32 @@ export async function dashboardFrame(page: Page, runIds: readonly string[], time
   throw new Error(`no dashboard page for ${wanted}`);
 }
 
-/** `Classifier Lab: Open Dashboard`, then the run picked by name from the quick pick. */
-export async function openDashboardFromPalette(workbench: Workbench, runName: string): Promise<void> {
-  await workbench.runCommand('Classifier Lab: Open Dashboard', 60_000);
-  await pickFromQuickPick(workbench, runName);
+/**
+ * `Classifier Lab: Open Dashboard`, then the run picked by name from the quick pick. A run created a
+ * moment ago may not be listed yet (the runs view learns of it from a file watcher): ask again.
+ */
+export async function openDashboardFromPalette(workbench: Workbench, runName: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await workbench.runCommand('Classifier Lab: Open Dashboard', 60_000);
+    try {
+      await pickFromQuickPick(workbench, runName, 5_000);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await workbench.page.keyboard.press('Escape');
+      await workbench.page.waitForTimeout(1_000);
+    }
+  }
 }
 
 /** Types `label` into the open quick pick and accepts the row that shows it. */
-export async function pickFromQuickPick(workbench: Workbench, label: string): Promise<void> {
+export async function pickFromQuickPick(workbench: Workbench, label: string, timeoutMs = 20_000): Promise<void> {
   const input = workbench.quickInput.locator('input.input');
-  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
   await input.fill(label);
   const row = workbench.quickInput.locator('.monaco-list-row', { hasText: label }).first();
-  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
   await workbench.page.keyboard.press('Enter');
   await workbench.quickInput.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 }
