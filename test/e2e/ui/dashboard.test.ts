@@ -3,6 +3,7 @@
 // confusion cell and sees its samples; compares runs; and looks at it all in light, dark and
 // high-contrast themes (screenshots in .test-artifacts/).
 import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame } from 'playwright-core';
@@ -23,6 +24,7 @@ describe('run dashboard (finished runs)', () => {
   let cnn: RunOnDisk;
   let rnn: RunOnDisk;
   let attention: RunOnDisk;
+  let partialDir: string;
 
   before(() => {
     tempDir = makeTempDir('classifier-lab-dashboard-ui-');
@@ -31,6 +33,13 @@ describe('run dashboard (finished runs)', () => {
     rnn = readRunOnDisk(trainWithCli(workspace, ['--data', 'data/colour-shapes', '--model', 'rnn', '--epochs', '2', '--limit', '300']));
     // mnist-digits has a test split: the attention run gets a test accuracy and matrix.
     attention = readRunOnDisk(trainWithCli(workspace, ['--data', 'data/mnist-digits', '--model', 'attention', '--epochs', '2', '--limit', '300']));
+    // A run whose files are partial: run.json, three batches and a line cut mid-write, a damaged model.
+    partialDir = join(workspace, '.classifier-lab', 'runs', '20261127-000000-cnn-beef');
+    mkdirSync(join(partialDir, 'model'), { recursive: true });
+    writeFileSync(join(partialDir, 'run.json'), JSON.stringify({ ...cnn.record, id: basename(partialDir), name: 'partial-run', status: 'interrupted', summary: { epochs: 2 } }));
+    const lines = readFileSync(join(cnn.runDir, 'metrics.jsonl'), 'utf8').split('\n').slice(0, 4);
+    writeFileSync(join(partialDir, 'metrics.jsonl'), `${lines.join('\n')}\n{"type":"batchEnd","epo`);
+    writeFileSync(join(partialDir, 'model', 'model.json'), '{"modelTopology":');
     options.workspace = workspace;
   }, { timeout: 300_000 });
   after(() => removeTempDir(tempDir));
@@ -185,6 +194,20 @@ describe('run dashboard (finished runs)', () => {
     await showTab(page, 'Architecture');
     await page.locator('g.layer[data-layer="lstm1"]').waitFor({ timeout: 30_000 });
     assert.match((await page.locator('g.layer[data-layer="lstm1"]').getAttribute('aria-label')) ?? '', /LSTM \(Recurrent\), output 128/);
+  });
+
+  test('a run whose files are partial or damaged still opens, each section saying what is missing', async () => {
+    await openDashboardFromPalette(workbench(), 'partial-run');
+    const page = await dashboardFrame(workbench().page, [basename(partialDir)]);
+    assert.equal((await page.locator('.status-badge').innerText()).trim(), 'Interrupted');
+    await showTab(page, 'Metrics');
+    await page.locator('.metrics p[aria-live]', { hasText: '0 epochs, 3 batches.' }).waitFor({ timeout: 10_000 });
+    await showTab(page, 'Confusion matrix');
+    await page.locator('.matrix-heading', { hasText: 'No confusion matrix yet' }).waitFor({ timeout: 10_000 });
+    await showTab(page, 'Architecture');
+    await page.locator('.architecture .totals', { hasText: 'The model cannot be shown' }).waitFor({ timeout: 10_000 });
+    await showTab(page, 'Samples');
+    await page.locator('.samples p', { hasText: 'No predictions yet' }).waitFor({ timeout: 10_000 });
   });
 
   test('comparing runs overlays their curves and highlights the settings that differ', async () => {
