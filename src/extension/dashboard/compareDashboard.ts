@@ -37,7 +37,10 @@ export class CompareDashboard implements vscode.Disposable {
 
   static show(panel: vscode.WebviewPanel, runIds: readonly string[], store: RunStore, host: CompareDashboardHost): CompareDashboard {
     const dashboard = new CompareDashboard(panel, runIds, store, host);
-    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'dashboard-icon.svg');
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(host.extensionUri, 'media', 'dashboard-icon-light.svg'),
+      dark: vscode.Uri.joinPath(host.extensionUri, 'media', 'dashboard-icon-dark.svg'),
+    };
     panel.webview.options = { enableScripts: true, localResourceRoots: dashboardResourceRoots(host.extensionUri) };
     dashboard.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => dashboard.receive(message)),

@@ -125,7 +125,10 @@ export class RunDashboard implements vscode.Disposable {
     const run = await store.read(runId).catch(() => undefined);
     dashboard.run = run;
     panel.title = run?.name ?? runId;
-    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'dashboard-icon.svg');
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(host.extensionUri, 'media', 'dashboard-icon-light.svg'),
+      dark: vscode.Uri.joinPath(host.extensionUri, 'media', 'dashboard-icon-dark.svg'),
+    };
     panel.webview.options = { enableScripts: true, localResourceRoots: dashboardResourceRoots(host.extensionUri, dashboard.datasetRoots(run)) };
     dashboard.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => dashboard.receive(message)),
