@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     // Decoding on worker threads (one batch ahead) against decoding on the main thread, in this
     // process, alternating so both see the same machine load.
     await initBackend('auto');
-    const workers = defaultDecodeWorkers();
+    const workers = Math.max(1, defaultDecodeWorkers());
     const rates: Record<string, number[]> = { main: [], workers: [] };
     for (let round = 0; round < 2; round++) {
       for (const decodeWorkers of [0, workers]) {

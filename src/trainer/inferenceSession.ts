@@ -17,7 +17,7 @@ export interface InferenceSessionOptions {
   maxModels?: number;
   /** Images decoded and predicted together. Default 32. */
   batchSize?: number;
-  /** Decode worker threads (0 = decode on the main thread). Default: one less than the cores, at most 2. */
+  /** Decode worker threads (0 = decode on the main thread). Default: 2 when the machine has 3+ cores, else 0. */
   decodeWorkers?: number;
 }
 
@@ -69,6 +69,16 @@ async function describeFailure(classifier: ImageClassifier, image: string, reaso
   return `${image}: ${reason ?? 'could not be classified'}.`;
 }
 
+/**
+ * Decode threads for classification: only when two can run beside the main thread. One worker on a
+ * two-core machine measured no faster than decoding on the main thread (bench/classifyBench.ts):
+ * prediction takes little time to overlap with, and the pixels must cross threads.
+ */
+function inferenceDecodeWorkers(): number {
+  const workers = defaultDecodeWorkers();
+  return workers >= 2 ? workers : 0;
+}
+
 /** Three decimals are plenty for a heat map and keep a large one's message small. */
 function roundSaliency(map: SaliencyMap): SaliencyMap {
   return { ...map, values: map.values.map((row) => row.map((v) => Math.round(v * 1000) / 1000)) };
@@ -93,7 +103,7 @@ export class InferenceSession {
   ) {
     this.maxModels = Math.max(1, options.maxModels ?? 2);
     this.batchSize = Math.max(1, options.batchSize ?? 32);
-    this.decoder = new DecodePool(options.decodeWorkers ?? defaultDecodeWorkers());
+    this.decoder = new DecodePool(options.decodeWorkers ?? inferenceDecodeWorkers());
   }
 
   /** Runs a request; resolves when its `done` has been sent. */
@@ -207,13 +217,16 @@ export class InferenceSession {
         readable.length = 0;
       }
       const byPosition = new Map(readable.map((r, n) => [r.k, { pixels: r.pixels, probabilities: probabilities[n] }]));
+      // A batch's messages go out back to back; waiting for them once per batch keeps the channel
+      // from piling up without a round trip per image.
+      const sent: (void | Promise<void>)[] = [];
       for (let k = 0; k < batch.length; k++) {
         const index = start + k;
         const image = batch[k];
         const ok = byPosition.get(k);
         if (!ok) {
           failed += 1;
-          await this.send({ type: 'error', id, index, image, message: await describeFailure(classifier, image, reasons.get(k)) });
+          sent.push(this.send({ type: 'error', id, index, image, message: await describeFailure(classifier, image, reasons.get(k)) }));
           continue;
         }
         const ranked = ok.probabilities
@@ -228,12 +241,13 @@ export class InferenceSession {
           }
         }
         classified += 1;
-        await this.send({
+        sent.push(this.send({
           type: 'result', id, index, image,
           top: ranked.slice(0, topK).map(({ label, probability }) => ({ label, probability })),
           ...(saliency ? { saliency } : {}),
-        });
+        }));
       }
+      await Promise.all(sent);
       await nextTurn(); // lets a cancel message in between batches
     }
     await next?.catch(() => undefined); // a batch decoded ahead for a cancelled request
