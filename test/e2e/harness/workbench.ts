@@ -55,9 +55,11 @@ export class Workbench {
     // The palette lists the commands known when it opens; an extension that is still starting may
     // register its commands later, so reopen it until the title shows up.
     for (;;) {
-      const input = await this.openPalette();
-      await input.fill(`>${title}`);
       try {
+        // On a loaded machine the palette can close again right after opening (focus moving into a
+        // webview that just loaded): then typing times out, and the loop opens it again.
+        const input = await this.openPalette();
+        await input.fill(`>${title}`, { timeout: 5_000 });
         await row.waitFor({ state: 'visible', timeout: Math.max(500, Math.min(3_000, deadline - Date.now())) });
         break;
       } catch {

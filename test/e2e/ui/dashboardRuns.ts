@@ -11,7 +11,7 @@ import { RunStore } from '../../../src/core/runs/runStore';
 import type { RunWriter } from '../../../src/core/runs/runWriter';
 import type { RunSpec } from '../../../src/core/runSpec';
 import { repoRoot } from '../harness/e2ePaths';
-import type { Workbench } from '../harness/workbench';
+import { Workbench } from '../harness/workbench';
 
 export const cliPath = join(repoRoot, 'dist', 'cli.js');
 
@@ -67,7 +67,15 @@ export async function dashboardFrame(page: Page, runIds: readonly string[], time
     }
   };
   const deadline = Date.now() + timeoutMs;
+  // In the browser workbench a webview's document is fetched through a service worker, which on a
+  // loaded machine now and then never answers, leaving the frame empty. VS Code's own remedy is
+  // "Developer: Reload Webviews" (it reloads the same HTML, so a page that cannot render stays broken).
+  let nextReload = Date.now() + 20_000;
   while (Date.now() < deadline) {
+    if (Date.now() >= nextReload) {
+      nextReload = Date.now() + 20_000;
+      await new Workbench(page).runCommand('Developer: Reload Webviews').catch(() => undefined);
+    }
     for (const frame of page.frames()) {
       if (!frame.url().includes('/webview/')) continue;
       const ids = idsOf(await frame.locator('body').getAttribute('data-run-ids', { timeout: 500 }).catch(() => null));
