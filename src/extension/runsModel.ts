@@ -1,6 +1,6 @@
 // The runs the Experiments view shows: the runs folder (re-read when its files change, so runs the CLI
 // starts appear live), merged with this window's queue and live progress.
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import * as vscode from 'vscode';
 import { datasetLabel } from '../core/runs/defaultRunName';
@@ -16,6 +16,11 @@ const DEBOUNCE_MS = 200;
 const LIVE_POLL_MS = 5_000;
 /** While the runs folder does not exist, look for it this often. */
 const MISSING_POLL_MS = 3_000;
+/**
+ * File watchers can miss events or die (the remote file watcher restarts under load), so the folder's
+ * listing is also compared this often: a run folder the CLI created still shows up.
+ */
+const LISTING_POLL_MS = 5_000;
 /** Live progress redraws the view at most this often. */
 const PROGRESS_REDRAW_MS = 500;
 
@@ -34,6 +39,8 @@ export class RunsModel implements vscode.Disposable {
   private poll?: NodeJS.Timeout;
   private redraw?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
+  /** Run folder names at the last read, to notice folders a missed watcher event did not report. */
+  private listing = '';
   private refreshAgain = false;
   private trainingShape = '';
   private readonly reportedUnreadable = new Set<string>();
@@ -163,6 +170,7 @@ export class RunsModel implements vscode.Disposable {
     if (dir !== undefined) {
       exists = await stat(dir).then((s) => s.isDirectory(), () => false);
       if (exists) {
+        this.listing = await listRunFolders(dir);
         try {
           const listing = await new RunStore(dir).scan();
           records = listing.runs;
@@ -200,6 +208,26 @@ export class RunsModel implements vscode.Disposable {
       return;
     }
     const liveElsewhere = this.records.some((r) => (r.status === 'running' || r.status === 'queued') && !this.training.isTrainingHere(r.id));
-    if (liveElsewhere) this.poll = setTimeout(() => void this.refresh(), LIVE_POLL_MS);
+    if (liveElsewhere) {
+      this.poll = setTimeout(() => void this.refresh(), LIVE_POLL_MS);
+      return;
+    }
+    this.poll = setTimeout(() => {
+      void listRunFolders(dir).then((listing) => {
+        if (this.disposed || dir !== this.runsDir()) return;
+        if (listing !== this.listing) void this.refresh();
+        else this.schedulePoll(dir, true);
+      });
+    }, LISTING_POLL_MS);
+  }
+}
+
+/** The names of the folders in the runs folder, as one comparable string ('' when it cannot be read). */
+async function listRunFolders(dir: string): Promise<string> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name).sort().join('\n');
+  } catch {
+    return '';
   }
 }

@@ -254,15 +254,24 @@ describe('run dashboard (finished runs)', () => {
   });
 
   test('opening a run\'s run.json with "Reopen Editor With" shows its dashboard', async () => {
-    await workbench().runCommand('File: Open File...');
-    const input = workbench().quickInput.locator('input.input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(join(attention.runDir, 'run.json'));
-    // The simple file dialog lists the folder as the path is typed; accept once it shows the file.
-    await workbench().quickInput.locator('.monaco-list-row', { hasText: 'run.json' }).first().waitFor({ timeout: 10_000 });
-    await workbench().page.waitForTimeout(300);
-    await workbench().quickInput.locator('.monaco-button', { hasText: 'OK' }).click();
-    await workbench().page.locator('.tabs-container .tab', { hasText: 'run.json' }).first().waitFor({ timeout: 15_000 });
+    const tab = workbench().page.locator('.tabs-container .tab', { hasText: 'run.json' }).first();
+    // The simple file dialog accepts a full path typed into it. Its listing does not always follow a
+    // path that arrives all at once, so OK is pressed on the typed path; a dialog that ignored it is retried.
+    for (let attempt = 1; ; attempt++) {
+      await workbench().runCommand('File: Open File...');
+      const input = workbench().quickInput.locator('input.input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(join(attention.runDir, 'run.json'));
+      await workbench().page.waitForTimeout(500);
+      await workbench().quickInput.locator('.monaco-button', { hasText: 'OK' }).click();
+      try {
+        await tab.waitFor({ timeout: 15_000 });
+        break;
+      } catch (error) {
+        await workbench().page.keyboard.press('Escape');
+        if (attempt === 3) throw error;
+      }
+    }
     await workbench().runCommand('View: Reopen Editor With...');
     await pickFromQuickPick(workbench(), 'Classifier Lab Run Dashboard');
     const page = await dashboardFrame(workbench().page, [attention.record.id]);
