@@ -73,6 +73,7 @@ async function benchModel(kind: ModelKind): Promise<ModelResult> {
   }
   x.dispose();
   const parameters = model.countParams();
+  model.optimizer?.dispose();
   model.dispose();
   return {
     model: kind, parameters, trainImagesPerSecond: epochSpeeds.at(-1)!,

@@ -189,6 +189,8 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
     throw error;
   } finally {
     random.restore();
+    // Disposing a model leaves its optimizer's slot variables (e.g. Adam's moments) behind.
+    model?.optimizer?.dispose();
     model?.dispose();
     await writer?.close();
   }

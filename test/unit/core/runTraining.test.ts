@@ -51,6 +51,7 @@ after(() => removeTempDir(root));
 describe('training the default CNN on generated shapes', () => {
   test('learns the task to >= 90% validation accuracy and writes a complete run folder', async () => {
     const tensorsAtEpochEnd: number[] = [];
+    const tensorsBefore = tf.memory().numTensors;
     const { events, outcome } = await train({
       spec: spec({ training: { epochs: 8 } }),
       onEvent: (event) => {
@@ -62,8 +63,10 @@ describe('training the default CNN on generated shapes', () => {
     assert.ok(outcome.best.valAcc >= 0.9, `validation accuracy ${outcome.best.valAcc} should be >= 0.9`);
     assert.ok(outcome.testAcc !== undefined && outcome.testAcc >= 0.85, `test accuracy ${outcome.testAcc} with the best checkpoint`);
 
-    // No tensor leaks: the count is the same at the end of every epoch after the first.
+    // No tensor leaks: the count is the same at the end of every epoch after the first, and a finished
+    // run (model, optimizer state, best weights) gives every tensor back.
     assert.equal(new Set(tensorsAtEpochEnd.slice(1)).size, 1, `tensor counts per epoch: ${tensorsAtEpochEnd.join(', ')}`);
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'tensors left after the run');
 
     const batches = events.filter((e) => e.type === 'batchEnd');
     assert.equal(batches.length, 8 * 16, 'a batchEnd event for every batch (512 training images / 32)');
