@@ -5,6 +5,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { runTraining, type RunTrainingOptions } from '../../../src/core/runTraining';
+import { initBackend } from '../../../src/core/backend/selectBackend';
 import { defaultModelSpec } from '../../../src/core/models/defaultModelSpecs';
 import { noAugmentation } from '../../../src/core/data/augment';
 import { defaultTrainingSpec, RunSpecError } from '../../../src/core/runSpecDefaults';
@@ -39,7 +40,8 @@ async function train(options: Partial<RunTrainingOptions> & { spec: RunSpec }): 
   return { events, outcome };
 }
 
-before(() => {
+before(async () => {
+  await initBackend('wasm');
   root = makeTempDir();
   shapesDir = join(root, 'shapes');
   // 4 classes x 200 images, 32x32 colour; every 5th image of a class is in the official test split.
