@@ -27,6 +27,13 @@ export interface CodeServerOptions {
   extensionsDir?: string;
   /** .vsix files to install into the extensions folder before the server starts. */
   installExtensions?: readonly string[];
+  /** User settings over (and winning against) testUserSettings. */
+  userSettings?: Readonly<Record<string, unknown>>;
+  /**
+   * Leave workspace trust on (default false: the server starts with --disable-workspace-trust, so
+   * every folder is trusted). With it on, the user settings decide, e.g. restrictedModeUserSettings.
+   */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -50,6 +57,16 @@ export const testUserSettings: Readonly<Record<string, unknown>> = {
   'chat.commandCenter.enabled': false,
   'workbench.enableExperiments': false,
   'git.openRepositoryInParentFolders': 'never',
+};
+
+/**
+ * Workspace trust on, without the startup prompt (a modal dialog tests cannot dismiss reliably) and
+ * without asking about files from outside the workspace: a folder nobody trusted opens in Restricted Mode.
+ */
+export const restrictedModeUserSettings: Readonly<Record<string, unknown>> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.untrustedFiles': 'open',
 };
 
 export async function freePort(): Promise<number> {
@@ -107,7 +124,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     return [name, dir];
   }));
   mkdirSync(join(dirs['user-data'], 'User'), { recursive: true });
-  writeFileSync(join(dirs['user-data'], 'User', 'settings.json'), JSON.stringify(testUserSettings, null, 2));
+  writeFileSync(join(dirs['user-data'], 'User', 'settings.json'), JSON.stringify({ ...testUserSettings, ...options.userSettings }, null, 2));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TMPDIR: dirs.tmp,
@@ -126,7 +143,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--bind-addr', authority,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', dirs['user-data'],
     '--extensions-dir', dirs.extensions,

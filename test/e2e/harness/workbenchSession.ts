@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { startCodeServer, type CodeServer } from './codeServer';
+import { restrictedModeUserSettings, startCodeServer, type CodeServer } from './codeServer';
 import { e2eStateDir, repoRoot } from './e2ePaths';
 import { prepareTestWorkspace } from './testWorkspace';
 import { Workbench } from './workbench';
@@ -38,6 +38,12 @@ export interface WorkbenchSessionOptions {
    * `loadExtension: false` to see only what the package contains.
    */
   installExtensions?: readonly string[];
+  /**
+   * Workspace trust: 'off' (default) trusts every folder, as a user who turned trust off would;
+   * 'untrusted' turns trust on and trusts nothing, so the folder opens in Restricted Mode. Trust
+   * is a user setting of the server, so 'untrusted' starts a code-server of its own (never the shared one).
+   */
+  trust?: 'off' | 'untrusted';
 }
 
 export async function openWorkbenchSession(options: WorkbenchSessionOptions = {}): Promise<WorkbenchSession> {
@@ -51,7 +57,8 @@ export async function openWorkbenchSession(options: WorkbenchSessionOptions = {}
     rmSync(stateDir, { recursive: true, force: true });
   };
   try {
-    let origin = options.installExtensions ? undefined : process.env[E2E_SERVER_ENV];
+    const untrusted = options.trust === 'untrusted';
+    let origin = options.installExtensions || untrusted ? undefined : process.env[E2E_SERVER_ENV];
     let extensionsDir: string | undefined;
     if (!origin) {
       if (options.installExtensions) {
@@ -60,7 +67,10 @@ export async function openWorkbenchSession(options: WorkbenchSessionOptions = {}
         cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
         extensionsDir = dir;
       }
-      const server: CodeServer = await startCodeServer({ stateDir: join(stateDir, 'code-server'), extensionsDir, installExtensions: options.installExtensions });
+      const server: CodeServer = await startCodeServer({
+        stateDir: join(stateDir, 'code-server'), extensionsDir, installExtensions: options.installExtensions,
+        ...(untrusted ? { workspaceTrust: true, userSettings: restrictedModeUserSettings } : {}),
+      });
       cleanups.push(() => server.stop());
       origin = server.origin;
     }
