@@ -38,6 +38,11 @@ export function registerClassify(context: vscode.ExtensionContext, deps: Classif
     }
     const runs = await listClassifierRuns(runsDir);
     if (runs.length === 0) {
+      if (!vscode.workspace.isTrusted) {
+        // Restricted Mode never trains, so there is nothing to offer but the way out.
+        void vscode.window.showWarningMessage(`No trained model yet in ${runsDir}. Classifier Lab does not train in Restricted Mode: trust this workspace to train a run, then classify images with it.`);
+        return undefined;
+      }
       const train = 'New Run…';
       void vscode.window.showWarningMessage(`No trained model yet in ${runsDir}: train a run first, then classify images with it.`, train)
         .then((picked) => picked === train && vscode.commands.executeCommand('classifierLab.newRun'));
