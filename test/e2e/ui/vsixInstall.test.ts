@@ -133,12 +133,9 @@ describe('the packaged .vsix in a fresh VS Code', () => {
     }
   });
 
-  test('shows its view container in the activity bar', async (context) => {
+  test('shows its view container in the activity bar', async () => {
     const containers = installedManifest().contributes?.viewsContainers?.activitybar ?? [];
-    if (containers.length === 0) {
-      context.skip('the package contributes no activity-bar view container yet');
-      return;
-    }
+    assert.ok(containers.length > 0, 'the package contributes an activity-bar view container');
     const { page } = session();
     for (const container of containers) {
       const icon = page.locator(`.part.activitybar .action-item a[aria-label^="${container.title}"], .part.activitybar .action-item [aria-label^="${container.title}"]`);
@@ -146,15 +143,12 @@ describe('the packaged .vsix in a fresh VS Code', () => {
     }
   });
 
-  test('its commands are in the command palette', async (context) => {
+  test('its commands are in the command palette', async () => {
     const contributed = installedManifest().contributes;
     // Commands hidden from the palette on purpose (`when` clauses) are not looked for.
     const hidden = new Set((contributed?.menus?.commandPalette ?? []).filter((entry) => entry.when).map((entry) => entry.command));
     const commands = (contributed?.commands ?? []).filter((command) => !hidden.has(command.command));
-    if (commands.length === 0) {
-      context.skip('the package contributes no commands yet');
-      return;
-    }
+    assert.ok(commands.length > 0, 'the package contributes palette commands');
     const { workbench } = session();
     for (const command of commands) {
       const title = paletteTitle(command);
@@ -169,12 +163,9 @@ describe('the packaged .vsix in a fresh VS Code', () => {
     }
   });
 
-  test(`${NEW_TRAINING_RUN} trains the sample colour shapes for one epoch, from the installed extension`, { timeout: 240_000 }, async (context) => {
+  test(`${NEW_TRAINING_RUN} trains the sample colour shapes for one epoch, from the installed extension`, { timeout: 240_000 }, async () => {
     const command = installedManifest().contributes?.commands?.find((c) => c.title === NEW_TRAINING_RUN);
-    if (!command) {
-      context.skip(`the package has no "${NEW_TRAINING_RUN}" command yet`);
-      return;
-    }
+    assert.ok(command, `the package contributes "${NEW_TRAINING_RUN}"`);
     const { workbench, page } = session();
     const widget = workbench.quickInput;
     // The wizard's steps show "N/8" in the widget; each wait makes sure the previous answer was taken.
