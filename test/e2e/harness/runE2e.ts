@@ -16,6 +16,7 @@ import { HarnessError } from './harnessError';
 import { runInHostTests } from './runInHostTests';
 import { prepareTestWorkspace } from './testWorkspace';
 import { E2E_SERVER_ENV, E2E_WORKSPACE_ENV } from './workbenchSession';
+import { isProcessAlive } from '../../../src/core/runs/reconcileStatus';
 
 interface Counts { passed: number; failed: number }
 
@@ -63,21 +64,13 @@ function runUi(server: CodeServer, workspace: string, runDir: string, filter: st
   return { passed, failed };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // Folders of runs that were killed before they could clean up after themselves.
 function removeAbandonedRunDirs(): void {
   if (!existsSync(e2eStateDir)) return;
   for (const name of readdirSync(e2eStateDir)) {
     const pid = /^(?:run|ui)-(\d+)$/.exec(name)?.[1];
-    if (pid && !isAlive(Number(pid))) rmSync(join(e2eStateDir, name), { recursive: true, force: true });
+    if (pid && !isProcessAlive(Number(pid))) rmSync(join(e2eStateDir, name), { recursive: true, force: true });
   }
 }
 

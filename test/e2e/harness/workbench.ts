@@ -95,6 +95,30 @@ export class Workbench {
     }));
   }
 
+  /**
+   * Expands folders in the Explorer one level after the other, right-clicks the last name of `path`
+   * and picks `action` from its context menu.
+   */
+  async explorerContextAction(path: readonly string[], action: string): Promise<void> {
+    await this.explorerItems();
+    const row = (name: string) => this.page.locator('.explorer-folders-view .monaco-list-row[role="treeitem"]', {
+      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }),
+    }).first();
+    for (const folder of path.slice(0, -1)) {
+      const item = row(folder);
+      await item.waitFor({ state: 'visible', timeout: 20_000 });
+      if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
+    }
+    const target = row(path[path.length - 1]);
+    await target.waitFor({ state: 'visible', timeout: 20_000 });
+    await target.click({ button: 'right' });
+    // Context menus ignore a click right after they open.
+    await this.page.waitForTimeout(600);
+    const entry = this.page.locator('.context-view .action-item', { hasText: new RegExp(`^${escapeRegExp(action)}$`) }).first();
+    await entry.waitFor({ state: 'visible', timeout: 10_000 });
+    await entry.click();
+  }
+
   /** The frames of open webviews (each webview's content lives in a nested iframe). */
   webviewFrames(): Frame[] {
     return this.page.frames().filter((frame) => frame.url().includes('/webview/') || frame.name().startsWith('webview'));

@@ -11,7 +11,6 @@ import { makeTempDir, removeTempDir } from '../../fixtures/tempDir';
 import { repoRoot } from '../harness/e2ePaths';
 import { prepareTestWorkspace } from '../harness/testWorkspace';
 import { useWorkbench } from '../harness/useWorkbench';
-import type { Workbench } from '../harness/workbench';
 import type { WorkbenchSessionOptions } from '../harness/workbenchSession';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
@@ -20,27 +19,6 @@ function runCli(workspace: string, args: string[]): Record<string, unknown>[] {
   const result = spawnSync(process.execPath, [cli, ...args, '--json'], { cwd: workspace, encoding: 'utf8', timeout: 240_000 });
   assert.equal(result.status, 0, `classifier-lab ${args.join(' ')}: ${result.stderr}`);
   return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-/** Expands folders in the Explorer one level after the other, then right-clicks the last name. */
-async function rightClickInExplorer(workbench: Workbench, path: string[]): Promise<void> {
-  await workbench.explorerItems();
-  const row = (name: string) => workbench.page.locator('.explorer-folders-view .monaco-list-row[role="treeitem"]', {
-    has: workbench.page.locator('.label-name', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }),
-  }).first();
-  for (const folder of path.slice(0, -1)) {
-    const item = row(folder);
-    await item.waitFor({ state: 'visible', timeout: 20_000 });
-    if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
-  }
-  const target = row(path[path.length - 1]);
-  await target.waitFor({ state: 'visible', timeout: 20_000 });
-  await target.click({ button: 'right' });
-  // Context menus ignore a click right after they open.
-  await workbench.page.waitForTimeout(600);
-  const entry = workbench.page.locator('.context-view .action-item', { hasText: /^Classify Image$/ }).first();
-  await entry.waitFor({ state: 'visible', timeout: 10_000 });
-  await entry.click();
 }
 
 /** The result tab's page once it shows `title` (webview content lives in nested iframes). */
@@ -86,7 +64,7 @@ describe('Classify Image', () => {
   const workbench = useWorkbench(options);
 
   test('right-click an image > Classify Image: the tab shows the top class, the run and the heat map', { timeout: 180_000 }, async () => {
-    await rightClickInExplorer(workbench(), digit);
+    await workbench().explorerContextAction(digit, 'Classify Image');
     await workbench().page.locator('.tabs-container .tab', { hasText: 'Classify: 0003.png' }).first().waitFor({ timeout: 30_000 });
     const frame = await resultFrame(workbench().page, '0003.png');
     const top = frame.locator('ol.bars li.top .class-name');
@@ -128,7 +106,7 @@ describe('Classify Image', () => {
   });
 
   test('right-click a folder > Classify Image: a table, least confident first; a row opens that image', { timeout: 180_000 }, async () => {
-    await rightClickInExplorer(workbench(), ['7']);
+    await workbench().explorerContextAction(['7'], 'Classify Image');
     const frame = await resultFrame(workbench().page, '7 (50 images)');
     await frame.locator('.toolbar .status', { hasText: /50 images/ }).waitFor({ timeout: 60_000 });
     const rows = frame.locator('table.results tbody tr');

@@ -13,7 +13,6 @@ import type { RunRecord } from '../../../src/core/runs/runRecord';
 import { makeTempDir, removeTempDir } from '../../fixtures/tempDir';
 import { prepareTestWorkspace } from '../harness/testWorkspace';
 import { useWorkbench } from '../harness/useWorkbench';
-import type { Workbench } from '../harness/workbench';
 import type { WorkbenchSessionOptions } from '../harness/workbenchSession';
 import { dashboardFrame, openDashboardFromPalette, trainWithCli } from './dashboardRuns';
 import { experimentRows, showExperiments, waitForRow } from './experimentsView';
@@ -49,27 +48,6 @@ function trainersIn(workspace: string): string[] {
       return pid;
     }
   });
-}
-
-/** Expands folders in the Explorer one after the other, then right-clicks the last name and picks `action`. */
-async function explorerContextAction(workbench: Workbench, path: readonly string[], action: string): Promise<void> {
-  await workbench.explorerItems();
-  const row = (name: string) => workbench.page.locator('.explorer-folders-view .monaco-list-row[role="treeitem"]', {
-    has: workbench.page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }),
-  }).first();
-  for (const folder of path.slice(0, -1)) {
-    const item = row(folder);
-    await item.waitFor({ state: 'visible', timeout: 20_000 });
-    if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
-  }
-  const target = row(path[path.length - 1]);
-  await target.waitFor({ state: 'visible', timeout: 20_000 });
-  await target.click({ button: 'right' });
-  // Context menus ignore a click right after they open.
-  await workbench.page.waitForTimeout(600);
-  const entry = workbench.page.locator('.context-view .action-item', { hasText: new RegExp(`^${action}$`) }).first();
-  await entry.waitFor({ state: 'visible', timeout: 10_000 });
-  await entry.click();
 }
 
 describe('Restricted Mode (a workspace nobody trusted)', () => {
@@ -183,7 +161,7 @@ describe('Restricted Mode without runs', () => {
 
   test('Classify Image with no trained model explains that training needs a trusted workspace, and offers no New Run', { timeout: 120_000 }, async () => {
     const wb = workbench();
-    await explorerContextAction(wb, ['data', 'colour-shapes', 'circle', '0000.png'], 'Classify Image');
+    await wb.explorerContextAction(['data', 'colour-shapes', 'circle', '0000.png'], 'Classify Image');
     const noModel = await wb.waitForNotification('No trained model yet');
     assert.ok(noModel.includes(join(workspace, '.classifier-lab', 'runs')), `the message names the default runs folder: ${noModel}`);
     assert.match(noModel, /does not train in Restricted Mode/);

@@ -7,18 +7,11 @@ import { join, resolve } from 'node:path';
 import { InferenceError, InferenceHost, type InferenceResult } from '../../../src/extension/classify/inferenceHost';
 import { makeTempDir, removeTempDir } from '../../fixtures/tempDir';
 import { trainShapesRun, type TrainedRun } from '../../fixtures/trainedRun';
+import { isProcessAlive } from '../../../src/core/runs/reconcileStatus';
 
 const repo = resolve(__dirname, '../../..');
 const script = join(repo, 'dist', 'inference.js');
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitUntil(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -56,14 +49,14 @@ describe('InferenceHost', () => {
       assert.deepEqual(results.map((r) => r.index), [0, 1, 2]);
       assert.ok(results.every((r) => r.top.length === 2 && r.saliency?.values.length === 32));
       const pid = host.pid;
-      assert.ok(pid !== undefined && isAlive(pid));
+      assert.ok(pid !== undefined && isProcessAlive(pid));
       assert.match(host.backendDescription ?? '', /wasm|tensorflow/);
 
       const second = await host.classify({ runDir: run.runDir, images: images.slice(0, 1), topK: 1, saliency: false });
       assert.equal(second.classified, 1);
       assert.equal(host.pid, pid, 'the same process answered: it stayed warm');
 
-      await waitUntil(() => !isAlive(pid));
+      await waitUntil(() => !isProcessAlive(pid));
       assert.equal(host.pid, undefined);
       const third = await host.classify({ runDir: run.runDir, images: images.slice(0, 1), topK: 1, saliency: false });
       assert.equal(third.classified, 1, 'a new process starts when needed');
