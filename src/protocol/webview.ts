@@ -2,7 +2,7 @@
 // says `ready`, the extension answers with a snapshot, then streams small incremental updates.
 import type { LayerWeightStatistics, ModelGraph } from '../core/inspect/modelGraph';
 import type { RunRecord } from '../core/runs/runRecord';
-import type { ClassMetrics } from '../core/train/trainingEvents';
+import type { ClassMetrics, EpochEndEvent } from '../core/train/trainingEvents';
 
 // The plain-data types the webview reads inside these messages (it imports nothing else from src/).
 export type { LayerKind, LayerNode, LayerEdge, LayerWeightStatistics, ModelGraph, TensorShape, WeightStatistics } from '../core/inspect/modelGraph';
@@ -23,21 +23,9 @@ export interface BatchSeries {
   imagesPerSecond: number[];
 }
 
-/** One finished epoch (training numbers averaged over the epoch, validation numbers at its end). */
-export interface EpochPoint {
-  epoch: number;
-  /** ISO time the epoch ended. */
-  time: string;
-  loss: number;
-  acc: number;
-  valLoss: number;
-  valAcc: number;
-  learningRate: number;
-  imagesPerSecond: number;
-  durationMs: number;
-  isBest: boolean;
-  perClass: ClassMetrics[];
-}
+/** One finished epoch (training numbers averaged over the epoch, validation numbers at its end): the
+ * epochEnd event without its confusion matrix, which travels separately. */
+export type EpochPoint = Omit<EpochEndEvent, 'type' | 'confusion'>;
 
 /** What a (re)start of training said: the plan and the data it trains on. */
 export interface TrainingStart {
