@@ -2,6 +2,7 @@
 import type { ImageShape } from '../runSpec';
 import type { ExampleSource } from './dataset';
 import { toModelInput } from './imagePreprocess';
+import { exampleRow } from './exampleRow';
 
 export interface InMemorySourceOptions {
   /** Stored examples packed [n, ...storedShape] uint8. */
@@ -80,9 +81,6 @@ export class InMemorySource implements ExampleSource {
   }
 
   private row(index: number): number {
-    if (!Number.isInteger(index) || index < 0 || index >= this.count) {
-      throw new RangeError(`example index ${index} is outside 0..${this.count - 1}`);
-    }
-    return this.rows ? this.rows[index] : index;
+    return exampleRow(this.rows, this.count, index);
   }
 }

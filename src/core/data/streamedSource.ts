@@ -3,6 +3,7 @@
 import type { ImageShape } from '../runSpec';
 import type { ExampleSource } from './dataset';
 import type { DecodePool } from './decodePool';
+import { exampleRow } from './exampleRow';
 
 export interface StreamedSourceOptions {
   /** Image file of each example. */
@@ -49,9 +50,6 @@ export class StreamedSource implements ExampleSource {
   }
 
   private row(index: number): number {
-    if (!Number.isInteger(index) || index < 0 || index >= this.count) {
-      throw new RangeError(`example index ${index} is outside 0..${this.count - 1}`);
-    }
-    return this.rows ? this.rows[index] : index;
+    return exampleRow(this.rows, this.count, index);
   }
 }
