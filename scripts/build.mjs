@@ -13,6 +13,7 @@ const entries = [
   { in: 'src/trainer/trainerProcess.ts', out: 'dist/trainer.js', platform: 'node', external: nodeExternals },
   { in: 'src/cli/cli.ts', out: 'dist/cli.js', platform: 'node', external: nodeExternals, banner: '#!/usr/bin/env node' },
   { in: 'src/core/data/decodeWorker.ts', out: 'dist/decodeWorker.js', platform: 'node', external: nodeExternals },
+  { in: 'src/core/train/replicas/replicaWorker.ts', out: 'dist/replicaWorker.js', platform: 'node', external: nodeExternals },
   { in: 'src/trainer/inferenceProcess.ts', out: 'dist/inference.js', platform: 'node', external: nodeExternals },
   { in: 'webview/main.ts', out: 'dist/webview.js', platform: 'browser', external: [] },
   { in: 'webview/classify/main.ts', out: 'dist/classifyWebview.js', platform: 'browser', external: [] },

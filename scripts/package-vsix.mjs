@@ -20,7 +20,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const vsceCli = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
 const buildScript = join(repoRoot, 'scripts', 'build.mjs');
 // Bundles the extension cannot work without (whatever else the build writes into dist/ is checked too).
-const requiredBundles = ['extension.js', 'trainer.js', 'cli.js', 'decodeWorker.js'];
+const requiredBundles = ['extension.js', 'trainer.js', 'cli.js', 'decodeWorker.js', 'replicaWorker.js'];
 const requiredFiles = [
   'package.json',
   'LICENSE.txt',

@@ -7,7 +7,7 @@ import type { Dataset, ExampleSource } from './data/dataset';
 import { loadDataset } from './data/loadDataset';
 import { stratifiedSample, stratifiedSplit } from './data/split';
 import { createModel, countParameters } from './models/createModel';
-import { loadModelFromDir, saveModelToDir } from './models/modelFiles';
+import { loadModelFromDir, writeModelArtifacts } from './models/modelFiles';
 import type { RunSpec } from './runSpec';
 import { validateRunSpec } from './runSpecDefaults';
 import { RunStore } from './runs/runStore';
@@ -15,6 +15,9 @@ import type { RunWriter } from './runs/runWriter';
 import { createOptimizer } from './train/createOptimizer';
 import { kerasLossName } from './train/losses';
 import { useSeededMathRandom } from './train/seededRandom';
+import { startReplicas } from './train/startReplicas';
+import { resolveTrainingThreads, type ThreadsRequest } from './train/trainingThreads';
+import type { TrainingReplicas } from './train/trainingReplicas';
 import { trainModel, type CheckpointState, type TrainModelResult } from './train/trainModel';
 import type { RunEndEvent, TrainingEvent } from './train/trainingEvents';
 
@@ -36,6 +39,8 @@ export interface RunTrainingOptions {
   onRunCreated?(runId: string, runDir: string): void;
   /** Largest in-memory pixel buffer before a folder dataset is streamed from disk. */
   memoryBudgetBytes?: number;
+  /** Threads that share each training step: a count, or 'auto' (every core). Default 'auto'. */
+  threads?: ThreadsRequest;
 }
 
 export interface RunOutcome {
@@ -102,6 +107,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
   const random = useSeededMathRandom(spec.training.seed);
   let writer: RunWriter | undefined;
   let model: tfl.LayersModel | undefined;
+  let replicas: TrainingReplicas | undefined;
   try {
     if (options.resumeRunId) {
       writer = await store.openWriter(options.resumeRunId);
@@ -122,8 +128,15 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
       options.onEvent?.(event, runId);
     };
     const parameterCount = countParameters(model);
+    const trainingModel = model;
+    replicas = await startReplicas({
+      model: trainingModel, imageShape: dataset.imageShape, classCount: classes.length, training: spec.training,
+      threads: resolveTrainingThreads(options.threads ?? 'auto', backend), backend: backend.native ? 'native' : backend.name === 'cpu' ? 'cpu' : 'wasm',
+      onFallback: (message) => { warnings.push(message); },
+    });
     await runWriter.start({
       backend: backend.description,
+      threads: replicas.threads,
       model: { kind: spec.model.kind, parameterCount },
       resumedFrom: resume?.epoch,
       dataset: {
@@ -141,7 +154,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
     await emit({
       type: 'runStart', time: new Date().toISOString(), backend: backend.description, format: dataset.format,
       classes, imageShape: dataset.imageShape, trainCount: train.count, valCount: val?.count ?? 0,
-      testCount: dataset.test?.count ?? 0, parameterCount, epochs: spec.training.epochs,
+      testCount: dataset.test?.count ?? 0, parameterCount, threads: replicas.threads, epochs: spec.training.epochs,
       batchesPerEpoch: Math.ceil(train.count / spec.training.batchSize), startEpoch: (resume?.epoch ?? 0) + 1,
     });
     for (const message of warnings) await emit({ type: 'log', level: 'warn', message });
@@ -151,19 +164,23 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
     try {
       result = await trainModel({
         model, classes, imageShape: dataset.imageShape, train, val, test: dataset.test,
-        training: spec.training, augment: spec.augment, resume, signal: options.signal, emit,
-        onBest: async (bestModel, best, predictions) => {
-          await runWriter.saveBestModel((dir) => saveModelToDir(bestModel, dir));
+        training: spec.training, augment: spec.augment, replicas, resume, signal: options.signal, emit,
+        onBest: async (exportModel, best, predictions) => {
+          const artifacts = await exportModel(false);
+          await runWriter.saveBestModel((dir) => writeModelArtifacts(dir, artifacts));
           if (predictions.length > 0) await runWriter.writePredictions({ epoch: best.epoch, classes, items: predictions });
         },
-        onCheckpoint: (checkpointModel, state) => runWriter.saveCheckpoint(
-          { ...state, seed: spec.training.seed },
-          (dir) => saveModelToDir(checkpointModel, dir, { includeOptimizer: true }),
-        ),
-        restoreBestWeights: async (target) => {
+        onCheckpoint: async (exportModel, state) => {
+          const artifacts = await exportModel(true);
+          await runWriter.saveCheckpoint({ ...state, seed: spec.training.seed }, (dir) => writeModelArtifacts(dir, artifacts));
+        },
+        loadBestWeights: async () => {
           const saved = await loadModelFromDir(runWriter.bestModelDir);
-          target.setWeights(saved.getWeights());
-          saved.dispose();
+          try {
+            return saved.getWeights().map((weight) => Float32Array.from(weight.dataSync()));
+          } finally {
+            saved.dispose();
+          }
         },
       });
     } catch (error) {
@@ -188,6 +205,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
     if (writer) await writer.finish('failed', error instanceof Error ? error.message : String(error)).catch(() => undefined);
     throw error;
   } finally {
+    await replicas?.dispose();
     random.restore();
     // Disposing a model leaves its optimizer's slot variables (e.g. Adam's moments) behind.
     model?.optimizer?.dispose();

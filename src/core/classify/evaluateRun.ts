@@ -6,7 +6,7 @@ import { DatasetError } from '../data/dataset';
 import { loadModelFromDir } from '../models/modelFiles';
 import { openRunFolder } from '../runs/openRunFolder';
 import { perClassMetrics } from '../train/classificationMetrics';
-import { evaluateModel } from '../train/trainModel';
+import { evaluateModel, predictWithModel } from '../train/trainModel';
 import type { ClassMetrics } from '../train/trainingEvents';
 import type { DatasetFormat } from '../runSpec';
 
@@ -57,7 +57,7 @@ export async function evaluateRun(runDir: string, dataPath: string, format: Data
     }
     const split = dataset.test ? 'test' : 'all';
     const source = relabel(dataset.test ?? dataset.train, dataset.classes, classes);
-    const result = await evaluateModel(model, source, imageShape, classes.length, record.spec.training);
+    const result = await evaluateModel(predictWithModel(model, imageShape), source, classes.length, record.spec.training);
     return {
       split, count: source.count, accuracy: result.acc, loss: result.loss, classes,
       confusion: result.confusion, perClass: perClassMetrics(result.confusion, classes),

@@ -5,20 +5,18 @@ import { isAbsolute, join, normalize, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { replaceDirAtomic } from '../runs/atomicFile';
+import { modelToArtifacts, WEIGHTS_FILE, type ModelArtifacts, type ModelArtifactsOptions } from './modelArtifacts';
 import { registerModelLayers } from './registerModelLayers';
 
 const MODEL_JSON = 'model.json';
-const WEIGHTS_BIN = 'weights.bin';
 
 /** A model folder that cannot be read back: the message names the file and what is wrong with it. */
 export class ModelFileError extends Error {
   override readonly name = 'ModelFileError';
 }
 
-export interface SaveModelOptions {
-  /** Also store the optimiser's state (Adam moments, iteration count) so training can resume. */
-  includeOptimizer?: boolean;
-}
+/** How a model folder is written. */
+export type SaveModelOptions = ModelArtifactsOptions;
 
 /**
  * Writes `dir/model.json` (tfjs layers-model format: modelTopology, weightsManifest, format,
@@ -27,51 +25,16 @@ export interface SaveModelOptions {
  * a reader sees the old model or the new one, never a topology without its weights.
  */
 export async function saveModelToDir(model: tfl.LayersModel, dir: string, options: SaveModelOptions = {}): Promise<void> {
-  let modelJson: tf.io.ModelJSON | undefined;
-  let weights: Uint8Array | undefined;
-  // model.save hands the serialised artifacts to this callback; the files are written after it returns.
-  const handler = tf.io.withSaveHandler(async (artifacts) => {
-    const weightData = artifacts.weightData ?? new ArrayBuffer(0);
-    weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(weightData));
-    modelJson = toModelJson(artifacts);
-    return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-  });
-  // tfjs-layers' save leaves the optimizer's iteration-count scalar undisposed; the scope reclaims it
-  // (weights are variables, which scopes never dispose). The scope spans awaits, so tensors that other
-  // code creates while a save is in flight would be reclaimed too: callers await saves between batches.
-  tf.engine().startScope();
-  try {
-    await model.save(handler, { includeOptimizer: options.includeOptimizer ?? false });
-  } finally {
-    tf.engine().endScope();
-  }
-  if (modelJson === undefined || weights === undefined) throw new Error('The model produced nothing to save.');
-  const json = JSON.stringify(modelJson);
-  const bin = weights;
-  await replaceDirAtomic(dir, async (tmpDir) => {
-    await fs.writeFile(join(tmpDir, MODEL_JSON), json, 'utf8');
-    await fs.writeFile(join(tmpDir, WEIGHTS_BIN), bin);
-  });
+  await writeModelArtifacts(dir, await modelToArtifacts(model, options));
 }
 
-/** The same fields, in the same order, as tfjs' own model.json writers. */
-function toModelJson(artifacts: tf.io.ModelArtifacts): tf.io.ModelJSON {
-  if (artifacts.modelTopology === undefined || artifacts.modelTopology instanceof ArrayBuffer) {
-    throw new Error('Only layers models (with a JSON topology) can be saved.');
-  }
-  const json: tf.io.ModelJSON = {
-    modelTopology: artifacts.modelTopology,
-    format: artifacts.format,
-    generatedBy: artifacts.generatedBy,
-    convertedBy: artifacts.convertedBy,
-    weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
-  };
-  if (artifacts.signature !== undefined) json.signature = artifacts.signature;
-  if (artifacts.userDefinedMetadata !== undefined) json.userDefinedMetadata = artifacts.userDefinedMetadata;
-  if (artifacts.modelInitializer !== undefined) json.modelInitializer = artifacts.modelInitializer;
-  if (artifacts.initializerSignature !== undefined) json.initializerSignature = artifacts.initializerSignature;
-  if (artifacts.trainingConfig !== undefined) json.trainingConfig = artifacts.trainingConfig;
-  return json;
+/** Writes serialised model artifacts as a model folder (model.json + weights.bin), swapped in atomically. */
+export async function writeModelArtifacts(dir: string, artifacts: ModelArtifacts): Promise<void> {
+  const json = JSON.stringify(artifacts.modelJson);
+  await replaceDirAtomic(dir, async (tmpDir) => {
+    await fs.writeFile(join(tmpDir, MODEL_JSON), json, 'utf8');
+    await fs.writeFile(join(tmpDir, WEIGHTS_FILE), artifacts.weights);
+  });
 }
 
 /**

@@ -59,6 +59,7 @@ export function parseRunRecord(raw: unknown, folderId: string): ParsedRunRecord 
   if (!isObject(record.dataset) || !Array.isArray(record.dataset.classes)) delete record.dataset;
   if (!isObject(record.model)) delete record.model;
   if (typeof record.backend !== 'string') delete record.backend;
+  if (!Number.isInteger(record.threads) || (record.threads as number) < 1) delete record.threads;
   if (typeof record.error !== 'string') delete record.error;
   if (!isObject(record.process) || !isFiniteNumber(record.process.pid) || typeof record.process.hostname !== 'string') delete record.process;
   if (!isFiniteNumber(record.resumedFrom)) delete record.resumedFrom;

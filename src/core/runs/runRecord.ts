@@ -75,6 +75,8 @@ export interface RunRecord {
   model?: RunModelInfo;
   /** tfjs backend that trained the run, e.g. `wasm` or `tensorflow`. */
   backend?: string;
+  /** Threads that shared each training step (data-parallel replicas); absent in runs from before threads. */
+  threads?: number;
   summary: RunSummary;
   /** Why the run failed, in words a user can act on. */
   error?: string;

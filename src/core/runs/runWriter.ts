@@ -19,6 +19,8 @@ export interface RunStartInfo {
   dataset?: RunDatasetInfo;
   model?: RunModelInfo;
   backend?: string;
+  /** Threads that share each training step. */
+  threads?: number;
   /** Epoch of the checkpoint training continues from. */
   resumedFrom?: number;
   /** 0 turns the heartbeat timer off (the caller then calls `heartbeat()` itself). */
@@ -97,6 +99,7 @@ export class RunWriter {
       if (info.dataset) record.dataset = { ...record.dataset, ...structuredClone(info.dataset) };
       if (info.model) record.model = { ...info.model };
       if (info.backend !== undefined) record.backend = info.backend;
+      if (info.threads !== undefined) record.threads = info.threads;
       if (info.resumedFrom !== undefined) record.resumedFrom = info.resumedFrom;
       await this.saveRecord();
     });
@@ -159,6 +162,7 @@ export class RunWriter {
           record.status = 'running';
           record.process = { pid: this.context.pid, hostname: this.context.hostname };
           record.backend = event.backend;
+          if (event.threads !== undefined) record.threads = event.threads;
           record.dataset = {
             root: record.spec.data.path,
             ...record.dataset,

@@ -27,3 +27,35 @@ export function createLoss(kind: LossKind, labelSmoothing = 0): LossFunction {
 export function kerasLossName(kind: LossKind): string {
   return kind === 'crossentropy' ? 'categoricalCrossentropy' : 'meanSquaredError';
 }
+
+/**
+ * The same loss computed in plain numbers from softmax probabilities [count, classes] and class
+ * indices: the mean over the examples. Used where predictions arrive as arrays (evaluation).
+ */
+export function lossOfProbabilities(
+  kind: LossKind,
+  labelSmoothing: number,
+  probabilities: Float32Array,
+  labels: ArrayLike<number>,
+  classCount: number,
+): number {
+  const count = labels.length;
+  if (count === 0) return 0;
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const row = i * classCount;
+    let example = 0;
+    for (let k = 0; k < classCount; k++) {
+      const target = (k === labels[i] ? 1 : 0);
+      const p = probabilities[row + k];
+      if (kind === 'crossentropy') {
+        const smoothed = labelSmoothing > 0 ? target * (1 - labelSmoothing) + labelSmoothing / classCount : target;
+        if (smoothed !== 0) example -= smoothed * Math.log(Math.min(Math.max(p, EPSILON), 1 - EPSILON));
+      } else {
+        example += (p - target) * (p - target) / classCount;
+      }
+    }
+    total += example;
+  }
+  return total / count;
+}

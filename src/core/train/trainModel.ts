@@ -1,13 +1,19 @@
 // The training loop: seeded shuffles, on-the-fly augmentation, per-batch and per-epoch events,
 // validation with a confusion matrix, best-model tracking, early stopping and cancellation between batches.
-import * as tf from '@tensorflow/tfjs-core';
+// Steps run on the model in this thread or, with `threads` > 1, on replica threads that split each batch
+// (data parallelism); the loop prepares the next batch while the current one trains.
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { BackendPreference } from '../backend/selectBackend';
 import type { ExampleSource } from '../data/dataset';
-import { augmentBatch } from '../data/augment';
+import { augmentBatch, isAugmenting } from '../data/augment';
+import type { ModelArtifacts } from '../models/modelArtifacts';
 import type { AugmentSpec, ImageShape, TrainingSpec } from '../runSpec';
 import { accuracyOf, confusionMatrix, perClassMetrics } from './classificationMetrics';
-import { createLoss } from './losses';
+import { predictBatch, setWeightValues } from './localReplica';
+import { lossOfProbabilities } from './losses';
 import { seededStream, shuffleInPlace } from './seededRandom';
+import { PREDICT_BATCH, startReplicas } from './startReplicas';
+import type { Predictor, TrainingReplicas } from './trainingReplicas';
 import type { BatchEndEvent, EpochEndEvent, LogEvent, TestEndEvent } from './trainingEvents';
 
 /** The best epoch so far, by validation accuracy (ties broken by lower validation loss). */
@@ -39,10 +45,16 @@ export interface Evaluation {
   predictions: Prediction[];
 }
 
+/** The model being trained, as a model folder's content: `includeOptimizer` adds its optimiser's state. */
+export type ExportModel = (includeOptimizer: boolean) => Promise<ModelArtifacts>;
+
 export type TrainModelEvent = BatchEndEvent | EpochEndEvent | TestEndEvent | LogEvent;
 
 export interface TrainModelOptions {
-  /** A compiled model: `model.optimizer` is the optimiser that trains it. */
+  /**
+   * A compiled model: `model.optimizer` is the optimiser that trains it. With one thread it is trained in
+   * place; with more it is the template the replicas copy, and it receives the trained weights at the end.
+   */
   model: tfl.LayersModel;
   classes: string[];
   imageShape: ImageShape;
@@ -53,26 +65,36 @@ export interface TrainModelOptions {
   test?: ExampleSource;
   training: TrainingSpec;
   augment: AugmentSpec;
+  /**
+   * Where the steps run: replicas the caller started (and disposes), or else threads for trainModel to
+   * start (and dispose): 1 (the default) trains `model` in this thread.
+   */
+  replicas?: TrainingReplicas;
+  threads?: number;
+  /** The backend replica threads use (the same as this thread's). Default 'wasm'. */
+  backend?: BackendPreference;
   /** Resume after the epoch this state was saved at. */
   resume?: CheckpointState;
   signal?: AbortSignal;
   emit(event: TrainModelEvent): void | Promise<void>;
-  /** Called with the model holding the new best weights, before training continues. */
-  onBest?(model: tfl.LayersModel, best: BestEpoch, predictions: Prediction[]): Promise<void>;
-  /** Called at the end of every epoch, to save a resumable checkpoint. */
-  onCheckpoint?(model: tfl.LayersModel, state: CheckpointState): Promise<void>;
-  /** Loads the saved best weights into `model` when the best epoch predates a resume. */
-  restoreBestWeights?(model: tfl.LayersModel): Promise<void>;
+  /** Called when an epoch sets a new best, before training continues: save `exportModel(false)`. */
+  onBest?(exportModel: ExportModel, best: BestEpoch, predictions: Prediction[]): Promise<void>;
+  /** Called at the end of every epoch, to save a resumable checkpoint from `exportModel(true)`. */
+  onCheckpoint?(exportModel: ExportModel, state: CheckpointState): Promise<void>;
+  /** The saved best weights (getWeights() order), needed when the best epoch predates a resume. */
+  loadBestWeights?(): Promise<Float32Array[]>;
 }
 
 export interface TrainModelResult {
   status: 'completed' | 'cancelled';
   best: BestEpoch | null;
   lastEpoch: number;
+  /** Threads the steps ran on. */
+  threads: number;
   test?: Evaluation;
 }
 
-const EVAL_BATCH = 256;
+
 
 function toFloatPixels(pixels: Uint8Array): Float32Array {
   const out = new Float32Array(pixels.length);
@@ -90,47 +112,42 @@ function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
-function learningRateOf(optimizer: tf.Optimizer): number {
-  const config = optimizer.getConfig() as { learningRate?: number };
-  return typeof config.learningRate === 'number' ? config.learningRate : Number.NaN;
+/** Predictions of a model in this thread. */
+export function predictWithModel(model: tfl.LayersModel, imageShape: ImageShape): Predictor {
+  return async (inputs, count) => predictBatch(model, inputs, count, imageShape);
 }
 
 /** Predicts every example of `source` in batches; returns loss, accuracy, confusion and per-example outcomes. */
 export async function evaluateModel(
-  model: tfl.LayersModel,
+  predict: Predictor,
   source: ExampleSource,
-  imageShape: ImageShape,
   classCount: number,
   training: Pick<TrainingSpec, 'loss' | 'labelSmoothing'>,
   signal?: AbortSignal,
 ): Promise<Evaluation> {
-  const lossFn = createLoss(training.loss, training.labelSmoothing);
-  const [h, w, c] = imageShape;
   const predicted = new Int32Array(source.count);
   const predictions: Prediction[] = [];
   let lossSum = 0;
-  const batches = batchesOf(range(source.count), EVAL_BATCH);
+  const batches = batchesOf(range(source.count), PREDICT_BATCH);
   let next = batches.length > 0 ? source.readPixels(batches[0]) : null;
   for (let b = 0; b < batches.length; b++) {
     if (signal?.aborted) break;
     const indices = batches[b];
     const pixels = await next!;
     next = b + 1 < batches.length ? source.readPixels(batches[b + 1]) : null;
-    const [lossValue, best, confidence] = tf.tidy(() => {
-      const x = tf.tensor4d(toFloatPixels(pixels), [indices.length, h, w, c]);
-      const labels = tf.tensor1d(indices.map((i) => source.labels[i]), 'int32');
-      const probabilities = model.predict(x) as tf.Tensor2D;
-      const loss = lossFn(tf.cast(tf.oneHot(labels, classCount), 'float32') as tf.Tensor2D, probabilities);
-      return [loss.dataSync()[0], tf.argMax(probabilities, -1).dataSync(), tf.max(probabilities, -1).dataSync()];
-    });
-    lossSum += lossValue * indices.length;
+    next?.catch(() => undefined);
+    const labels = indices.map((i) => source.labels[i]);
+    const probabilities = await predict(toFloatPixels(pixels), indices.length);
+    lossSum += lossOfProbabilities(training.loss, training.labelSmoothing, probabilities, labels, classCount) * indices.length;
     indices.forEach((exampleIndex, k) => {
-      predicted[exampleIndex] = best[k];
+      let best = 0;
+      for (let j = 1; j < classCount; j++) if (probabilities[k * classCount + j] > probabilities[k * classCount + best]) best = j;
+      predicted[exampleIndex] = best;
       predictions.push({
         source: source.sourceOf(exampleIndex),
         label: source.labels[exampleIndex],
-        predicted: best[k],
-        confidence: confidence[k],
+        predicted: best,
+        confidence: probabilities[k * classCount + best],
       });
     });
   }
@@ -140,18 +157,19 @@ export async function evaluateModel(
 
 export async function trainModel(options: TrainModelOptions): Promise<TrainModelResult> {
   const { model, classes, imageShape, train, val, training, augment, signal } = options;
-  const optimizer = model.optimizer;
-  if (!optimizer) throw new Error('trainModel needs a compiled model (model.compile with an optimizer).');
-  const lossFn = createLoss(training.loss, training.labelSmoothing);
+  if (!model.optimizer) throw new Error('trainModel needs a compiled model (model.compile with an optimizer).');
   const [h, w, c] = imageShape;
   const classCount = classes.length;
-  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
-  const batchesPerEpoch = Math.ceil(train.count / training.batchSize);
-  const augmenting = augment.flip || augment.rotateDegrees > 0 || augment.cropPadding > 0
-    || augment.brightness > 0 || augment.contrast > 0 || augment.saturation > 0;
+  const augmenting = isAugmenting(augment);
+  const replicas = options.replicas ?? await startReplicas({
+    model, imageShape, classCount, training, threads: options.threads ?? 1, backend: options.backend ?? 'wasm',
+    onFallback: (message) => options.emit({ type: 'log', level: 'warn', message }),
+  });
+  const predict: Predictor = (inputs, count) => replicas.predict(inputs, count);
+  const exportModel: ExportModel = (includeOptimizer) => replicas.exportModel(includeOptimizer);
 
   let best: BestEpoch | null = options.resume?.best ?? null;
-  let bestWeights: tf.Tensor[] | null = null;
+  let bestWeights: Float32Array[] | null = null;
   let epochsWithoutImprovement = options.resume?.epochsWithoutImprovement ?? 0;
   let lastEpoch = options.resume?.epoch ?? 0;
   let status: TrainModelResult['status'] = 'completed';
@@ -167,45 +185,41 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
       const order = shuffleInPlace(range(train.count), seededStream(training.seed, `shuffle:${epoch}`));
       const augmentRandom = seededStream(training.seed, `augment:${epoch}`);
       const batches = batchesOf(order, training.batchSize);
+      // Batches are prepared in order (the augmentation stream is consumed batch after batch).
+      const prepare = async (pixels: Promise<Uint8Array>, indices: number[]) => {
+        let floats = toFloatPixels(await pixels);
+        if (augmenting) floats = augmentBatch(floats, [indices.length, h, w, c], augment, augmentRandom);
+        return { inputs: floats, labels: Int32Array.from(indices, (i) => train.labels[i]) };
+      };
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
-      let next: Promise<Uint8Array> = train.readPixels(batches[0]);
+      let next = prepare(train.readPixels(batches[0]), batches[0]);
       for (let b = 0; b < batches.length; b++) {
         const batchStart = performance.now();
-        const indices = batches[b];
-        const pixels = await next;
-        // Decoding of the next batch (streamed datasets) overlaps this step. If this step throws, the
-        // prefetch is abandoned: mark its rejection handled so it cannot crash the process.
-        if (b + 1 < batches.length) {
-          next = train.readPixels(batches[b + 1]);
+        const batch = await next;
+        // Reading (decoding) the next batch starts before this step; with replica threads, so does its
+        // conversion and augmentation. If this step throws, the prefetch is abandoned: mark its
+        // rejection handled so it cannot crash the process.
+        const nextPixels = b + 1 < batches.length ? train.readPixels(batches[b + 1]) : undefined;
+        nextPixels?.catch(() => undefined);
+        const stepped = replicas.trainStep(batch.inputs, batch.labels, training.learningRate);
+        if (nextPixels) {
+          next = prepare(nextPixels, batches[b + 1]);
           next.catch(() => undefined);
         }
-        let floats = toFloatPixels(pixels);
-        if (augmenting) floats = augmentBatch(floats, [indices.length, h, w, c], augment, augmentRandom);
-        const x = tf.tensor4d(floats, [indices.length, h, w, c]);
-        const labelTensor = tf.tensor1d(indices.map((i) => train.labels[i]), 'int32');
-        const oneHot = tf.tidy(() => tf.cast(tf.oneHot(labelTensor, classCount), 'float32') as tf.Tensor2D);
-        // The batch accuracy comes from the same forward pass as the loss; it escapes the gradient scope via keep().
-        const accuracy: { tensor?: tf.Tensor } = {};
-        const lossTensor = optimizer.minimize(() => {
-          const probabilities = model.apply(x, { training: true }) as tf.Tensor2D;
-          accuracy.tensor = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(probabilities, -1), labelTensor), 'float32')));
-          return lossFn(oneHot, probabilities);
-        }, true, variables);
-        const loss = lossTensor ? lossTensor.dataSync()[0] : Number.NaN;
-        const acc = accuracy.tensor ? accuracy.tensor.dataSync()[0] : 0;
-        tf.dispose([x, labelTensor, oneHot, ...(lossTensor ? [lossTensor] : []), ...(accuracy.tensor ? [accuracy.tensor] : [])]);
+        const { loss, acc } = await stepped;
         if (!Number.isFinite(loss)) {
           throw new Error(`The loss became ${loss} at epoch ${epoch}, batch ${b + 1}: lower the learning rate (now ${training.learningRate}).`);
         }
-        lossSum += loss * indices.length;
-        correct += acc * indices.length;
-        seen += indices.length;
+        const size = batch.labels.length;
+        lossSum += loss * size;
+        correct += acc * size;
+        seen += size;
         const seconds = (performance.now() - batchStart) / 1000;
         await options.emit({
-          type: 'batchEnd', epoch, batch: b + 1, batchesPerEpoch, loss, acc,
-          learningRate: learningRateOf(optimizer), imagesPerSecond: seconds > 0 ? indices.length / seconds : 0,
+          type: 'batchEnd', epoch, batch: b + 1, batchesPerEpoch: batches.length, loss, acc,
+          learningRate: training.learningRate, imagesPerSecond: seconds > 0 ? size / seconds : 0,
         });
         if (signal?.aborted) break;
       }
@@ -215,18 +229,15 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
         break;
       }
       const trainSeconds = (performance.now() - epochStart) / 1000;
-      const evaluation = val && val.count > 0
-        ? await evaluateModel(model, val, imageShape, classCount, training)
-        : null;
+      const evaluation = val && val.count > 0 ? await evaluateModel(predict, val, classCount, training) : null;
       const valAcc = evaluation ? evaluation.acc : correct / seen;
       const valLoss = evaluation ? evaluation.loss : lossSum / seen;
       const isBest = best === null || valAcc > best.valAcc || (valAcc === best.valAcc && valLoss < best.valLoss);
       if (isBest) {
         best = { epoch, valAcc, valLoss };
         epochsWithoutImprovement = 0;
-        tf.dispose(bestWeights ?? []);
-        bestWeights = model.getWeights().map((weight) => weight.clone());
-        await options.onBest?.(model, best, evaluation?.predictions ?? []);
+        bestWeights = await replicas.readWeights();
+        await options.onBest?.(exportModel, best, evaluation?.predictions ?? []);
       } else {
         epochsWithoutImprovement += 1;
       }
@@ -234,12 +245,12 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
       await options.emit({
         type: 'epochEnd', time: new Date().toISOString(), epoch,
         loss: lossSum / seen, acc: correct / seen, valLoss, valAcc,
-        learningRate: learningRateOf(optimizer), imagesPerSecond: seen / trainSeconds,
+        learningRate: training.learningRate, imagesPerSecond: seen / trainSeconds,
         durationMs: performance.now() - epochStart,
         confusion, perClass: perClassMetrics(confusion, classes), isBest,
       });
       lastEpoch = epoch;
-      await options.onCheckpoint?.(model, { epoch, best, epochsWithoutImprovement });
+      await options.onCheckpoint?.(exportModel, { epoch, best, epochsWithoutImprovement });
       if (training.earlyStoppingPatience > 0 && epochsWithoutImprovement >= training.earlyStoppingPatience) {
         await options.emit({
           type: 'log', level: 'info',
@@ -251,16 +262,18 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
 
     let test: Evaluation | undefined;
     if (status === 'completed' && options.test && options.test.count > 0 && best) {
-      if (bestWeights) model.setWeights(bestWeights);
-      else await options.restoreBestWeights?.(model);
-      test = await evaluateModel(model, options.test, imageShape, classCount, training, signal);
+      const weights = bestWeights ?? await options.loadBestWeights?.();
+      if (weights) await replicas.writeWeights(weights);
+      test = await evaluateModel(predict, options.test, classCount, training, signal);
       await options.emit({
         type: 'testEnd', epoch: best.epoch, loss: test.loss, acc: test.acc,
         confusion: test.confusion, perClass: perClassMetrics(test.confusion, classes),
       });
     }
-    return { status, best, lastEpoch, test };
+    // With replica threads the caller's model was only the template: give it the trained weights.
+    if (replicas.threads > 1) setWeightValues(model, await replicas.readWeights());
+    return { status, best, lastEpoch, threads: replicas.threads, test };
   } finally {
-    tf.dispose(bestWeights ?? []);
+    if (!options.replicas) await replicas.dispose();
   }
 }

@@ -23,6 +23,8 @@ export interface RunStartEvent {
   valCount: number;
   testCount: number;
   parameterCount: number;
+  /** Threads that share each training step (absent in runs recorded before threads were recorded). */
+  threads?: number;
   epochs: number;
   batchesPerEpoch: number;
   /** Epoch training starts at (above 1 when resuming). */
