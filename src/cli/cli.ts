@@ -10,7 +10,7 @@ import { openRunFolder } from '../core/runs/openRunFolder';
 import { runTraining, type RunOutcome } from '../core/runTraining';
 import type { TrainingEvent } from '../core/train/trainingEvents';
 import { collectImagePaths } from './collectImagePaths';
-import { DEFAULT_RUNS_DIR, parseTrainArgs } from './parseTrainArgs';
+import { DEFAULT_RUNS_DIR, parseThreadsFlag, parseTrainArgs } from './parseTrainArgs';
 import { ProgressDisplay } from './progressDisplay';
 import { UsageError } from './usageError';
 
@@ -21,8 +21,8 @@ Usage:
       [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer adam|sgd|rmsprop] [--momentum X]
       [--loss crossentropy|mse] [--label-smoothing X] [--augment flip,rotate,crop,color] [--image-size N]
       [--val-split F] [--limit N] [--seed N] [--patience N] [--cifar100-labels fine|coarse]
-      [--runs-dir DIR] [--name NAME] [--backend auto|native|wasm] [--json]
-  classifier-lab resume --run RUN_DIR [--backend auto|native|wasm] [--json]
+      [--runs-dir DIR] [--name NAME] [--backend auto|native|wasm] [--threads auto|N] [--json]
+  classifier-lab resume --run RUN_DIR [--backend auto|native|wasm] [--threads auto|N] [--json]
   classifier-lab eval --run RUN_DIR --data PATH [--format F] [--json]
   classifier-lab classify --run RUN_DIR IMAGE_OR_FOLDER... [--top K] [--json]
   classifier-lab runs [--runs-dir DIR] [--json]
@@ -90,7 +90,7 @@ async function train(args: string[]): Promise<number> {
   const controller = cancelOnSignals();
   const output = trainingOutput(command.json);
   const outcome = await runTraining({
-    spec: command.spec, runsDir: command.runsDir, name: command.name, backend: command.backend,
+    spec: command.spec, runsDir: command.runsDir, name: command.name, backend: command.backend, threads: command.threads,
     signal: controller.signal, onEvent: (event) => output.onEvent(event),
   });
   output.finish(outcome);
@@ -98,15 +98,19 @@ async function train(args: string[]): Promise<number> {
 }
 
 async function resume(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, strict: true, options: { run: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args, strict: true,
+    options: { run: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' } },
+  });
   if (!values.run) throw new UsageError('resume needs --run RUN_DIR.');
+  const threads = parseThreadsFlag(values.threads);
   const backend = values.backend ?? 'auto';
   if (!['auto', 'native', 'wasm'].includes(backend)) throw new UsageError(`--backend must be auto, native or wasm (got "${backend}").`);
   const { store, record } = await openRunFolder(values.run);
   const controller = cancelOnSignals();
   const output = trainingOutput(values.json === true);
   const outcome = await runTraining({
-    spec: record.spec, runsDir: store.runsDir, resumeRunId: record.id, backend: backend as 'auto',
+    spec: record.spec, runsDir: store.runsDir, resumeRunId: record.id, backend: backend as 'auto', threads,
     signal: controller.signal, onEvent: (event) => output.onEvent(event),
   });
   output.finish(outcome);

@@ -8,6 +8,7 @@ import {
   type DatasetFormat, type LossKind, type ModelKind, type OptimizerKind, type RunSpec,
 } from '../core/runSpec';
 import { defaultTrainingSpec, validateRunSpec } from '../core/runSpecDefaults';
+import { parseThreadsRequest, type ThreadsRequest, MAX_TRAINING_THREADS } from '../core/train/trainingThreads';
 import { UsageError } from './usageError';
 
 export interface TrainCommand {
@@ -16,6 +17,7 @@ export interface TrainCommand {
   name?: string;
   json: boolean;
   backend: 'auto' | 'native' | 'wasm';
+  threads: ThreadsRequest;
 }
 
 export const DEFAULT_RUNS_DIR = '.classifier-lab/runs';
@@ -47,6 +49,14 @@ function parseAugmentFlag(list: string) {
   }
 }
 
+/** `--threads auto|N`: threads that share each training step. */
+export function parseThreadsFlag(value: string | undefined): ThreadsRequest {
+  if (value === undefined) return 'auto';
+  const threads = parseThreadsRequest(value);
+  if (threads === undefined) throw new UsageError(`--threads must be auto or a whole number from 1 to ${MAX_TRAINING_THREADS} (got "${value}").`);
+  return threads;
+}
+
 export function parseTrainArgs(args: string[], cwd = process.cwd()): TrainCommand {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -75,6 +85,7 @@ export function parseTrainArgs(args: string[], cwd = process.cwd()): TrainComman
         'runs-dir': { type: 'string' },
         name: { type: 'string' },
         backend: { type: 'string' },
+        threads: { type: 'string' },
         json: { type: 'boolean' },
       },
     }));
@@ -119,5 +130,6 @@ export function parseTrainArgs(args: string[], cwd = process.cwd()): TrainComman
     name: str('name'),
     json: values.json === true,
     backend: oneOf('backend', str('backend'), ['auto', 'native', 'wasm'] as const, 'auto'),
+    threads: parseThreadsFlag(str('threads')),
   };
 }

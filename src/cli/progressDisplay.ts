@@ -18,7 +18,7 @@ export class ProgressDisplay {
         this.out.write(
           `Training ${event.classes.length} classes on ${event.trainCount} images `
           + `(${event.valCount} validation, ${event.testCount} test), ${event.parameterCount.toLocaleString('en')} parameters, `
-          + `backend ${event.backend}\n`,
+          + `backend ${event.backend}${event.threads !== undefined && event.threads > 1 ? ` on ${event.threads} threads` : ''}\n`,
         );
         break;
       case 'batchEnd':

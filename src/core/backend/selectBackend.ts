@@ -10,6 +10,7 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 // tfjs-core's CommonJS build registers no gradient functions; tfjs-layers' build registers them
 // all when it loads. Without them tf.grads / optimizer.minimize fail on any backend.
 import '@tensorflow/tfjs-layers';
+import { NATIVE_BACKEND_DIR_ENV } from './nativeBackendInstall';
 import { registerWasmGradientKernels } from './wasmGradientKernels';
 
 /** 'cpu' is the pure-JS reference backend, for tests only: it trains conv nets at ~1 image/s. */
@@ -81,15 +82,31 @@ async function prepare(preference: BackendPreference): Promise<BackendInfo> {
 
 type NativeAttempt = { info: BackendInfo; reason?: undefined } | { info?: undefined; reason: string };
 
-async function tryNative(): Promise<NativeAttempt> {
+/**
+ * Where the native backend may be: beside the engine's own packages (a developer's `npm install`), or
+ * in the folder the "Install Native Backend" command installed it into (NATIVE_BACKEND_DIR_ENV). A copy of
+ * tfjs-core loaded from that folder shares this one's engine and kernel registry (tfjs keeps both global).
+ */
+function resolveNative(): string | undefined {
   try {
-    requireHere.resolve(NATIVE_PACKAGE);
+    return requireHere.resolve(NATIVE_PACKAGE);
   } catch {
-    return { reason: `${NATIVE_PACKAGE} is not installed` };
+    const dir = process.env[NATIVE_BACKEND_DIR_ENV];
+    if (!dir) return undefined;
+    try {
+      return requireHere.resolve(NATIVE_PACKAGE, { paths: [dir] });
+    } catch {
+      return undefined;
+    }
   }
+}
+
+async function tryNative(): Promise<NativeAttempt> {
+  const path = resolveNative();
+  if (path === undefined) return { reason: `${NATIVE_PACKAGE} is not installed` };
   try {
     // Loading it registers the 'tensorflow' backend with the shared engine.
-    requireHere(NATIVE_PACKAGE);
+    requireHere(path);
     await activate('tensorflow');
   } catch (error) {
     return { reason: `${NATIVE_PACKAGE} failed to load (${firstLine(error)})` };

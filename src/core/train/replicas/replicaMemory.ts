@@ -17,6 +17,11 @@ export interface ReplicaBuffers {
    * reads step k.
    */
   exchange: SharedArrayBuffer;
+  /**
+   * Float32 [2, trainableLength]: per step parity, the summed gradient. Each thread sums one chunk of it
+   * over every thread's slot, so the reduction costs each thread the size of the model, not N times it.
+   */
+  gradient: SharedArrayBuffer;
   /** Int32 [3]: barrier arrivals, barrier generation, abort flag. */
   control: SharedArrayBuffer;
 }
@@ -45,6 +50,7 @@ export function allocateReplicaBuffers(layout: ReplicaLayout): ReplicaBuffers {
     labels: floats(layout.capacity),
     outputs: floats(layout.capacity * layout.classCount),
     exchange: floats(2 * layout.threads * exchangeLength(layout)),
+    gradient: floats(2 * layout.trainableLength),
     control: new SharedArrayBuffer(4 * 3),
   };
 }

@@ -26,9 +26,9 @@ interface Replica {
   labels: Int32Array;
   outputs: Float32Array;
   exchange: Float32Array;
+  /** [2, trainableLength]: the summed gradient of each step parity. */
+  gradient: Float32Array;
   barrier: ThreadBarrier;
-  /** Scratch for the summed gradient. */
-  total: Float32Array;
 }
 
 const port = parentPort;
@@ -56,8 +56,8 @@ async function start(init: ReplicaInit): Promise<Replica> {
     labels: new Int32Array(buffers.labels),
     outputs: new Float32Array(buffers.outputs),
     exchange: new Float32Array(buffers.exchange),
+    gradient: new Float32Array(buffers.gradient),
     barrier: new ThreadBarrier(buffers.control, layout.threads),
-    total: new Float32Array(layout.trainableLength),
   };
   post({ type: 'ready', index: init.index, backend: backend.description });
   return created;
@@ -111,14 +111,17 @@ function step(r: Replica, count: number, learningRate: number, parity: 0 | 1): {
   }
 
   r.barrier.arrive();
-
-  // Every replica sums the same slots in the same order: identical gradients, identical updates.
-  const total = r.total;
-  total.set(slotOf(r, parity, 0).subarray(0, trainableLength));
+  // Each thread sums its chunk of the gradient over every thread's slot, always in thread order, so the
+  // sum is the same whatever the timing; once all chunks are in, every replica applies the same step.
+  const total = r.gradient.subarray(parity * trainableLength, (parity + 1) * trainableLength);
+  const [from, to] = shardOf(trainableLength, r.index, threads);
+  total.set(slotOf(r, parity, 0).subarray(from, to), from);
   for (let t = 1; t < threads; t++) {
     const other = slotOf(r, parity, t);
-    for (let i = 0; i < trainableLength; i++) total[i] += other[i];
+    for (let i = from; i < to; i++) total[i] += other[i];
   }
+  r.barrier.arrive();
+
   setLearningRate(r.optimizer, learningRate);
   let position = 0;
   const named = variables.map((variable) => {
