@@ -23,7 +23,7 @@ Usage:
       [--val-split F] [--limit N] [--seed N] [--patience N] [--cifar100-labels fine|coarse]
       [--runs-dir DIR] [--name NAME] [--backend auto|native|wasm] [--threads auto|N] [--json]
   classifier-lab resume --run RUN_DIR [--backend auto|native|wasm] [--threads auto|N] [--json]
-  classifier-lab eval --run RUN_DIR --data PATH [--format F] [--json]
+  classifier-lab eval --run RUN_DIR --data PATH [--format F] [--threads auto|N] [--json]
   classifier-lab classify --run RUN_DIR IMAGE_OR_FOLDER... [--top K] [--json]
   classifier-lab runs [--runs-dir DIR] [--json]
 
@@ -120,13 +120,13 @@ async function resume(args: string[]): Promise<number> {
 async function evaluate(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args, strict: true,
-    options: { run: { type: 'string' }, data: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' } },
+    options: { run: { type: 'string' }, data: { type: 'string' }, format: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' } },
   });
   if (!values.run || !values.data) throw new UsageError('eval needs --run RUN_DIR and --data PATH.');
   const format = (values.format ?? 'auto') as DatasetFormat;
   if (!DATASET_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${DATASET_FORMATS.join(', ')}.`);
   await initBackend('auto');
-  const result = await evaluateRun(values.run, resolve(values.data), format);
+  const result = await evaluateRun(values.run, resolve(values.data), { format, threads: parseThreadsFlag(values.threads) });
   if (values.json) {
     printJson({ type: 'eval', accuracy: result.accuracy, loss: result.loss, split: result.split, count: result.count, classes: result.classes, confusion: result.confusion, perClass: result.perClass });
     return 0;

@@ -6,7 +6,11 @@ import { DatasetError } from '../data/dataset';
 import { loadModelFromDir } from '../models/modelFiles';
 import { openRunFolder } from '../runs/openRunFolder';
 import { perClassMetrics } from '../train/classificationMetrics';
-import { evaluateModel, predictWithModel } from '../train/trainModel';
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendPreference } from '../backend/selectBackend';
+import { PREDICT_BATCH, startReplicas } from '../train/startReplicas';
+import { evaluateModel } from '../train/trainModel';
+import { resolveTrainingThreads, type ThreadsRequest } from '../train/trainingThreads';
 import type { ClassMetrics } from '../train/trainingEvents';
 import type { DatasetFormat } from '../runSpec';
 
@@ -40,7 +44,19 @@ function relabel(source: ExampleSource, datasetClasses: string[], modelClasses: 
   return wrap(source, labels);
 }
 
-export async function evaluateRun(runDir: string, dataPath: string, format: DatasetFormat = 'auto'): Promise<RunEvaluation> {
+/** Below this many images one thread predicts faster than starting prediction threads. */
+const THREADED_EVALUATION_MIN_IMAGES = 2048;
+
+export interface EvaluateRunOptions {
+  format?: DatasetFormat;
+  /** Threads that share the predictions ('auto': every core). */
+  threads?: ThreadsRequest;
+  /** The backend preference prediction threads use. */
+  backend?: BackendPreference;
+}
+
+export async function evaluateRun(runDir: string, dataPath: string, options: EvaluateRunOptions = {}): Promise<RunEvaluation> {
+  const format = options.format ?? 'auto';
   const { record, runDir: absolute } = await openRunFolder(runDir);
   const classes = record.dataset?.classes;
   if (!classes) throw new Error(`Run "${record.name}" has no class list in its run.json: it never started training.`);
@@ -57,7 +73,17 @@ export async function evaluateRun(runDir: string, dataPath: string, format: Data
     }
     const split = dataset.test ? 'test' : 'all';
     const source = relabel(dataset.test ?? dataset.train, dataset.classes, classes);
-    const result = await evaluateModel(predictWithModel(model, imageShape), source, classes.length, record.spec.training);
+    const threads = source.count < THREADED_EVALUATION_MIN_IMAGES ? 1 : resolveTrainingThreads(options.threads ?? 'auto', { native: tf.getBackend() === 'tensorflow' });
+    const replicas = await startReplicas({
+      model, imageShape, classCount: classes.length, training: { ...record.spec.training, batchSize: PREDICT_BATCH },
+      threads, backend: options.backend ?? (tf.getBackend() === 'cpu' ? 'cpu' : 'wasm'),
+    });
+    let result;
+    try {
+      result = await evaluateModel((inputs, count) => replicas.predict(inputs, count), source, classes.length, record.spec.training);
+    } finally {
+      await replicas.dispose();
+    }
     return {
       split, count: source.count, accuracy: result.acc, loss: result.loss, classes,
       confusion: result.confusion, perClass: perClassMetrics(result.confusion, classes),

@@ -16,21 +16,21 @@ export interface ReplicaLossSpec {
 export class LocalReplica implements TrainingReplicas {
   readonly threads = 1;
   private readonly lossFn;
-  private readonly optimizer: tf.Optimizer;
+  private readonly optimizer: tf.Optimizer | undefined;
 
-  /** `model` must be compiled: its optimiser trains it. */
+  /** To train, `model` must be compiled (its optimiser trains it); an uncompiled model only predicts. */
   constructor(
     private readonly model: tfl.LayersModel,
     private readonly imageShape: ImageShape,
     private readonly classCount: number,
     training: ReplicaLossSpec,
   ) {
-    if (!model.optimizer) throw new Error('Training needs a compiled model (model.compile with an optimizer).');
     this.optimizer = model.optimizer;
     this.lossFn = createLoss(training.loss, training.labelSmoothing);
   }
 
   async trainStep(inputs: Float32Array, labels: Int32Array, learningRate: number): Promise<StepResult> {
+    if (!this.optimizer) throw new Error('Training needs a compiled model (model.compile with an optimizer).');
     return trainOnBatch(this.model, this.optimizer, this.lossFn, inputs, labels, this.imageShape, this.classCount, learningRate);
   }
 

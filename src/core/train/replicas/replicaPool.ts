@@ -15,7 +15,7 @@ import { allocateReplicaBuffers, elementCount, ThreadBarrier, type ReplicaBuffer
 import type { FromReplica, ToReplica } from './replicaMessages';
 
 export interface ReplicaPoolOptions {
-  /** The compiled model to replicate (its weights and optimiser state are copied; it is not changed). */
+  /** The model to replicate (its weights and, when compiled, its optimiser and state are copied; it is not changed). */
   model: tfl.LayersModel;
   threads: number;
   imageShape: ImageShape;

@@ -19,7 +19,8 @@ interface Replica {
   index: number;
   layout: ReplicaLayout;
   model: tfl.LayersModel;
-  optimizer: tf.Optimizer;
+  /** Absent for a model that only predicts. */
+  optimizer: tf.Optimizer | undefined;
   lossFn: LossFunction;
   imageShape: [number, number, number];
   inputs: Float32Array;
@@ -43,7 +44,6 @@ async function start(init: ReplicaInit): Promise<Replica> {
   Math.random = seededStream(init.seed, `replica:${init.index}`);
   const backend = await initBackend(init.backend);
   const model = await modelFromArtifacts(init.artifacts);
-  if (!model.optimizer) throw new Error('The model to replicate has no optimizer.');
   const { layout, buffers } = init;
   const created: Replica = {
     index: init.index,
@@ -70,6 +70,8 @@ function slotOf(r: Replica, parity: number, thread: number): Float32Array {
 }
 
 function step(r: Replica, count: number, learningRate: number, parity: 0 | 1): { lossSum: number; correct: number } {
+  const optimizer = r.optimizer;
+  if (!optimizer) throw new Error('The replicated model has no optimizer: it can only predict.');
   const { threads, imageSize, trainableLength } = r.layout;
   const [start, end] = shardOf(count, r.index, threads);
   const size = end - start;
@@ -84,7 +86,7 @@ function step(r: Replica, count: number, learningRate: number, parity: 0 | 1): {
     const classCount = r.layout.classCount;
     const oneHot = tf.tidy(() => tf.cast(tf.oneHot(labels, classCount), 'float32') as tf.Tensor2D);
     const hits: { tensor?: tf.Tensor } = {};
-    const { value, grads } = r.optimizer.computeGradients(() => {
+    const { value, grads } = optimizer.computeGradients(() => {
       const probabilities = r.model.apply(x, { training: true }) as tf.Tensor2D;
       hits.tensor = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probabilities, -1), labels), 'float32')));
       return r.lossFn(oneHot, probabilities);
@@ -122,7 +124,7 @@ function step(r: Replica, count: number, learningRate: number, parity: 0 | 1): {
   }
   r.barrier.arrive();
 
-  setLearningRate(r.optimizer, learningRate);
+  setLearningRate(optimizer, learningRate);
   let position = 0;
   const named = variables.map((variable) => {
     const length = variable.size;
@@ -130,7 +132,7 @@ function step(r: Replica, count: number, learningRate: number, parity: 0 | 1): {
     position += length;
     return { name: variable.name, tensor };
   });
-  r.optimizer.applyGradients(named);
+  optimizer.applyGradients(named);
   tf.dispose(named.map((entry) => entry.tensor));
   averageNonTrainable(r, parity, count);
   return { lossSum, correct };
