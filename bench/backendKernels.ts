@@ -1,6 +1,8 @@
 // Per-thread training and inference throughput of one of the product's default models on one
 // backend, with an optional per-kernel profile of a training step. Not a test: numbers depend on
-// the machine and its load, so compare runs made side by side.
+// the machine and its load, so compare runs made side by side. Besides wall-clock img/s it prints
+// img/s per CPU second of this process, which stays meaningful when other processes share the
+// cores; the profile is in CPU time for the same reason.
 //
 //   node --import tsx bench/backendKernels.ts [--model cnn|rnn|attention] [--backend wasm|cpu|native|auto]
 //        [--batch 64,32] [--steps 20] [--profile]

@@ -1,7 +1,9 @@
 // Matrix products for the wasm backend. The stock wasm matmul is fast (XNNPACK) only for one
-// untransposed matrix product, and about 8x slower with transposeA/transposeB, which every
-// matmul gradient uses. The stock _FusedMatMul also adds the bias wrongly when the batch is
-// larger than one.
+// untransposed matrix product: with transposeA/transposeB (every matmul gradient) or a batch of
+// several matrices (attention) it runs a scalar loop, ~8x slower. Here the transposes are done
+// explicitly first (weights' transposes are kept while the weights live), and batches run as one
+// XNNPACK product per item on views of the operands. The stock _FusedMatMul also adds the bias
+// wrongly when the batch is larger than one, so batched fused products run as matmul, add, activation.
 import {
   Add,
   BatchMatMul,
