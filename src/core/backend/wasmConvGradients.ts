@@ -124,6 +124,47 @@ function inputGradientPads(info: backend_util.Conv2DInfo, upHeight: number, upWi
   };
 }
 
+// ---- Convolutions whose windows tile the input ----------------------------------------------
+
+/**
+ * A convolution with stride = filter size and no padding that covers its input exactly (a vision
+ * transformer's patch embedding): every input pixel is in exactly one window, so the convolution
+ * is one matrix product of the patches [B*OH*OW, kh*kw*Cin] with the filter [kh*kw*Cin, Cout],
+ * and the patches are x with its axes rearranged (no im2col copies beyond one transpose).
+ */
+function tilesInput(info: backend_util.Conv2DInfo): boolean {
+  return info.strideHeight === info.filterHeight && info.strideWidth === info.filterWidth
+    && info.dilationHeight === 1 && info.dilationWidth === 1
+    && info.padInfo.top === 0 && info.padInfo.left === 0 && info.padInfo.bottom === 0 && info.padInfo.right === 0
+    && info.outHeight * info.filterHeight === info.inHeight && info.outWidth * info.filterWidth === info.inWidth;
+}
+
+/** dW = patches^T dy, with patches^T [kh*kw*Cin, B*OH*OW] from one transpose of x. */
+function filterGradientOfTiles(scope: KernelScope, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+  const { batchSize, outHeight, outWidth, filterHeight: kh, filterWidth: kw, inChannels, outChannels } = info;
+  const rows = batchSize * outHeight * outWidth;
+  // x as [B*OH, kh, OW, kw*Cin] -> [kh, kw*Cin, B*OH, OW]
+  const patchesT = scope.transpose(scope.reshape(x, [batchSize * outHeight, kh, outWidth, kw * inChannels]), [1, 3, 0, 2]);
+  const grad = scope.run(BatchMatMul, {
+    a: scope.reshape(patchesT, [kh * kw * inChannels, rows]),
+    b: scope.reshape(dy, [rows, outChannels]),
+  }, { transposeA: false, transposeB: false });
+  return scope.reshape(grad, [kh, kw, inChannels, outChannels]);
+}
+
+/** dx patches = dy W^T [B*OH*OW, kh*kw*Cin], put back in place by one transpose. */
+function inputGradientOfTiles(scope: KernelScope, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+  const { batchSize, outHeight, outWidth, filterHeight: kh, filterWidth: kw, inChannels, outChannels } = info;
+  const rows = batchSize * outHeight * outWidth;
+  const patches = scope.run(BatchMatMul, {
+    a: scope.reshape(dy, [rows, outChannels]),
+    b: scope.reshape(filter, [kh * kw * inChannels, outChannels]),
+  }, { transposeA: false, transposeB: true });
+  // [B*OH, OW, kh, kw*Cin] -> [B*OH, kh, OW, kw*Cin], which is [B, H, W, Cin]
+  const dx = scope.transpose(scope.reshape(patches, [batchSize * outHeight, outWidth, kh, kw * inChannels]), [0, 2, 1, 3]);
+  return scope.reshape(dx, [batchSize, info.inHeight, info.inWidth, inChannels]);
+}
+
 // ---- Conv2DBackpropFilter -------------------------------------------------------------------
 
 /**
@@ -147,6 +188,7 @@ function conv2DBackpropFilter(args: KernelArgs<{ x: TensorInfo; dy: TensorInfo }
   const [kh, kw, inChannels, outChannels] = filterShape;
   // Few taps per output channel (a first layer on RGB or grey images): gathering the patches is
   // cheaper than handing all of dy to XNNPACK as a convolution filter, which it repacks twice.
+  if (tilesInput(info)) return withScope(backend, (scope) => filterGradientOfTiles(scope, x, dy, info));
   if (kh * kw * inChannels <= outChannels) {
     return withScope(backend, (scope) => filterGradientByPatches(scope, x, dy, attrs, filterShape));
   }
@@ -256,6 +298,7 @@ function conv2DBackpropInput(args: KernelArgs<{ dy: TensorInfo; filter: TensorIn
   };
   assertChannelsLast(Conv2DBackpropInput, dataFormat);
   const info = backend_util.computeConv2DInfo(inputShape, filter.shape as Shape4, strides, 1, pad, dimRoundingMode);
+  if (tilesInput(info)) return withScope(backend, (scope) => inputGradientOfTiles(scope, dy, filter, info));
   if (info.strideHeight > 1 || info.strideWidth > 1) {
     return withScope(backend, (scope) => inputGradientByPhases(scope, dy, filter, info));
   }

@@ -32,6 +32,11 @@ const convCases: ConvCase[] = [
   { x: [2, 9, 7, 1], filter: [3, 3, 1, 9], strides: 2, pad: 'same' },
   { x: [3, 8, 6, 2], filter: [2, 3, 2, 12], strides: 1, pad: 'valid' },
   { x: [2, 7, 7, 1], filter: [3, 3, 1, 10], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  // Windows that tile the input (a patch embedding): one matrix product each way.
+  { x: [3, 8, 12, 3], filter: [4, 4, 3, 5], strides: 4, pad: 'valid' },
+  { x: [1, 6, 9, 2], filter: [2, 3, 2, 7], strides: [2, 3], pad: 'valid' },
+  // Almost tiling: the last row is left over, so the general kernels run.
+  { x: [2, 9, 8, 3], filter: [4, 4, 3, 5], strides: 4, pad: 'valid' },
 ];
 
 function describeCase(c: { x: number[]; filter: number[]; strides: unknown; pad: unknown }): string {
