@@ -135,3 +135,25 @@ describe('Depthwise conv gradients on wasm match the cpu backend', () => {
   }
 });
 
+
+describe('Conv2D and FusedConv2D on wasm match the cpu backend', () => {
+  const cases: Array<{ x: Shape4; filter: Shape4; strides: number | [number, number]; pad: Pad }> = [
+    { x: [3, 8, 12, 3], filter: [4, 4, 3, 5], strides: 4, pad: 'valid' }, // tiles: one matrix product
+    { x: [1, 6, 9, 2], filter: [2, 3, 2, 7], strides: [2, 3], pad: 'valid' },
+    { x: [2, 9, 8, 3], filter: [4, 4, 3, 5], strides: 4, pad: 'valid' }, // stock
+    { x: [2, 9, 7, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' }, // stock
+  ];
+  for (const c of cases) {
+    test(describeCase(c), async () => {
+      const results = await onCpuAndWasm(() => {
+        const x = tensor(c.x, 50) as tf.Tensor4D;
+        const w = tensor(c.filter, 51) as tf.Tensor4D;
+        return [
+          tf.conv2d(x, w, c.strides, c.pad),
+          tf.fused.conv2d({ x, filter: w, strides: c.strides, pad: c.pad, bias: tensor([c.filter[3]], 52), activation: 'relu' }),
+        ];
+      });
+      assert.ok(worstError(results) < TOLERANCE, `relative error ${worstError(results)}`);
+    });
+  }
+});
