@@ -3,6 +3,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../../src/core/backend/selectBackend';
 
+/** Largest relative error our wasm kernels may have against the cpu reference. */
+export const TOLERANCE = 1e-4;
+
+export type Shape4 = [number, number, number, number];
+
+/** A tensor of seeded values in [-1, 1). */
+export function tensor(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(seededValues(sizeOf(shape), seed), shape);
+}
+
+/** Runs one kernel by name on the active backend, as the engine would for an op. */
+export function runKernel(name: string, inputs: tf.NamedTensorMap, attrs: Record<string, unknown>): tf.Tensor {
+  return tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+}
+
 /** Deterministic values in [-1, 1) from a seed (an LCG: enough for test inputs). */
 export function seededValues(count: number, seed: number): Float32Array {
   const values = new Float32Array(count);
