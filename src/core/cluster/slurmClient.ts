@@ -113,8 +113,8 @@ export class SlurmClient {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') {
           reject(new SlurmError(
-            `${command} was not found: runs go to Slurm through its commands (sbatch, squeue, scancel), and none is on PATH here `
-            + `(${this.env.PATH ?? 'PATH is not set'}). Run this on the cluster's login node, or add Slurm's bin folder to PATH.`,
+            `${command} was not found on PATH here (${this.env.PATH ?? 'PATH is not set'}): runs go to Slurm with sbatch and are `
+            + 'followed with squeue and scancel. Run this on the cluster\'s login node, or add Slurm\'s bin folder to PATH.',
             'notInstalled', { cause: error },
           ));
         } else if (error.killed) {
