@@ -67,10 +67,15 @@ export function slurmRunEnd(record: RunRecord, job: SlurmJobState | undefined, c
       };
     default: {
       // COMPLETED without an end, or a job Slurm no longer knows. A trainer stopped by Slurm's signal wrote 'interrupted'.
-      const what = job ? `${label} ended (${job.slurmState})` : `${label} ended and Slurm keeps no record of why`;
-      if (record.status === 'interrupted' && resumable) return { status: 'interrupted', error: `${what}; resume the run to continue after epoch ${epoch}.` };
-      const why = `${what} without the run recording its end${detail ? `: ${detail}` : `; see ${output} in the run folder`}`;
-      return resumable ? { status: 'interrupted', error: `${why}. Resume the run to continue after epoch ${epoch}.` } : { status: 'failed', error: `${why}.` };
+      if (record.status === 'interrupted' && resumable) {
+        const why = job ? `${label} ended (${job.slurmState})` : `Slurm stopped job ${jobId} (it keeps no record of why)`;
+        return { status: 'interrupted', error: `${why}; resume the run to continue after epoch ${epoch}.` };
+      }
+      const what = job
+        ? `${label} ended (${job.slurmState}) without the run recording its end`
+        : `${label} ended without the run recording its end, and Slurm keeps no record of why`;
+      const why = `${what}${detail ? `: ${detail}` : `; see ${output} in the run folder`}.`;
+      return resumable ? { status: 'interrupted', error: `${why} Resume the run to continue after epoch ${epoch}.` } : { status: 'failed', error: why };
     }
   }
 }
