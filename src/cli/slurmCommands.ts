@@ -65,10 +65,13 @@ interface SubmitRequest {
  * Follows a submitted run until its job ends. With `cancelOnInterrupt`, Ctrl+C (or SIGTERM) cancels the
  * job and keeps following until Slurm has ended it; otherwise it only stops following.
  */
-async function follow(store: RunStore, runId: string, metricsOffset: number, output: TrainingOutput, json: boolean, cancelOnInterrupt: boolean): Promise<number> {
+async function follow(
+  store: RunStore, runId: string, metricsOffset: number, output: TrainingOutput, json: boolean,
+  { cancelOnInterrupt, cancelNow = false }: { cancelOnInterrupt: boolean; cancelNow?: boolean },
+): Promise<number> {
   const client = new SlurmClient();
   const stopFollowing = new AbortController();
-  let jobId = (await store.read(runId)).slurm?.jobId ?? '?';
+  const jobId = (await store.read(runId)).slurm?.jobId ?? '?';
   let cancelling = false;
   const onSignal = () => {
     if (cancelling || !cancelOnInterrupt) {
@@ -82,16 +85,14 @@ async function follow(store: RunStore, runId: string, metricsOffset: number, out
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  if (cancelNow) onSignal();
   let followed: FollowedSlurmRun;
   try {
     followed = await followSlurmRun({
       store, runId, client, metricsOffset, signal: stopFollowing.signal,
       pollMs: 1000, statePollMs: 3000,
       onEvent: (event) => output.onEvent(event),
-      onJobState: (state) => {
-        jobId = state.jobId;
-        printJobState(state, json);
-      },
+      onJobState: (state) => printJobState(state, json),
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     });
   } catch (error) {
@@ -107,16 +108,27 @@ async function follow(store: RunStore, runId: string, metricsOffset: number, out
 
 async function submitAndFollow(request: SubmitRequest, flags: ExecutorFlags, output: TrainingOutput): Promise<number> {
   const store = new RunStore(request.runsDir);
-  const submitted: SubmittedSlurmRun = await submitSlurmRun({
-    store, client: new SlurmClient(), run: request.run, options: withThreads(flags, request.threads),
-    backend: request.backend, cliCommand: thisCli(),
-  });
+  // Ctrl+C during submission must not leave a queued run without its job: submit, then cancel it.
+  let interrupted = false;
+  const onSignal = () => { interrupted = true; };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let submitted: SubmittedSlurmRun;
+  try {
+    submitted = await submitSlurmRun({
+      store, client: new SlurmClient(), run: request.run, options: withThreads(flags, request.threads),
+      backend: request.backend, cliCommand: thisCli(),
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
   const { runDir, jobId } = submitted;
   if (request.json) printJson({ type: 'submitted', runDir, jobId });
-  else if (flags.detach) process.stdout.write(`Submitted as Slurm job ${jobId}.\n${runDir}\nFollow it with: classifier-lab follow --run ${runDir}\n`);
+  else if (flags.detach && !interrupted) process.stdout.write(`Submitted as Slurm job ${jobId}.\n${runDir}\nFollow it with: classifier-lab follow --run ${runDir}\n`);
   else process.stderr.write(`Submitted as Slurm job ${jobId}: ${runDir}\n`);
-  if (flags.detach) return 0;
-  return follow(store, submitted.runId, submitted.metricsOffset, output, request.json, true);
+  if (flags.detach && !interrupted) return 0;
+  return follow(store, submitted.runId, submitted.metricsOffset, output, request.json, { cancelOnInterrupt: true, cancelNow: interrupted });
 }
 
 /** `train ... --executor slurm`. */
@@ -153,5 +165,5 @@ export async function followCommand(args: string[], output: (json: boolean) => T
     const lastStart = sofar.events.map((event) => event.type).lastIndexOf('runStart');
     for (const event of lastStart >= 0 ? sofar.events.slice(lastStart) : []) printer.onEvent(event);
   }
-  return follow(store, record.id, sofar.nextOffset, printer, json, false);
+  return follow(store, record.id, sofar.nextOffset, printer, json, { cancelOnInterrupt: false });
 }
