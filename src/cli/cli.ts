@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { initBackend } from '../core/backend/selectBackend';
 import { ImageClassifier } from '../core/classify/imageClassifier';
 import { evaluateRun } from '../core/classify/evaluateRun';
+import { releaseRunFromEarlierAttempt } from '../core/cluster/requeuedJob';
 import { DATASET_FORMATS, type DatasetFormat } from '../core/runSpec';
 import { RunStore } from '../core/runs/runStore';
 import { openRunFolder } from '../core/runs/openRunFolder';
@@ -125,6 +126,7 @@ async function resume(args: string[]): Promise<number> {
     return resumeOnSlurm({ runDir: values.run, backend: backend as 'auto', threads, json: values.json === true }, executor, trainingOutput(values.json === true));
   }
   const { store, record } = await openRunFolder(values.run);
+  await releaseRunFromEarlierAttempt(store, record.id);
   const controller = cancelOnSignals();
   const output = trainingOutput(values.json === true);
   const outcome = await runTraining({

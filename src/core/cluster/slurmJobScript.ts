@@ -61,6 +61,8 @@ export function slurmJobScript(input: JobScriptInput): string {
     `--job-name=${jobName(input.runName)}`,
     // %j is the job id; a literal % in the folder's name is written %%.
     `--output=${sbatchValue(`${runDir.replace(/%/g, '%%')}/slurm-%j.out`)}`,
+    // A requeued job (node failure) runs the script again: keep every attempt's output.
+    '--open-mode=append',
     '--ntasks=1',
     `--cpus-per-task=${cpus}`,
   ];

@@ -94,21 +94,23 @@ export function parseSacctOutput(text: string): SlurmJobState[] {
   return states;
 }
 
-const CANCELLED_LINE = /\*\*\* JOB (\S+) ON (\S+) CANCELLED AT (\S+)(?: DUE TO ([A-Z ]+?))?(?: \*\*\*|$)/m;
-const OOM_LINE = /oom-kill event|out-of-memory handler|Exceeded job memory limit/i;
+const CANCELLED_LINE = /\*\*\* JOB (\S+) ON (\S+) CANCELLED AT (\S+)(?: DUE TO ([A-Z ]+?))?(?: \*\*\*|$)/gm;
+const OOM_LINE = /oom-kill event|out-of-memory handler|Exceeded job memory limit/gi;
 
 /**
- * The end slurmstepd wrote into job `jobId`'s output file (`*** JOB 12 ON node1 CANCELLED AT ... DUE TO
+ * The last end slurmstepd wrote into job `jobId`'s output file (`*** JOB 12 ON node1 CANCELLED AT ... DUE TO
  * TIME LIMIT ***`, an oom-kill notice), for when Slurm no longer remembers the job and keeps no accounting.
+ * The last message counts: a requeued job's output holds every attempt.
  */
 export function stateFromJobOutput(jobId: string, output: string): SlurmJobState | undefined {
-  if (OOM_LINE.test(output)) {
+  const cancelled = [...output.matchAll(CANCELLED_LINE)].filter((found) => found[1] === jobId).at(-1);
+  const oom = [...output.matchAll(OOM_LINE)].at(-1);
+  if (oom && (!cancelled || (oom.index ?? 0) > (cancelled.index ?? 0))) {
     return { jobId, phase: 'outOfMemory', slurmState: 'OUT_OF_MEMORY', reason: 'OutOfMemory', source: 'jobOutput' };
   }
-  const match = CANCELLED_LINE.exec(output);
-  if (!match || match[1] !== jobId) return undefined;
-  const nodes = match[2];
-  switch (match[4]) {
+  if (!cancelled) return undefined;
+  const nodes = cancelled[2];
+  switch (cancelled[4]) {
     case 'TIME LIMIT':
       return { jobId, phase: 'timeout', slurmState: 'TIMEOUT', reason: 'TimeLimit', nodes, source: 'jobOutput' };
     case 'NODE FAILURE':

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { releaseRunFromEarlierAttempt } from '../../../../src/core/cluster/requeuedJob';
 import { settleSlurmRun } from '../../../../src/core/cluster/settleSlurmRun';
 import { phaseOfSlurmState } from '../../../../src/core/cluster/slurmJobState';
 import { parseRunRecord } from '../../../../src/core/runs/parseRunRecord';
@@ -98,6 +99,29 @@ test('the trainer keeps the job its submitter recorded after it started; the rea
     const raw = JSON.parse(await readFile(join(store.runDir(writer.id), 'run.json'), 'utf8')) as Record<string, unknown>;
     const parsed = parseRunRecord({ ...raw, slurm: { jobId: 31 } }, writer.id);
     assert.ok(parsed.ok && parsed.record.slurm === undefined);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a requeued job takes over the run its earlier attempt left running on a dead node, and nothing else', async () => {
+  const { runsDir, cleanup } = await tempRunsDir();
+  try {
+    // The earlier attempt ran on another node; its heartbeat is fresh, so the run reads as running.
+    const store = new RunStore(runsDir, { hostname: 'login1' });
+    const writer = await store.create({ spec: sampleSpec() });
+    await store.editRecord(writer.id, (raw) => { raw.slurm = job; });
+    await writer.start({ heartbeatIntervalMs: 0 });
+    await writer.close();
+    await store.editRecord(writer.id, (raw) => { raw.process = { pid: 4242, hostname: 'node9' }; });
+    await assert.rejects(store.openWriter(writer.id), /still being trained by process 4242 on node9/);
+
+    assert.equal(await releaseRunFromEarlierAttempt(store, writer.id, { SLURM_JOB_ID: '31' }), false, 'not a requeued attempt');
+    assert.equal(await releaseRunFromEarlierAttempt(store, writer.id, { SLURM_JOB_ID: '77', SLURM_RESTART_COUNT: '1' }), false, 'another job');
+    assert.equal((await store.read(writer.id)).status, 'running');
+    assert.equal(await releaseRunFromEarlierAttempt(store, writer.id, { SLURM_JOB_ID: '31', SLURM_RESTART_COUNT: '1' }), true);
+    assert.equal((await store.read(writer.id)).status, 'interrupted');
+    await (await store.openWriter(writer.id)).close();
   } finally {
     await cleanup();
   }

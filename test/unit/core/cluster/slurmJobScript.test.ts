@@ -32,7 +32,7 @@ test('the #SBATCH lines carry every option, the output file in the run folder, a
   assert.deepEqual(sbatchLines(script), [
     '--job-name=classifier-lab-cnn-shapes-1',
     '--output=/shared/runs/20261130-095446-cnn-4929/slurm-%j.out',
-    '--ntasks=1', '--cpus-per-task=4', '--partition=gpu', '--mem=8G', '--time=2:00:00', '--account=lab',
+    '--open-mode=append', '--ntasks=1', '--cpus-per-task=4', '--partition=gpu', '--mem=8G', '--time=2:00:00', '--account=lab',
     '--qos=high', '--gres=gpu:1',
   ]);
   assert.match(script, /^exec "\$\{CLASSIFIER_LAB_NODE:-\/usr\/bin\/node\}" \/opt\/lab\/dist\/cli\.js resume --run \/shared\/runs\/20261130-095446-cnn-4929 --threads 4 --backend wasm$/m);

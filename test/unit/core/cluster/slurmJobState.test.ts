@@ -44,6 +44,11 @@ test('a job output file tells a time limit, a plain cancel, a node failure and a
   assert.equal(stateFromJobOutput('8', 'slurmstepd: error: Detected 1 oom-kill event(s) in StepId=8.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.')?.phase, 'outOfMemory');
   assert.equal(stateFromJobOutput('9', 'slurmstepd-vm: error: *** JOB 3 ON vm CANCELLED AT 2026-11-30T09:44:15 ***'), undefined, 'another job\'s message');
   assert.equal(stateFromJobOutput('3', start), undefined, 'no closing message');
+  // A requeued job's output holds every attempt: the last message counts.
+  const attempts = 'slurmstepd: error: Detected 1 oom-kill event(s) in StepId=5.batch.\n'
+    + 'slurmstepd: error: *** JOB 5 ON n1 CANCELLED AT 2026-11-30T10:00:00 DUE TO NODE FAILURE ***\n'
+    + 'slurmstepd: error: *** JOB 5 ON n2 CANCELLED AT 2026-11-30T11:00:00 DUE TO TIME LIMIT ***\n';
+  assert.deepEqual([stateFromJobOutput('5', attempts)?.phase, stateFromJobOutput('5', attempts)?.nodes], ['timeout', 'n2']);
 });
 
 test('a pending job reads "queued on Slurm: <reason>"', () => {
