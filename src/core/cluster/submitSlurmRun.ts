@@ -44,7 +44,7 @@ export interface SubmittedSlurmRun {
 function runsFolderError(error: unknown, runsDir: string): unknown {
   if (!(error instanceof RunStoreError)) return error;
   return new SlurmError(
-    `The runs folder ${runsDir} cannot take the run: ${error.message} A Slurm job writes its run there, so it must be `
+    `The runs folder ${runsDir} cannot take the run: ${error.message.replace(/([^.])$/, '$1.')} A Slurm job writes its run there, so it must be `
     + 'writable, on a file system this machine and the compute nodes share (choose another with --runs-dir).',
     'runsFolder', { cause: error },
   );
