@@ -141,6 +141,12 @@ export async function submitSlurmRun(submission: SlurmSubmission): Promise<Submi
   }
 
   const runDir = store.runDir(record.id);
+  // The previous job's script stays if this job never starts.
+  const previousScript = await fs.readFile(join(runDir, SLURM_JOB_SCRIPT_FILE), 'utf8').catch(() => undefined);
+  const undoAll = async () => {
+    if (previousScript !== undefined) await writeFileAtomic(join(runDir, SLURM_JOB_SCRIPT_FILE), previousScript).catch(() => undefined);
+    await undo().catch(() => undefined);
+  };
   let jobId: string;
   let script: string;
   let metricsOffset: number;
@@ -150,7 +156,7 @@ export async function submitSlurmRun(submission: SlurmSubmission): Promise<Submi
     metricsOffset = await metricsSize(runDir);
     jobId = await client.submit(script);
   } catch (error) {
-    await undo().catch(() => undefined);
+    await undoAll();
     throw error;
   }
   const previous = record.slurm;
@@ -160,7 +166,14 @@ export async function submitSlurmRun(submission: SlurmSubmission): Promise<Submi
     script: SLURM_JOB_SCRIPT_FILE,
     ...(previous ? { previousJobIds: [...(previous.previousJobIds ?? []), previous.jobId] } : {}),
   };
-  // The job may already be training: only the slurm field is written, and its trainer keeps it.
-  await store.editRecord(record.id, (raw) => { raw.slurm = job; });
+  try {
+    // The job may already be training: only the slurm field is written, and its trainer keeps it.
+    await store.editRecord(record.id, (raw) => { raw.slurm = job; });
+  } catch (error) {
+    // A job the run does not name could never be followed or stopped from the run: take it back.
+    await client.cancel(jobId).catch(() => undefined);
+    await undoAll();
+    throw runsFolderError(error, store.runsDir);
+  }
   return { runId: record.id, runDir, jobId, script, metricsOffset };
 }

@@ -183,6 +183,15 @@ describe('classifier-lab on a real Slurm cluster', { skip: unavailable ? `Slurm 
   });
 
   test('resume --executor slurm continues from the checkpoint in a new job; Ctrl+C cancels the job and the run ends cancelled', async () => {
+    // A refused resubmission leaves the run exactly as it was.
+    const before = readRun(limitedRun);
+    const script = readFileSync(join(limitedRun, 'slurm-job.sh'), 'utf8');
+    const refused = await cli(['resume', '--run', limitedRun, '--executor', 'slurm', '--partition', 'nosuchpartition']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /Slurm refused the job: .*Invalid partition name specified/);
+    assert.deepEqual(readRun(limitedRun), before);
+    assert.equal(readFileSync(join(limitedRun, 'slurm-job.sh'), 'utf8'), script);
+
     const resumed = startCli(['resume', '--run', limitedRun, '--executor', 'slurm', '--cpus-per-task', String(cluster.cpus), '--json'], { cwd: root, env: cluster.env });
     const submitted = await resumed.waitForLine((line) => line.type === 'submitted', 30_000);
     assert.notEqual(submitted.jobId, limitedJob);
