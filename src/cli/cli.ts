@@ -4,14 +4,18 @@ import { resolve } from 'node:path';
 import { initBackend } from '../core/backend/selectBackend';
 import { ImageClassifier } from '../core/classify/imageClassifier';
 import { evaluateRun } from '../core/classify/evaluateRun';
+import { releaseRunFromEarlierAttempt } from '../core/cluster/requeuedJob';
 import { DATASET_FORMATS, type DatasetFormat } from '../core/runSpec';
 import { RunStore } from '../core/runs/runStore';
 import { openRunFolder } from '../core/runs/openRunFolder';
-import { runTraining, type RunOutcome } from '../core/runTraining';
-import type { TrainingEvent } from '../core/train/trainingEvents';
+import { runTraining } from '../core/runTraining';
 import { collectImagePaths } from './collectImagePaths';
 import { DEFAULT_RUNS_DIR, parseThreadsFlag, parseTrainArgs } from './parseTrainArgs';
 import { ProgressDisplay } from './progressDisplay';
+import { runExitCode } from './runExitCode';
+import { followCommand, resumeOnSlurm, trainOnSlurm, type TrainingOutput } from './slurmCommands';
+import { takeExecutorFlags } from './slurmFlags';
+import { stoppedBySlurm } from './slurmJobSignal';
 import { UsageError } from './usageError';
 
 const HELP = `Classifier Lab: train and track image classifiers with TensorFlow.js.
@@ -23,12 +27,21 @@ Usage:
       [--val-split F] [--limit N] [--seed N] [--patience N] [--cifar100-labels fine|coarse]
       [--runs-dir DIR] [--name NAME] [--backend auto|native|wasm] [--threads auto|N] [--json]
   classifier-lab resume --run RUN_DIR [--backend auto|native|wasm] [--threads auto|N] [--json]
+  classifier-lab train|resume ... --executor slurm [--partition P] [--cpus-per-task N] [--mem M] [--time T]
+      [--account A] [--sbatch-arg ARG]... [--setup-script FILE] [--detach]
+  classifier-lab follow --run RUN_DIR [--json]
   classifier-lab eval --run RUN_DIR --data PATH [--format F] [--threads auto|N] [--json]
   classifier-lab classify --run RUN_DIR IMAGE_OR_FOLDER... [--top K] [--json]
   classifier-lab runs [--runs-dir DIR] [--json]
 
 Runs are folders under --runs-dir (default ${DEFAULT_RUNS_DIR}). With --json every command prints one
 JSON object per line. Ctrl+C stops training after the current batch and keeps the run (status cancelled).
+
+With --executor slurm the run is submitted to Slurm as a job (sbatch) that trains it in the runs folder, which
+must be on a file system the compute nodes share; the trainer uses --cpus-per-task threads. The command then
+follows the job, printing the same output, and exits with the run's code (0 completed, 1 failed, 130
+cancelled, 75 interrupted by Slurm: resume it). Ctrl+C cancels the job (scancel). --detach returns after
+submission; follow prints a submitted run's progress until its job ends (Ctrl+C there only stops following).
 `;
 
 const percent = (value: number | undefined) => (value === undefined ? '-' : `${(value * 100).toFixed(1)}%`);
@@ -50,7 +63,7 @@ function cancelOnSignals(): AbortController {
   return controller;
 }
 
-function trainingOutput(json: boolean): { onEvent(event: TrainingEvent): void; finish(outcome: RunOutcome): void } {
+function trainingOutput(json: boolean): TrainingOutput {
   const display = new ProgressDisplay();
   return {
     onEvent(event) {
@@ -86,35 +99,42 @@ function trainingOutput(json: boolean): { onEvent(event: TrainingEvent): void; f
 }
 
 async function train(args: string[]): Promise<number> {
-  const command = parseTrainArgs(args);
+  const executor = takeExecutorFlags(args);
+  const command = parseTrainArgs(executor.rest);
+  if (executor.executor === 'slurm') return trainOnSlurm(command, executor, trainingOutput(command.json));
   const controller = cancelOnSignals();
   const output = trainingOutput(command.json);
   const outcome = await runTraining({
     spec: command.spec, runsDir: command.runsDir, name: command.name, backend: command.backend, threads: command.threads,
-    signal: controller.signal, onEvent: (event) => output.onEvent(event),
+    signal: controller.signal, isInterrupted: stoppedBySlurm(), onEvent: (event) => output.onEvent(event),
   });
   output.finish(outcome);
-  return outcome.status === 'failed' ? 1 : outcome.status === 'cancelled' ? 130 : 0;
+  return runExitCode(outcome.status);
 }
 
 async function resume(args: string[]): Promise<number> {
+  const executor = takeExecutorFlags(args);
   const { values } = parseArgs({
-    args, strict: true,
+    args: executor.rest, strict: true,
     options: { run: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' } },
   });
   if (!values.run) throw new UsageError('resume needs --run RUN_DIR.');
   const threads = parseThreadsFlag(values.threads);
   const backend = values.backend ?? 'auto';
   if (!['auto', 'native', 'wasm'].includes(backend)) throw new UsageError(`--backend must be auto, native or wasm (got "${backend}").`);
+  if (executor.executor === 'slurm') {
+    return resumeOnSlurm({ runDir: values.run, backend: backend as 'auto', threads, json: values.json === true }, executor, trainingOutput(values.json === true));
+  }
   const { store, record } = await openRunFolder(values.run);
+  await releaseRunFromEarlierAttempt(store, record.id);
   const controller = cancelOnSignals();
   const output = trainingOutput(values.json === true);
   const outcome = await runTraining({
     spec: record.spec, runsDir: store.runsDir, resumeRunId: record.id, backend: backend as 'auto', threads,
-    signal: controller.signal, onEvent: (event) => output.onEvent(event),
+    signal: controller.signal, isInterrupted: stoppedBySlurm(), onEvent: (event) => output.onEvent(event),
   });
   output.finish(outcome);
-  return outcome.status === 'failed' ? 1 : outcome.status === 'cancelled' ? 130 : 0;
+  return runExitCode(outcome.status);
 }
 
 async function evaluate(args: string[]): Promise<number> {
@@ -207,6 +227,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'eval': return await evaluate(args);
       case 'classify': return await classify(args);
       case 'runs': return await listRuns(args);
+      case 'follow': return await followCommand(args, trainingOutput);
       case undefined:
       case 'help':
       case '--help':

@@ -1,17 +1,19 @@
 // Human-readable training output: one progress bar per epoch, then a summary table.
 import { SingleBar, Presets } from 'cli-progress';
-import type { EpochEndEvent, RunStartEvent, TrainingEvent } from '../core/train/trainingEvents';
+import type { RecordedEpochEnd, RecordedEvent } from '../core/runs/recordedEvent';
+import type { RunStartEvent, TrainingEvent } from '../core/train/trainingEvents';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
 export class ProgressDisplay {
   private bar: SingleBar | null = null;
-  private epochs: EpochEndEvent[] = [];
+  private epochs: RecordedEpochEnd[] = [];
   private start: RunStartEvent | null = null;
 
   constructor(private readonly out: NodeJS.WriteStream = process.stderr) {}
 
-  show(event: TrainingEvent): void {
+  /** Shows a live event, or one read back from metrics.jsonl (a run followed on a cluster). */
+  show(event: TrainingEvent | RecordedEvent): void {
     switch (event.type) {
       case 'runStart':
         this.start = event;

@@ -27,7 +27,10 @@ export interface RunTrainingOptions {
   runsDir: string;
   name?: string;
   backend?: BackendPreference;
-  /** Continue this run from its last checkpoint; `spec` is then taken from the run. */
+  /**
+   * Continue this run from its last checkpoint; `spec` is then taken from the run. A queued run that never
+   * started (created ahead of its trainer, as a cluster submission does) starts from its first epoch.
+   */
   resumeRunId?: string;
   signal?: AbortSignal;
   /**
@@ -86,13 +89,14 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
     const record = await store.read(options.resumeRunId);
     spec = record.spec;
     const state = await store.readCheckpointState(options.resumeRunId);
-    if (!state) {
+    const neverStarted = record.status === 'queued' && record.startedAt === undefined;
+    if (!state && !neverStarted) {
       throw new Error(`Run "${record.name}" has no checkpoint to resume from: it stopped before finishing its first epoch. Start it again instead.`);
     }
-    if (state.epoch >= spec.training.epochs) {
+    if (state && state.epoch >= spec.training.epochs) {
       throw new Error(`Run "${record.name}" already finished all ${spec.training.epochs} epochs.`);
     }
-    resume = { epoch: state.epoch, best: state.best, epochsWithoutImprovement: state.epochsWithoutImprovement };
+    if (state) resume = { epoch: state.epoch, best: state.best, epochsWithoutImprovement: state.epochsWithoutImprovement };
   }
   validateRunSpec(spec);
   const backend = await initBackend(options.backend ?? 'auto');
@@ -109,7 +113,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
   let model: tfl.LayersModel | undefined;
   let replicas: TrainingReplicas | undefined;
   try {
-    if (options.resumeRunId) {
+    if (resume && options.resumeRunId) {
       writer = await store.openWriter(options.resumeRunId);
       model = await loadModelFromDir(writer.checkpointDir);
       if (!model.optimizer) {
@@ -118,7 +122,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
     } else {
       model = createModel(spec.model, dataset.imageShape, classes.length);
       model.compile({ optimizer: createOptimizer(spec.training), loss: kerasLossName(spec.training.loss) });
-      writer = await store.create({ spec, name: options.name });
+      writer = options.resumeRunId ? await store.openWriter(options.resumeRunId) : await store.create({ spec, name: options.name });
     }
     const runWriter = writer;
     const runId = runWriter.id;

@@ -57,6 +57,22 @@ export interface RunProcessInfo {
   hostname: string;
 }
 
+/** The Slurm job that trains a run submitted to a cluster (see core/cluster); written by the submitter alone. */
+export interface RunSlurmJob {
+  jobId: string;
+  /** ISO 8601 time of the submission. */
+  submittedAt: string;
+  /** File name of the job script in the run folder: what the job ran, and can be run again with sbatch. */
+  script: string;
+  /**
+   * Slurm's final state of the job (e.g. COMPLETED, TIMEOUT, NODE_FAIL), recorded once the job has ended
+   * and the run's status was settled from it; absent while the job is queued or running.
+   */
+  state?: string;
+  /** Jobs that trained the run before this one (it was resumed), oldest first. */
+  previousJobIds?: string[];
+}
+
 export interface RunRecord {
   schemaVersion: number;
   /** The run folder's name; sortable by creation time (UTC), e.g. `20261127-071502-cnn-3f9a`. */
@@ -81,6 +97,8 @@ export interface RunRecord {
   /** Why the run failed, in words a user can act on. */
   error?: string;
   process?: RunProcessInfo;
+  /** Present when the run was submitted to a Slurm cluster. */
+  slurm?: RunSlurmJob;
   /** Epoch of the checkpoint this run was last resumed from. */
   resumedFrom?: number;
   notes?: string;

@@ -364,8 +364,11 @@ export class RunStore {
     return { ok: true, raw: raw as Record<string, unknown>, record: parsed.record };
   }
 
-  /** Changes user-owned fields of run.json in place, keeping every other field exactly as written. */
-  private async editRecord(id: string, edit: (raw: Record<string, unknown>) => void): Promise<RunRecord> {
+  /**
+   * Changes fields of run.json in place under the record lock, keeping every other field exactly as
+   * written: the user's name, notes and tags, or a cluster submitter's job (core/cluster).
+   */
+  async editRecord(id: string, edit: (raw: Record<string, unknown>) => void): Promise<RunRecord> {
     const paths = this.paths(id);
     const exists = await fs.stat(paths.runDir).then(() => true, () => false);
     if (!exists) throw new RunStoreError(`Run ${id} cannot be edited: it does not exist in ${this.runsDir}.`, 'ENOENT', paths.runDir);

@@ -283,7 +283,8 @@ export class RunWriter {
 
   /**
    * Writes run.json under the record lock. Name, notes and tags belong to the user (edited through the
-   * store while training runs), so they are taken from the file on disk rather than overwritten.
+   * store while training runs), and the Slurm job to its submitter, so they are taken from the file on
+   * disk rather than overwritten.
    */
   private async saveRecord(): Promise<void> {
     const record = this.current;
@@ -298,6 +299,8 @@ export class RunWriter {
         else delete record.notes;
         if (onDisk.record.tags !== undefined) record.tags = onDisk.record.tags;
         else delete record.tags;
+        // The Slurm job is the submitter's to record, possibly after this trainer started.
+        if (onDisk.record.slurm !== undefined) record.slurm = onDisk.record.slurm;
       }
       record.updatedAt = this.context.now().toISOString();
       await writeJsonAtomic(this.paths.record, record);
