@@ -9,8 +9,8 @@ export interface ClassCount {
   name: string;
   train: number;
   test: number;
-  /** The class's folder(s) on disk, for links; empty for binary datasets. */
-  folders: string[];
+  /** The class's folder of each split on disk, for links; none for binary datasets. */
+  folders: Partial<Record<Split, string>>;
 }
 
 function median(values: readonly number[]): number {
@@ -45,7 +45,7 @@ export function imbalanceFindings(classes: readonly ClassCount[]): ImbalanceFind
         message = `Class '${c.name}' has ${plural(count, `${words} image`)}, ${(count / middle).toFixed(1)}x the median class ` +
           `(${middle.toLocaleString('en')}): the model will favour it.`;
       }
-      if (message) findings.push({ kind: 'imbalance', files: c.folders, message, className: c.name, split, count, median: middle });
+      if (message) findings.push({ kind: 'imbalance', files: c.folders[split] ? [c.folders[split]] : [], message, className: c.name, split, count, median: middle });
     });
   }
   return findings;

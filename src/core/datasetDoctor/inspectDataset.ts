@@ -99,7 +99,7 @@ export async function inspectDataset(options: InspectOptions): Promise<DatasetRe
     const hashes: (string | undefined)[] = new Array(pass.total);
     const readable: number[] = [];
     const files: { image: ImageRef; facts: FileFacts }[] = [];
-    const counts: ClassCount[] = classes.map((name) => ({ name, train: 0, test: 0, folders: [] }));
+    const counts: ClassCount[] = classes.map((name) => ({ name, train: 0, test: 0, folders: {} }));
     const unreadableByClass = new Array<number>(classes.length).fill(0);
     const similarity = new SimilarityIndex(pass.total, height, width);
     const classImages = new ClassImages(classes.length, analysisShape, options.samplesPerClass ?? 16);
@@ -164,7 +164,7 @@ export async function inspectDataset(options: InspectOptions): Promise<DatasetRe
 
     findings.push(...sizeFindings(root, files));
     classes.forEach((_, c) => {
-      counts[c].folders = (['train', 'test'] as const).flatMap((split) => pass.classFolder(c, split) ?? []);
+      counts[c].folders = { train: pass.classFolder(c, 'train'), test: pass.classFolder(c, 'test') };
     });
     findings.push(...imbalanceFindings(counts));
 
