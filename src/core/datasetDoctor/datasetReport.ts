@@ -133,7 +133,10 @@ export interface ClassReport {
 export interface DuplicateMethod {
   /** Exact duplicates: equal SHA-1 of the file's bytes (of the pixels, for CIFAR and IDX records). */
   contentHash: 'sha1';
-  /** Near-duplicate candidates: 64-bit difference hash of the grey image box-filtered to 9 x 8. */
+  /**
+   * Near-duplicate candidates: 64-bit difference hash of the grey image box-filtered to 9 x 8 (a
+   * cell is brighter than its right neighbour by more than 4 grey levels).
+   */
   perceptualHash: 'dhash64';
   /** Largest Hamming distance (of 64 bits) between the hashes of a candidate pair; 0 when the search was skipped. */
   maxHammingDistance: number;
@@ -143,6 +146,8 @@ export interface DuplicateMethod {
    * of each image's most common level) are left out.
    */
   minCorrelation: number;
+  /** Largest difference of the two images' mean grey levels of a confirmed pair. */
+  maxLevelDifference: number;
   backgroundTolerance: number;
   /** Two images that are (almost) all background are near-identical when their mean absolute difference is at most this. */
   maxBlankDifference: number;

@@ -2,6 +2,8 @@
 // size it was decoded to) and the 64-bit difference hash (dHash) of that grey image box-filtered to 9 x 8.
 
 const HASH_WIDTH = 9;
+/** A cell counts as brighter than its right neighbour only by more than this many grey levels. */
+export const HASH_MARGIN = 4;
 const HASH_HEIGHT = 8;
 
 /** For each output coordinate: the source coordinates it covers and their weights (summing to 1). */
@@ -45,7 +47,7 @@ export class FingerprintMaker {
   /**
    * Writes the image's grey pixels (height x width bytes) to `grey` at `offset` and returns its
    * difference hash as [high 32 bits, low 32 bits]: bit y * 8 + x is set when cell (x, y) of the
-   * 9 x 8 grid is brighter than cell (x + 1, y).
+   * 9 x 8 grid is brighter than cell (x + 1, y) by more than HASH_MARGIN grey levels.
    */
   fingerprint(pixels: Uint8Array, height: number, width: number, channels: number, grey: Uint8Array, offset: number): [number, number] {
     const size = height * width;
@@ -81,8 +83,8 @@ export class FingerprintMaker {
     let low = 0;
     for (let y = 0; y < HASH_HEIGHT; y++) {
       for (let x = 0; x < HASH_WIDTH - 1; x++) {
-        // A small margin keeps rounding noise in flat areas from setting bits.
-        if (grid[y * HASH_WIDTH + x] <= grid[y * HASH_WIDTH + x + 1] + 1e-6) continue;
+        // Flat, noisy areas leave their bits clear instead of flipping them at random (JPEG, brightness).
+        if (grid[y * HASH_WIDTH + x] <= grid[y * HASH_WIDTH + x + 1] + HASH_MARGIN) continue;
         const bit = y * 8 + x;
         if (bit < 32) low |= 1 << bit;
         else high |= 1 << (bit - 32);

@@ -199,6 +199,7 @@ export async function inspectDataset(options: InspectOptions): Promise<DatasetRe
         perceptualHash: 'dhash64',
         maxHammingDistance: near.maxDistance ?? 0,
         minCorrelation: NEAR_DUPLICATE_SETTINGS.minCorrelation,
+        maxLevelDifference: NEAR_DUPLICATE_SETTINGS.maxLevelDifference,
         backgroundTolerance: NEAR_DUPLICATE_SETTINGS.backgroundTolerance,
         maxBlankDifference: NEAR_DUPLICATE_SETTINGS.maxBlankDifference,
       },

@@ -9,9 +9,14 @@ export const NEAR_DUPLICATE_SETTINGS = {
   /** Candidate pairs: difference hashes at most this many bits apart (of 64)... */
   maxHammingDistance: 6,
   /** ...lowered, down to 2, while comparing would take more than this many hash comparisons. */
-  comparisonBudget: 30_000_000,
-  /** A candidate is confirmed when its two grey images correlate at least this much (Pearson). */
+  comparisonBudget: 60_000_000,
+  /** A candidate is confirmed when its two grey images correlate at least this much (Pearson)... */
   minCorrelation: 0.95,
+  /**
+   * ...and their mean grey levels differ by at most this: a brighter or darker copy, not the same
+   * layout in other colours (one bar on two plain backgrounds correlates perfectly in grey).
+   */
+  maxLevelDifference: 48,
   /**
    * An image has a background when at least this share of its pixels lies within
    * `backgroundTolerance` grey levels of its most common level; pixels that are background in both
@@ -68,6 +73,8 @@ export class SimilarityIndex {
   private readonly pixels: number;
   private readonly words: number;
   private readonly grey: Uint8Array;
+  /** Mean grey level of each item. */
+  private readonly means: Float32Array;
   /** Background grey level of each item, -1 when it has none. */
   private readonly background: Int16Array;
   /** Per item, a bit per pixel that is not background (only for items with a background). */
@@ -80,6 +87,7 @@ export class SimilarityIndex {
     this.high = new Uint32Array(capacity);
     this.low = new Uint32Array(capacity);
     this.grey = new Uint8Array(capacity * this.pixels);
+    this.means = new Float32Array(capacity);
     this.background = new Int16Array(capacity).fill(-1);
     this.foreground = new Uint32Array(capacity * this.words);
   }
@@ -89,7 +97,12 @@ export class SimilarityIndex {
     const offset = id * this.pixels;
     [this.high[id], this.low[id]] = this.maker.fingerprint(pixels, this.height, this.width, channels, this.grey, offset);
     const histogram = new Int32Array(256);
-    for (let p = 0; p < this.pixels; p++) histogram[this.grey[offset + p]]++;
+    let sum = 0;
+    for (let p = 0; p < this.pixels; p++) {
+      histogram[this.grey[offset + p]]++;
+      sum += this.grey[offset + p];
+    }
+    this.means[id] = sum / this.pixels;
     let mode = 0;
     for (let v = 1; v < 256; v++) if (histogram[v] > histogram[mode]) mode = v;
     const tolerance = NEAR_DUPLICATE_SETTINGS.backgroundTolerance;
@@ -105,6 +118,7 @@ export class SimilarityIndex {
 
   /** Whether two added items are near-identical by their pixels (see NEAR_DUPLICATE_SETTINGS). */
   similar(a: number, b: number): boolean {
+    if (Math.abs(this.means[a] - this.means[b]) > NEAR_DUPLICATE_SETTINGS.maxLevelDifference) return false;
     const { grey, pixels } = this;
     const oa = a * pixels;
     const ob = b * pixels;
@@ -147,10 +161,8 @@ export class SimilarityIndex {
     }
     const varianceA = saa - (sa * sa) / n;
     const varianceB = sbb - (sb * sb) / n;
-    // Compared pixels of one flat level each: alike only when the levels are.
-    if (varianceA <= 1e-9 || varianceB <= 1e-9) {
-      return varianceA <= 1e-9 && varianceB <= 1e-9 && Math.abs(sa - sb) / n <= NEAR_DUPLICATE_SETTINGS.maxBlankDifference;
-    }
+    // One flat level each over the compared pixels: the same foreground shape (a bitmap in two tones).
+    if (varianceA <= 1e-9 || varianceB <= 1e-9) return varianceA <= 1e-9 && varianceB <= 1e-9;
     return (sab - (sa * sb) / n) / Math.sqrt(varianceA * varianceB) >= NEAR_DUPLICATE_SETTINGS.minCorrelation;
   }
 

@@ -170,7 +170,7 @@ describe('inspecting a folder with planted problems', () => {
 
   test('explains how near-duplicates were found', () => {
     assert.deepEqual(report.duplicates, {
-      contentHash: 'sha1', perceptualHash: 'dhash64', maxHammingDistance: 6, minCorrelation: 0.95,
+      contentHash: 'sha1', perceptualHash: 'dhash64', maxHammingDistance: 6, minCorrelation: 0.95, maxLevelDifference: 48,
       backgroundTolerance: 16, maxBlankDifference: 8,
     });
     assert.deepEqual(report.warnings, []);
