@@ -146,7 +146,7 @@ export interface DuplicateMethod {
    * of each image's most common level) are left out.
    */
   minCorrelation: number;
-  /** Largest difference of the two images' mean grey levels of a confirmed pair. */
+  /** Largest difference of the two images' mean levels, in any colour channel, of a confirmed pair. */
   maxLevelDifference: number;
   backgroundTolerance: number;
   /** Two images that are (almost) all background are near-identical when their mean absolute difference is at most this. */

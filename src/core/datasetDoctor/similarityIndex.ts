@@ -13,8 +13,9 @@ export const NEAR_DUPLICATE_SETTINGS = {
   /** A candidate is confirmed when its two grey images correlate at least this much (Pearson)... */
   minCorrelation: 0.95,
   /**
-   * ...and their mean grey levels differ by at most this: a brighter or darker copy, not the same
-   * layout in other colours (one bar on two plain backgrounds correlates perfectly in grey).
+   * ...and their mean levels differ by at most this in every colour channel, over the whole image
+   * and over its non-background pixels: a brighter or darker copy, not the same layout in other
+   * colours (a bar on a plain background correlates perfectly in grey with a bar of another hue).
    */
   maxLevelDifference: 48,
   /**
@@ -73,8 +74,10 @@ export class SimilarityIndex {
   private readonly pixels: number;
   private readonly words: number;
   private readonly grey: Uint8Array;
-  /** Mean grey level of each item. */
+  /** Mean level of each item in each of 3 channels (a grey image repeats its grey level)... */
   private readonly means: Float32Array;
+  /** ...and over its non-background pixels (items with a background and some foreground). */
+  private readonly foregroundMeans: Float32Array;
   /** Background grey level of each item, -1 when it has none. */
   private readonly background: Int16Array;
   /** Per item, a bit per pixel that is not background (only for items with a background). */
@@ -87,7 +90,8 @@ export class SimilarityIndex {
     this.high = new Uint32Array(capacity);
     this.low = new Uint32Array(capacity);
     this.grey = new Uint8Array(capacity * this.pixels);
-    this.means = new Float32Array(capacity);
+    this.means = new Float32Array(capacity * 3);
+    this.foregroundMeans = new Float32Array(capacity * 3).fill(-1);
     this.background = new Int16Array(capacity).fill(-1);
     this.foreground = new Uint32Array(capacity * this.words);
   }
@@ -97,12 +101,8 @@ export class SimilarityIndex {
     const offset = id * this.pixels;
     [this.high[id], this.low[id]] = this.maker.fingerprint(pixels, this.height, this.width, channels, this.grey, offset);
     const histogram = new Int32Array(256);
-    let sum = 0;
-    for (let p = 0; p < this.pixels; p++) {
-      histogram[this.grey[offset + p]]++;
-      sum += this.grey[offset + p];
-    }
-    this.means[id] = sum / this.pixels;
+    for (let p = 0; p < this.pixels; p++) histogram[this.grey[offset + p]]++;
+    this.channelMeans(pixels, channels, undefined, this.means, id * 3);
     let mode = 0;
     for (let v = 1; v < 256; v++) if (histogram[v] > histogram[mode]) mode = v;
     const tolerance = NEAR_DUPLICATE_SETTINGS.backgroundTolerance;
@@ -114,11 +114,37 @@ export class SimilarityIndex {
     for (let p = 0; p < this.pixels; p++) {
       if (Math.abs(this.grey[offset + p] - mode) > tolerance) this.foreground[bits + (p >>> 5)] |= 1 << (p & 31);
     }
+    this.channelMeans(pixels, channels, bits, this.foregroundMeans, id * 3);
+  }
+
+  /** Per-channel means of the image (of its foreground pixels when `bits` locates its mask) into out[at..at+3); untouched when no pixel counts. */
+  private channelMeans(pixels: Uint8Array, channels: number, bits: number | undefined, out: Float32Array, at: number): void {
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    let count = 0;
+    for (let p = 0; p < this.pixels; p++) {
+      if (bits !== undefined && (this.foreground[bits + (p >>> 5)] & (1 << (p & 31))) === 0) continue;
+      const base = p * channels;
+      r += pixels[base];
+      g += pixels[base + (channels === 3 ? 1 : 0)];
+      b += pixels[base + (channels === 3 ? 2 : 0)];
+      count++;
+    }
+    if (count === 0) return;
+    out[at] = r / count;
+    out[at + 1] = g / count;
+    out[at + 2] = b / count;
   }
 
   /** Whether two added items are near-identical by their pixels (see NEAR_DUPLICATE_SETTINGS). */
   similar(a: number, b: number): boolean {
-    if (Math.abs(this.means[a] - this.means[b]) > NEAR_DUPLICATE_SETTINGS.maxLevelDifference) return false;
+    const maxLevel = NEAR_DUPLICATE_SETTINGS.maxLevelDifference;
+    const foreground = this.foregroundMeans[a * 3] >= 0 && this.foregroundMeans[b * 3] >= 0;
+    for (let c = 0; c < 3; c++) {
+      if (Math.abs(this.means[a * 3 + c] - this.means[b * 3 + c]) > maxLevel) return false;
+      if (foreground && Math.abs(this.foregroundMeans[a * 3 + c] - this.foregroundMeans[b * 3 + c]) > maxLevel) return false;
+    }
     const { grey, pixels } = this;
     const oa = a * pixels;
     const ob = b * pixels;
