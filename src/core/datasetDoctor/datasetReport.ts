@@ -134,7 +134,7 @@ export interface DuplicateMethod {
   /** Exact duplicates: equal SHA-1 of the file's bytes (of the pixels, for CIFAR and IDX records). */
   contentHash: 'sha1';
   /**
-   * Near-duplicate candidates: 64-bit difference hash of the grey image box-filtered to 9 x 8 (a
+   * Near-duplicate candidates: 64-bit difference hash of the grey image area-averaged to 9 x 8 (a
    * cell is brighter than its right neighbour by more than 4 grey levels).
    */
   perceptualHash: 'dhash64';

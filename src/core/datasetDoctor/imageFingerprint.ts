@@ -1,46 +1,18 @@
 // Fingerprints of an image for finding near-duplicates: its grey image (BT.601 luma, uint8, at the
-// size it was decoded to) and the 64-bit difference hash (dHash) of that grey image box-filtered to 9 x 8.
+// size it was decoded to) and the 64-bit difference hash (dHash) of that grey image area-averaged to 9 x 8.
+import { axisTaps, type Taps } from '../data/imagePreprocess';
 
 const HASH_WIDTH = 9;
 /** A cell counts as brighter than its right neighbour only by more than this many grey levels. */
 export const HASH_MARGIN = 4;
 const HASH_HEIGHT = 8;
 
-/** For each output coordinate: the source coordinates it covers and their weights (summing to 1). */
-interface AxisTaps {
-  starts: Int32Array;
-  sources: Int32Array;
-  weights: Float64Array;
-}
-
-/** Box-filter weights from `inSize` to `outSize` samples: each output averages the span it covers. */
-function boxTaps(inSize: number, outSize: number): AxisTaps {
-  const sources: number[] = [];
-  const weights: number[] = [];
-  const starts = new Int32Array(outSize + 1);
-  const scale = inSize / outSize;
-  for (let o = 0; o < outSize; o++) {
-    starts[o] = sources.length;
-    const from = o * scale;
-    const to = from + scale;
-    for (let s = Math.floor(from); s < Math.min(inSize, Math.ceil(to)); s++) {
-      const cover = Math.min(to, s + 1) - Math.max(from, s);
-      if (cover > 1e-9) {
-        sources.push(s);
-        weights.push(cover / scale);
-      }
-    }
-  }
-  starts[outSize] = sources.length;
-  return { starts, sources: Int32Array.from(sources), weights: Float64Array.from(weights) };
-}
-
 /**
  * Makes fingerprints of packed [height, width, channels] uint8 images; keeps the resampling weights
  * of the last image size, so a dataset of one size computes them once.
  */
 export class FingerprintMaker {
-  private taps?: { height: number; width: number; rows: AxisTaps; cols: AxisTaps };
+  private taps?: { height: number; width: number; rows: Taps; cols: Taps };
   private wide = new Float64Array(0);
   private readonly grid = new Float64Array(HASH_WIDTH * HASH_HEIGHT);
 
@@ -59,7 +31,8 @@ export class FingerprintMaker {
       for (let p = 0; p < size; p++) grey[offset + p] = pixels[p * channels];
     }
     if (this.taps?.height !== height || this.taps.width !== width) {
-      this.taps = { height, width, rows: boxTaps(height, HASH_HEIGHT), cols: boxTaps(width, HASH_WIDTH) };
+      // The resampling weights of the engine's own resize: area averages when shrinking.
+      this.taps = { height, width, rows: axisTaps(height, HASH_HEIGHT), cols: axisTaps(width, HASH_WIDTH) };
       this.wide = new Float64Array(height * HASH_WIDTH);
     }
     const { rows, cols } = this.taps;

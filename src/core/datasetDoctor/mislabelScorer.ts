@@ -5,7 +5,7 @@ import { ImageClassifier } from '../classify/imageClassifier';
 import { openRunFolder } from '../runs/openRunFolder';
 import type { ImageShape } from '../runSpec';
 import type { ExampleRole, ImageRef, MislabelledFinding, RunSummaryForReport } from './datasetReport';
-import { plural, shortName } from './findingText';
+import { shortName } from './findingText';
 
 export const MISLABEL_SETTINGS = {
   /** An image is a candidate when the model predicts another class with at least this probability. */
@@ -129,7 +129,3 @@ export class MislabelScorer {
   }
 }
 
-/** "the model agrees with 97.5% of 1,200 labels" */
-export function describeRunCheck(run: RunSummaryForReport): string {
-  return `the model of run "${run.name}" agrees with ${(run.accuracy * 100).toFixed(1)}% of ${plural(run.examined, 'label')}`;
-}
