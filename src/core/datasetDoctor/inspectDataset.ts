@@ -50,11 +50,11 @@ const RECORD_FORMATS: Record<Exclude<ResolvedDatasetFormat, 'folder'>, string> =
   cifar10: 'CIFAR-10 record', cifar100: 'CIFAR-100 record', idx: 'IDX record',
 };
 
-async function openPass(root: string, format: ResolvedDatasetFormat, options: InspectOptions, warn: (message: string) => void): Promise<DatasetPass> {
+async function openPass(root: string, format: ResolvedDatasetFormat, options: InspectOptions): Promise<DatasetPass> {
   if (format === 'folder') {
     return openFolderPass(root, { decodeWorkers: options.decodeWorkers ?? availableParallelism(), signal: options.signal });
   }
-  return openBinaryPass(root, format, { cifar100Labels: options.cifar100Labels ?? 'fine', signal: options.signal, onWarning: warn });
+  return openBinaryPass(root, format, { cifar100Labels: options.cifar100Labels ?? 'fine', signal: options.signal });
 }
 
 function byKind(findings: Finding[]): Finding[] {
@@ -75,7 +75,7 @@ export async function inspectDataset(options: InspectOptions): Promise<DatasetRe
     warnings.push(message);
     options.onWarning?.(message);
   };
-  const pass = await openPass(root, format, options, warn);
+  const pass = await openPass(root, format, options);
   const { classes, analysisShape } = pass;
   let scorer: MislabelScorer | undefined;
   if (options.runDir) {

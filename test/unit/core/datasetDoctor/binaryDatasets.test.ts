@@ -75,6 +75,7 @@ describe('CIFAR-10 batches', () => {
     assert.equal(unreadable.length, 1);
     assert.deepEqual(unreadable[0].files, [join(dir, 'data_batch_3.bin')]);
     assert.match(unreadable[0].message, /not a whole number of 3073-byte/);
+    assert.deepEqual(report.warnings, [], 'named once, as a finding');
   });
 
   test('counts records per class and split, at their native 32 x 32 colour', () => {
