@@ -1,4 +1,4 @@
-// The `classifier-lab` command line: train, resume, eval, classify and runs, over the same engine as the editor.
+// The `classifier-lab` command line: train, resume, eval, classify, runs and inspect, over the same engine as the editor.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { initBackend } from '../core/backend/selectBackend';
@@ -10,6 +10,7 @@ import { RunStore } from '../core/runs/runStore';
 import { openRunFolder } from '../core/runs/openRunFolder';
 import { runTraining } from '../core/runTraining';
 import { collectImagePaths } from './collectImagePaths';
+import { inspect } from './inspectCommand';
 import { DEFAULT_RUNS_DIR, parseThreadsFlag, parseTrainArgs } from './parseTrainArgs';
 import { ProgressDisplay } from './progressDisplay';
 import { runExitCode } from './runExitCode';
@@ -23,7 +24,7 @@ const HELP = `Classifier Lab: train and track image classifiers with TensorFlow.
 Usage:
   classifier-lab train --data PATH [--format auto|folder|cifar10|cifar100|idx] [--model cnn|rnn|attention]
       [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer adam|sgd|rmsprop] [--momentum X]
-      [--loss crossentropy|mse] [--label-smoothing X] [--augment flip,rotate,crop,color] [--image-size N]
+      [--loss crossentropy|mse] [--label-smoothing X] [--augment flip,rotate[=DEG],crop[=PX],color[=S]] [--image-size N]
       [--val-split F] [--limit N] [--seed N] [--patience N] [--cifar100-labels fine|coarse]
       [--runs-dir DIR] [--name NAME] [--backend auto|native|wasm] [--threads auto|N] [--json]
   classifier-lab resume --run RUN_DIR [--backend auto|native|wasm] [--threads auto|N] [--json]
@@ -33,6 +34,12 @@ Usage:
   classifier-lab eval --run RUN_DIR --data PATH [--format F] [--threads auto|N] [--json]
   classifier-lab classify --run RUN_DIR IMAGE_OR_FOLDER... [--top K] [--json]
   classifier-lab runs [--runs-dir DIR] [--json]
+  classifier-lab inspect --data PATH [--format F] [--run RUN_DIR] [--cifar100-labels fine|coarse] [--json]
+
+--augment takes names with optional strengths: rotate=10 (degrees), crop=2 (pixels), color=0.3, or
+brightness=, contrast=, saturation= one at a time. inspect looks for unreadable and odd files,
+duplicates, near-duplicates, label conflicts, train/test leaks, imbalance and (with --run) likely
+mislabelled images; it changes nothing.
 
 Runs are folders under --runs-dir (default ${DEFAULT_RUNS_DIR}). With --json every command prints one
 JSON object per line. Ctrl+C stops training after the current batch and keeps the run (status cancelled).
@@ -228,6 +235,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'classify': return await classify(args);
       case 'runs': return await listRuns(args);
       case 'follow': return await followCommand(args, trainingOutput);
+      case 'inspect': return await inspect(args);
       case undefined:
       case 'help':
       case '--help':

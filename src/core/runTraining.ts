@@ -62,7 +62,7 @@ function countByClass(source: ExampleSource | null | undefined, classCount: numb
 }
 
 /** Splits the training examples into the train and validation sources the loop uses. */
-function splitTraining(dataset: Dataset, spec: RunSpec): { train: ExampleSource; val: ExampleSource | null } {
+export function splitTraining(dataset: Dataset, spec: RunSpec): { train: ExampleSource; val: ExampleSource | null } {
   const { valSplit, limit } = spec.data;
   const seed = spec.training.seed;
   let trainIndices: number[];

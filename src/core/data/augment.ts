@@ -6,6 +6,11 @@ const ROTATE_DEGREES = 15;
 const CROP_PADDING = 4;
 const COLOR_STRENGTH = 0.2;
 
+/** Largest strengths a spec may hold (the run spec's validation accepts the same ranges). */
+export const MAX_ROTATE_DEGREES = 180;
+export const MAX_CROP_PADDING = 64;
+export const MAX_COLOR_STRENGTH = 1;
+
 /** ITU-R BT.601 luma weights, the usual definition of "grey" for saturation and contrast. */
 const LUMA_R = 0.299;
 const LUMA_G = 0.587;
@@ -22,36 +27,117 @@ export function isAugmenting(spec: AugmentSpec): boolean {
     spec.brightness > 0 || spec.contrast > 0 || spec.saturation > 0;
 }
 
+/** The names `parseAugmentList` takes besides AUGMENT_KINDS: one colour-jitter strength each. */
+const COLOR_PARTS = ['brightness', 'contrast', 'saturation'] as const;
+
+const VALID_AUGMENTATIONS = `${AUGMENT_KINDS.join(', ')} (or none). A strength may follow a name: ` +
+  `rotate=DEGREES (0-${MAX_ROTATE_DEGREES}), crop=PIXELS (0-${MAX_CROP_PADDING}), ` +
+  `color=STRENGTH or brightness=, contrast=, saturation= (0-${MAX_COLOR_STRENGTH})`;
+
+/** The number in `text`, or throws naming the augmentation and its range. */
+function strength(name: string, text: string, max: number, unit: string, integer: boolean): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > max || (integer && !Number.isInteger(value))) {
+    throw new Error(
+      `'${name}=${text}': the ${name} strength must be ${integer ? 'a whole number' : 'a number'} of ${unit} from 0 to ${max}.`,
+    );
+  }
+  return value;
+}
+
 /**
- * Parses the CLI's comma-separated list (`flip,rotate,crop,color`) into a spec with default strengths.
- * An empty list or `none` turns augmentation off. Unknown names throw, listing the valid ones.
+ * Parses the CLI's comma-separated list into a spec. A bare name takes its default strength
+ * (`flip,rotate,crop,color`: rotation up to 15 degrees, 4-pixel crop padding, colour jitter 0.2);
+ * `name=value` sets it (`rotate=10,crop=2,color=0.3`, or `brightness=0.1,saturation=0.4` one at a
+ * time; 0 turns it off). Later entries override earlier ones. An empty list or `none` turns
+ * augmentation off. Unknown names and out-of-range strengths throw, saying what is valid.
  */
 export function parseAugmentList(list: string): AugmentSpec {
   const spec = noAugmentation();
-  const names = list.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name.length > 0);
-  if (names.length === 1 && names[0] === 'none') return spec;
-  for (const name of names) {
-    if (!(AUGMENT_KINDS as readonly string[]).includes(name)) {
-      throw new Error(`Unknown augmentation '${name}'. Valid augmentations: ${AUGMENT_KINDS.join(', ')} (or none).`);
+  const entries = list.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0);
+  if (entries.length === 1 && entries[0].toLowerCase() === 'none') return spec;
+  for (const entry of entries) {
+    const equals = entry.indexOf('=');
+    const name = (equals < 0 ? entry : entry.slice(0, equals)).trim().toLowerCase();
+    const value = equals < 0 ? undefined : entry.slice(equals + 1).trim();
+    const known = (AUGMENT_KINDS as readonly string[]).includes(name) || (COLOR_PARTS as readonly string[]).includes(name);
+    if (!known) {
+      throw new Error(`Unknown augmentation '${name}'. Valid augmentations: ${VALID_AUGMENTATIONS}.`);
     }
-    switch (name as AugmentKind) {
+    const kind = name as AugmentKind | (typeof COLOR_PARTS)[number];
+    switch (kind) {
       case 'flip':
+        if (value !== undefined) throw new Error(`'${entry}': flip takes no strength (each image is mirrored with probability 0.5).`);
         spec.flip = true;
         break;
       case 'rotate':
-        spec.rotateDegrees = ROTATE_DEGREES;
+        spec.rotateDegrees = value === undefined ? ROTATE_DEGREES : strength('rotate', value, MAX_ROTATE_DEGREES, 'degrees', false);
         break;
       case 'crop':
-        spec.cropPadding = CROP_PADDING;
+        spec.cropPadding = value === undefined ? CROP_PADDING : strength('crop', value, MAX_CROP_PADDING, 'pixels', true);
         break;
-      case 'color':
-        spec.brightness = COLOR_STRENGTH;
-        spec.contrast = COLOR_STRENGTH;
-        spec.saturation = COLOR_STRENGTH;
+      case 'color': {
+        const s = value === undefined ? COLOR_STRENGTH : strength('color', value, MAX_COLOR_STRENGTH, 'jitter', false);
+        spec.brightness = s;
+        spec.contrast = s;
+        spec.saturation = s;
+        break;
+      }
+      case 'brightness':
+      case 'contrast':
+      case 'saturation':
+        if (value === undefined) throw new Error(`'${kind}' needs a strength, e.g. ${kind}=${COLOR_STRENGTH}.`);
+        spec[kind] = strength(kind, value, MAX_COLOR_STRENGTH, 'jitter', false);
         break;
     }
   }
   return spec;
+}
+
+/** The `--augment` list that parses back to `spec` (`none` when nothing is on). */
+export function formatAugmentList(spec: AugmentSpec): string {
+  const parts: string[] = [];
+  if (spec.flip) parts.push('flip');
+  if (spec.rotateDegrees > 0) parts.push(`rotate=${spec.rotateDegrees}`);
+  if (spec.cropPadding > 0) parts.push(`crop=${spec.cropPadding}`);
+  if (spec.brightness > 0 && spec.brightness === spec.contrast && spec.brightness === spec.saturation) {
+    parts.push(`color=${spec.brightness}`);
+  } else {
+    for (const part of COLOR_PARTS) if (spec[part] > 0) parts.push(`${part}=${spec[part]}`);
+  }
+  return parts.length === 0 ? 'none' : parts.join(',');
+}
+
+/**
+ * How many numbers `augmentBatch` draws from its generator per image for a spec and channel count
+ * (the same for every image): a stream shared by consecutive batches is at draw k * this count
+ * when image k of the epoch starts.
+ */
+export function augmentDrawsPerImage(spec: AugmentSpec, channels: number): number {
+  let draws = 0;
+  if (spec.cropPadding > 0) draws += 2;
+  if (spec.rotateDegrees > 0) draws += 1;
+  if (spec.flip) draws += 1;
+  if (spec.brightness > 0) draws += 1;
+  if (spec.contrast > 0) draws += 1;
+  if (spec.saturation > 0 && channels === 3) draws += 1;
+  return draws;
+}
+
+/**
+ * The float batch training feeds the model for packed [n, h, w, c] uint8 examples: pixels / 255,
+ * then `augmentBatch` with `random` when the spec augments. Previews call it to show exactly what
+ * training sees.
+ */
+export function trainingBatchFloats(
+  pixels: Uint8Array,
+  shape: readonly [number, number, number, number],
+  spec: AugmentSpec,
+  random: () => number,
+): Float32Array {
+  const floats = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) floats[i] = pixels[i] / 255;
+  return isAugmenting(spec) ? augmentBatch(floats, shape, spec, random) : floats;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ImageShape } from '../runSpec';
 import type { DecodedImage } from './imageDecode';
 
 /** For one output coordinate: the source coordinates it reads and their weights (summing to 1). */
-interface Taps {
+export interface Taps {
   sources: Int32Array;
   weights: Float32Array;
   /** Start of each output coordinate's taps in sources/weights; length out + 1. */
@@ -16,7 +16,7 @@ interface Taps {
  * (no aliasing however large the factor); enlarging interpolates linearly between the two nearest
  * pixel centres (half-pixel aligned, edges clamped).
  */
-function axisTaps(inSize: number, outSize: number): Taps {
+export function axisTaps(inSize: number, outSize: number): Taps {
   const sources: number[] = [];
   const weights: number[] = [];
   const starts = new Int32Array(outSize + 1);

@@ -1,7 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import seedrandom from 'seedrandom';
-import { augmentBatch, isAugmenting, noAugmentation, parseAugmentList } from '../../../../src/core/data/augment';
+import {
+  augmentBatch, augmentDrawsPerImage, formatAugmentList, isAugmenting, noAugmentation, parseAugmentList, trainingBatchFloats,
+} from '../../../../src/core/data/augment';
 import type { AugmentSpec } from '../../../../src/core/runSpec';
 
 /** A batch whose every value is distinct and in (0, 1), so moved pixels are recognisable. */
@@ -193,5 +195,58 @@ describe('parseAugmentList', () => {
       assert.match(error.message, /flip, rotate, crop, color/);
       return true;
     });
+  });
+
+  test('takes a strength after a name', () => {
+    assert.deepEqual(parseAugmentList('rotate=10,crop=2,color=0.3'), only({ rotateDegrees: 10, cropPadding: 2, brightness: 0.3, contrast: 0.3, saturation: 0.3 }));
+    assert.deepEqual(parseAugmentList('brightness=0.1, saturation = 0.4'), only({ brightness: 0.1, saturation: 0.4 }));
+    assert.deepEqual(parseAugmentList('color=0.3,contrast=0'), only({ brightness: 0.3, saturation: 0.3 }), 'later entries override');
+    assert.deepEqual(parseAugmentList('flip,ROTATE=180,crop=64,color=1'), only({ flip: true, rotateDegrees: 180, cropPadding: 64, brightness: 1, contrast: 1, saturation: 1 }));
+    assert.equal(isAugmenting(parseAugmentList('rotate=0,crop=0')), false, 'a strength of 0 turns it off');
+  });
+
+  test('rejects strengths out of range or of the wrong kind, naming the entry and the range', () => {
+    const cases: [string, RegExp][] = [
+      ['rotate=181', /'rotate=181'.*from 0 to 180/],
+      ['rotate=abc', /'rotate=abc'.*number of degrees/],
+      ['rotate=', /'rotate='/],
+      ['crop=2.5', /'crop=2.5'.*whole number of pixels from 0 to 64/],
+      ['crop=-1', /'crop=-1'/],
+      ['color=1.5', /'color=1.5'.*from 0 to 1/],
+      ['saturation=NaN', /'saturation=NaN'/],
+      ['brightness', /'brightness' needs a strength/],
+      ['flip=1', /flip takes no strength/],
+      ['blur=2', /Unknown augmentation 'blur'.*rotate=DEGREES/],
+    ];
+    for (const [list, message] of cases) assert.throws(() => parseAugmentList(list), message, list);
+  });
+
+  test('formats a spec as a list that parses back to it', () => {
+    for (const list of ['none', 'flip', 'rotate=12.5,crop=3', 'flip,color=0.25', 'brightness=0.1,saturation=0.7', 'flip,rotate=15,crop=4,color=0.2']) {
+      const spec = parseAugmentList(list);
+      assert.equal(formatAugmentList(spec), list);
+      assert.deepEqual(parseAugmentList(formatAugmentList(spec)), spec);
+    }
+  });
+});
+
+describe('trainingBatchFloats', () => {
+  test('scales uint8 to [0, 1] and augments with the draws augmentDrawsPerImage counts', () => {
+    const shape: [number, number, number, number] = [3, 4, 4, 3];
+    const pixels = Uint8Array.from({ length: 3 * 4 * 4 * 3 }, (_, i) => (i * 37) % 256);
+    assert.deepEqual(trainingBatchFloats(pixels, shape, noAugmentation(), () => assert.fail('no draws without augmentation')),
+      Float32Array.from(pixels, (v) => v / 255));
+    for (const list of ['flip', 'rotate,crop', 'flip,rotate,crop,color', 'brightness=0.3,saturation=0.2']) {
+      const spec = parseAugmentList(list);
+      let draws = 0;
+      const random = seedrandom(list);
+      const out = trainingBatchFloats(pixels, shape, spec, () => { draws++; return random(); });
+      assert.equal(draws, 3 * augmentDrawsPerImage(spec, 3), list);
+      assert.deepEqual(out, augmentBatch(Float32Array.from(pixels, (v) => v / 255), shape, spec, seedrandom(list)), list);
+    }
+    let greyDraws = 0;
+    trainingBatchFloats(new Uint8Array(2 * 16), [2, 4, 4, 1], parseAugmentList('color'), () => { greyDraws++; return 0.3; });
+    assert.equal(greyDraws, 2 * augmentDrawsPerImage(parseAugmentList('color'), 1));
+    assert.equal(augmentDrawsPerImage(parseAugmentList('color'), 1), 2, 'grey images draw no saturation');
   });
 });
