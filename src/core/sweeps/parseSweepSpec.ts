@@ -2,7 +2,7 @@
 // one message, before any trial or folder exists. Every value in the space is tried against the base, so
 // a trial never fails for a value the spec could have been told about.
 import { statSync } from 'node:fs';
-import { findModelOption } from '../models/modelOptions';
+import { checkModelOptionValue, findModelOption } from '../models/modelOptions';
 import { MODEL_KINDS, type ModelKind } from '../runSpec';
 import {
   MODEL_OPTION_PREFIX, TRAIN_OPTIONS, TrainOptionError, isSettableOption, runSpecFromTrainOptions, withChanges,
@@ -51,10 +51,15 @@ function numericKind(name: string, kinds: readonly ModelKind[]): 'integer' | 'nu
   return kind === 'integer' || kind === 'number' ? kind : undefined;
 }
 
-/** Builds the run spec of base + { name: value }; a problem is reported at `field`. */
+/**
+ * Builds the run spec of base + { name: value }; a problem is reported at `field`. A model option's value
+ * is checked against the option alone: whether it fits the others (heads dividing embedDim) depends on
+ * the values they get in each trial, and a trial whose combination cannot work fails on its own.
+ */
 function tryValue(base: Record<string, unknown>, baseDir: string, name: string, value: unknown, field: string): void {
   try {
-    runSpecFromTrainOptions(withChanges(base, { [name]: value }), baseDir);
+    if (name.startsWith(MODEL_OPTION_PREFIX)) checkModelOptionValue(base.model as ModelKind, name.slice(MODEL_OPTION_PREFIX.length), value);
+    else runSpecFromTrainOptions(withChanges(base, { [name]: value }), baseDir);
   } catch (error) {
     throw new SweepSpecError(field, (error as Error).message);
   }

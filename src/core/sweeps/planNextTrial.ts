@@ -59,15 +59,15 @@ function planHalving(spec: SweepSpec, baseEpochs: number, trials: readonly Trial
  */
 export function planNextTrial(spec: SweepSpec, baseEpochs: number, trials: readonly TrialState[]): NextTrial {
   const cap = spec.trials ?? Number.POSITIVE_INFINITY;
+  // Epochs may be a searched parameter of grid and random sweeps.
+  const planned = (params: TrialParams): NextTrial => ({
+    kind: 'start', trial: { params, epochs: typeof params.epochs === 'number' ? params.epochs : baseEpochs },
+  });
   switch (spec.method) {
     case 'grid':
-      return trials.length < Math.min(cap, gridSize(spec.space))
-        ? { kind: 'start', trial: { params: gridPoint(spec.space, trials.length), epochs: baseEpochs } }
-        : { kind: 'done' };
+      return trials.length < Math.min(cap, gridSize(spec.space)) ? planned(gridPoint(spec.space, trials.length)) : { kind: 'done' };
     case 'random':
-      return trials.length < cap
-        ? { kind: 'start', trial: { params: randomPoint(spec.space, spec.seed, trials.length), epochs: baseEpochs } }
-        : { kind: 'done' };
+      return trials.length < cap ? planned(randomPoint(spec.space, spec.seed, trials.length)) : { kind: 'done' };
     case 'halving':
       return planHalving(spec, baseEpochs, trials);
   }

@@ -6,10 +6,11 @@ import type { SweepSpec, TrialParams } from './sweepSpec';
 export const SWEEP_SCHEMA_VERSION = 1;
 
 /**
- * running: a process is working on it (read as interrupted once that process is gone); completed: the
- * method or the budget ended it; cancelled: the user stopped it (resumable); failed: it could not go on.
+ * queued: created, not started; running: a process is working on it (read as interrupted once that
+ * process is gone); completed: the method or the budget ended it; cancelled: the user stopped it
+ * (resumable); failed: it could not go on (resumable once the cause is fixed).
  */
-export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
+export type SweepStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
 
 /**
  * pending: planned, not started; running: its run is training; completed / failed: finished, never run
