@@ -9,9 +9,12 @@ import { RunStore } from '../core/runs/runStore';
 import { openRunFolder } from '../core/runs/openRunFolder';
 import { runTraining, type RunOutcome } from '../core/runTraining';
 import type { TrainingEvent } from '../core/train/trainingEvents';
+import { cancelOnSignals } from './cancelOnSignals';
 import { collectImagePaths } from './collectImagePaths';
+import { doctor } from './doctorCommand';
 import { DEFAULT_RUNS_DIR, parseThreadsFlag, parseTrainArgs } from './parseTrainArgs';
 import { ProgressDisplay } from './progressDisplay';
+import { sweep } from './sweepCommand';
 import { UsageError } from './usageError';
 
 const HELP = `Classifier Lab: train and track image classifiers with TensorFlow.js.
@@ -26,6 +29,12 @@ Usage:
   classifier-lab eval --run RUN_DIR --data PATH [--format F] [--threads auto|N] [--json]
   classifier-lab classify --run RUN_DIR IMAGE_OR_FOLDER... [--top K] [--json]
   classifier-lab runs [--runs-dir DIR] [--json]
+  classifier-lab sweep --spec FILE [--runs-dir DIR] [--parallel N] [--backend B] [--threads auto|N] [--json]
+  classifier-lab sweep --resume SWEEP_DIR [--parallel N] [--backend B] [--threads auto|N] [--json]
+  classifier-lab doctor --run RUN_DIR [--json]
+
+train takes --model-option name=value (repeatable) to set the model's options, e.g. --model rnn
+--model-option layers=2 --model-option units=64; each model's options are listed in the README.
 
 Runs are folders under --runs-dir (default ${DEFAULT_RUNS_DIR}). With --json every command prints one
 JSON object per line. Ctrl+C stops training after the current batch and keeps the run (status cancelled).
@@ -35,19 +44,6 @@ const percent = (value: number | undefined) => (value === undefined ? '-' : `${(
 
 function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
-}
-
-/** Ctrl+C / SIGTERM cancel between batches; a second Ctrl+C quits at once. */
-function cancelOnSignals(): AbortController {
-  const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nStopping after the current batch (Ctrl+C again to quit now)...\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return controller;
 }
 
 function trainingOutput(json: boolean): { onEvent(event: TrainingEvent): void; finish(outcome: RunOutcome): void } {
@@ -207,6 +203,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'eval': return await evaluate(args);
       case 'classify': return await classify(args);
       case 'runs': return await listRuns(args);
+      case 'sweep': return await sweep(args);
+      case 'doctor': return await doctor(args);
       case undefined:
       case 'help':
       case '--help':

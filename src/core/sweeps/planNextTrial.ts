@@ -72,3 +72,15 @@ export function planNextTrial(spec: SweepSpec, baseEpochs: number, trials: reado
       return planHalving(spec, baseEpochs, trials);
   }
 }
+
+/** How many trials the method plans (halving: over all rungs); undefined when only a time budget bounds it. */
+export function plannedTrialCount(spec: SweepSpec, baseEpochs: number): number | undefined {
+  switch (spec.method) {
+    case 'grid':
+      return Math.min(spec.trials ?? Number.POSITIVE_INFINITY, gridSize(spec.space));
+    case 'random':
+      return spec.trials;
+    case 'halving':
+      return sweepRungs(spec, baseEpochs).reduce((sum, rung) => sum + rung.trials, 0);
+  }
+}
