@@ -13,6 +13,8 @@ import type { TrialOutcome, TrialRequest, TrialRunner } from './trialRunner';
 
 /** How often a running sweep rewrites sweep.json's `updatedAt`, so readers on other machines know it lives. */
 export const SWEEP_HEARTBEAT_MS = 30_000;
+/** Up to this many trials, the importance is recomputed after every trial; beyond, when the sweep ends. */
+const LIVE_IMPORTANCE_TRIALS = 200;
 
 export interface RunSweepOptions {
   store: SweepStore;
@@ -156,7 +158,8 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
       if (outcome.error) trial.error = outcome.error;
     }
     record.best = sweepBest(record);
-    record.importance = sweepImportance(record);
+    // Kept current for viewers while the sweep runs; large sweeps get it at the end only.
+    if (record.trials.length <= LIVE_IMPORTANCE_TRIALS) record.importance = sweepImportance(record);
     await save();
     options.onTrialEnd?.(trial, trial.runId ? runStore.runDir(trial.runId) : undefined);
   };

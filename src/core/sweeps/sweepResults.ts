@@ -53,8 +53,16 @@ export function importanceTrials(record: Pick<SweepRecord, 'spec' | 'trials'>): 
     (record.spec.method !== 'halving' || (trial.rung ?? 0) === 0));
 }
 
+/** The forest is fitted on at most this many trials (an evenly spread selection of them), to stay quick. */
+export const MAX_IMPORTANCE_TRIALS = 1000;
+
 /** Importance of every searched parameter (see parameterImportance.ts), most important first. */
 export function sweepImportance(record: Pick<SweepRecord, 'spec' | 'trials'>): ParameterImportance[] {
-  const samples = importanceTrials(record).map((trial) => ({ params: trial.params, value: trial.value! }));
+  let trials = importanceTrials(record);
+  if (trials.length > MAX_IMPORTANCE_TRIALS) {
+    const step = trials.length / MAX_IMPORTANCE_TRIALS;
+    trials = Array.from({ length: MAX_IMPORTANCE_TRIALS }, (_, i) => trials[Math.floor(i * step)]);
+  }
+  const samples = trials.map((trial) => ({ params: trial.params, value: trial.value! }));
   return parameterImportance(samples, Object.keys(record.spec.space), record.spec.seed);
 }
