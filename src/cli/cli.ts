@@ -9,7 +9,9 @@ import { DATASET_FORMATS, type DatasetFormat } from '../core/runSpec';
 import { RunStore } from '../core/runs/runStore';
 import { openRunFolder } from '../core/runs/openRunFolder';
 import { runTraining } from '../core/runTraining';
+import { cancelOnSignals } from './cancelOnSignals';
 import { collectImagePaths } from './collectImagePaths';
+import { doctor } from './doctorCommand';
 import { inspect } from './inspectCommand';
 import { DEFAULT_RUNS_DIR, parseThreadsFlag, parseTrainArgs } from './parseTrainArgs';
 import { ProgressDisplay } from './progressDisplay';
@@ -17,6 +19,7 @@ import { runExitCode } from './runExitCode';
 import { followCommand, resumeOnSlurm, trainOnSlurm, type TrainingOutput } from './slurmCommands';
 import { takeExecutorFlags } from './slurmFlags';
 import { stoppedBySlurm } from './slurmJobSignal';
+import { sweep } from './sweepCommand';
 import { UsageError } from './usageError';
 
 const HELP = `Classifier Lab: train and track image classifiers with TensorFlow.js.
@@ -35,7 +38,12 @@ Usage:
   classifier-lab classify --run RUN_DIR IMAGE_OR_FOLDER... [--top K] [--json]
   classifier-lab runs [--runs-dir DIR] [--json]
   classifier-lab inspect --data PATH [--format F] [--run RUN_DIR] [--cifar100-labels fine|coarse] [--json]
+  classifier-lab sweep --spec FILE [--runs-dir DIR] [--parallel N] [--backend B] [--threads auto|N] [--json]
+  classifier-lab sweep --resume SWEEP_DIR [--parallel N] [--backend B] [--threads auto|N] [--json]
+  classifier-lab doctor --run RUN_DIR [--json]
 
+train takes --model-option name=value (repeatable) to set the model's options, e.g. --model rnn
+--model-option layers=2 --model-option units=64; each model's options are listed in the README.
 --augment takes names with optional strengths: rotate=10 (degrees), crop=2 (pixels), color=0.3, or
 brightness=, contrast=, saturation= one at a time. inspect looks for unreadable and odd files,
 duplicates, near-duplicates, label conflicts, train/test leaks, imbalance and (with --run) likely
@@ -55,19 +63,6 @@ const percent = (value: number | undefined) => (value === undefined ? '-' : `${(
 
 function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
-}
-
-/** Ctrl+C / SIGTERM cancel between batches; a second Ctrl+C quits at once. */
-function cancelOnSignals(): AbortController {
-  const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nStopping after the current batch (Ctrl+C again to quit now)...\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return controller;
 }
 
 function trainingOutput(json: boolean): TrainingOutput {
@@ -236,6 +231,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'runs': return await listRuns(args);
       case 'follow': return await followCommand(args, trainingOutput);
       case 'inspect': return await inspect(args);
+      case 'sweep': return await sweep(args);
+      case 'doctor': return await doctor(args);
       case undefined:
       case 'help':
       case '--help':

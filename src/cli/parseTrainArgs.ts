@@ -3,9 +3,10 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { noAugmentation, parseAugmentList } from '../core/data/augment';
 import { defaultModelSpec } from '../core/models/defaultModelSpecs';
+import { applyModelOptions, parseModelOptionText, type ModelOptionValue } from '../core/models/modelOptions';
 import {
   DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS,
-  type DatasetFormat, type LossKind, type ModelKind, type OptimizerKind, type RunSpec,
+  type DatasetFormat, type LossKind, type ModelKind, type ModelSpec, type OptimizerKind, type RunSpec,
 } from '../core/runSpec';
 import { defaultTrainingSpec, validateRunSpec } from '../core/runSpecDefaults';
 import { parseThreadsRequest, type ThreadsRequest, MAX_TRAINING_THREADS } from '../core/train/trainingThreads';
@@ -49,6 +50,20 @@ function parseAugmentFlag(list: string) {
   }
 }
 
+/** The kind's default model with each `--model-option name=value` applied (checked against the kind's options). */
+function modelWithOptions(kind: ModelKind, assignments: string[]): ModelSpec {
+  try {
+    const values: Record<string, ModelOptionValue> = {};
+    for (const text of assignments) {
+      const { name, value } = parseModelOptionText(kind, text);
+      values[name] = value;
+    }
+    return applyModelOptions(defaultModelSpec(kind), values);
+  } catch (error) {
+    throw new UsageError(`--model-option: ${(error as Error).message}`);
+  }
+}
+
 /** `--threads auto|N`: threads that share each training step. */
 export function parseThreadsFlag(value: string | undefined): ThreadsRequest {
   if (value === undefined) return 'auto';
@@ -58,7 +73,7 @@ export function parseThreadsFlag(value: string | undefined): ThreadsRequest {
 }
 
 export function parseTrainArgs(args: string[], cwd = process.cwd()): TrainCommand {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args,
@@ -68,6 +83,7 @@ export function parseTrainArgs(args: string[], cwd = process.cwd()): TrainComman
         data: { type: 'string' },
         format: { type: 'string' },
         model: { type: 'string' },
+        'model-option': { type: 'string', multiple: true },
         epochs: { type: 'string' },
         'batch-size': { type: 'string' },
         'learning-rate': { type: 'string' },
@@ -105,7 +121,7 @@ export function parseTrainArgs(args: string[], cwd = process.cwd()): TrainComman
       limit: numberFlag('limit', str('limit'), undefined, true),
       cifar100Labels: oneOf('cifar100-labels', str('cifar100-labels'), ['fine', 'coarse'] as const, 'fine'),
     },
-    model: defaultModelSpec(kind),
+    model: modelWithOptions(kind, (values['model-option'] as string[] | undefined) ?? []),
     training: {
       epochs: numberFlag('epochs', str('epochs'), defaults.epochs, true),
       batchSize: numberFlag('batch-size', str('batch-size'), defaults.batchSize, true),

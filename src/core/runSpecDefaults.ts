@@ -3,11 +3,10 @@ import {
   DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS,
   type RunSpec, type TrainingSpec,
 } from './runSpec';
+import { modelOptionsProblem } from './models/modelOptions';
+import { RunSpecError } from './runSpecError';
 
-/** A setting the user gave that cannot work: the message names the setting and the accepted values. */
-export class RunSpecError extends Error {
-  override readonly name = 'RunSpecError';
-}
+export { RunSpecError };
 
 export function defaultTrainingSpec(): TrainingSpec {
   return {
@@ -55,6 +54,8 @@ export function validateRunSpec(spec: RunSpec): void {
 
   check((MODEL_KINDS as readonly string[]).includes(model.kind),
     `Unknown model "${model.kind}": use one of ${MODEL_KINDS.join(', ')}.`);
+  const modelProblem = modelOptionsProblem(model);
+  check(modelProblem === undefined, modelProblem ?? '');
 
   check(isInt(training.epochs) && training.epochs >= 1 && training.epochs <= 10_000,
     `Epochs must be a whole number from 1 to 10000 (got ${training.epochs}).`);

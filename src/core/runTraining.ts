@@ -16,6 +16,7 @@ import { createOptimizer } from './train/createOptimizer';
 import { kerasLossName } from './train/losses';
 import { useSeededMathRandom } from './train/seededRandom';
 import { startReplicas } from './train/startReplicas';
+import { SystemMetricsSampler } from './train/systemMetrics';
 import { resolveTrainingThreads, type ThreadsRequest } from './train/trainingThreads';
 import type { TrainingReplicas } from './train/trainingReplicas';
 import { trainModel, type CheckpointState, type TrainModelResult } from './train/trainModel';
@@ -127,7 +128,10 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
     const runWriter = writer;
     const runId = runWriter.id;
     options.onRunCreated?.(runId, runWriter.runDir);
+    const system = new SystemMetricsSampler();
     const emit = async (event: TrainingEvent) => {
+      // Each epoch's CPU use covers the time since the previous epoch's end (or since training began).
+      if (event.type === 'epochEnd') event = { ...event, ...system.sample() };
       await runWriter.append(event);
       options.onEvent?.(event, runId);
     };

@@ -49,6 +49,8 @@ export interface RunSummary {
   imagesPerSecond?: number;
   /** Wall-clock time spent training, in milliseconds, summed over resumed segments. */
   durationMs?: number;
+  /** The most memory (resident set size, bytes) the training process used, over every segment. */
+  peakRssBytes?: number;
 }
 
 /** The process that owns a queued or running run, to tell a live run from one whose trainer died. */

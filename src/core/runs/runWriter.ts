@@ -141,6 +141,7 @@ export class RunWriter {
           if (event.type === 'epochEnd') {
             summary.lastEpoch = event.epoch;
             summary.imagesPerSecond = event.imagesPerSecond;
+            if (event.peakRssBytes !== undefined) summary.peakRssBytes = Math.max(summary.peakRssBytes ?? 0, event.peakRssBytes);
             if (event.isBest) {
               summary.bestEpoch = event.epoch;
               summary.bestValAcc = event.valAcc;

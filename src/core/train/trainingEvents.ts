@@ -59,6 +59,11 @@ export interface EpochEndEvent {
   perClass: ClassMetrics[];
   /** True when this epoch has the best validation accuracy so far (its model was saved). */
   isBest: boolean;
+  /** The training process's CPU time over the epoch's wall time, percent of all cores (absent in older runs). */
+  cpuPercent?: number;
+  /** The training process's resident memory at the epoch's end, and the most it has used so far, in bytes. */
+  rssBytes?: number;
+  peakRssBytes?: number;
 }
 
 export interface TestEndEvent {
