@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ExampleSource } from '../data/dataset';
-import { augmentBatch } from '../data/augment';
+import { augmentBatch, isAugmenting } from '../data/augment';
 import type { AugmentSpec, ImageShape, TrainingSpec } from '../runSpec';
 import { accuracyOf, confusionMatrix, perClassMetrics } from './classificationMetrics';
 import { createLoss } from './losses';
@@ -147,8 +147,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
   const classCount = classes.length;
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const batchesPerEpoch = Math.ceil(train.count / training.batchSize);
-  const augmenting = augment.flip || augment.rotateDegrees > 0 || augment.cropPadding > 0
-    || augment.brightness > 0 || augment.contrast > 0 || augment.saturation > 0;
+  const augmenting = isAugmenting(augment);
 
   let best: BestEpoch | null = options.resume?.best ?? null;
   let bestWeights: tf.Tensor[] | null = null;

@@ -1,7 +1,8 @@
-// Model -> plain data: one entry per layer, for the architecture diagram and the parameter table.
+// The layers of a live TensorFlow.js model as plain data: the reference the graph read from model.json
+// (src/core/inspect/modelGraph.ts) is checked against.
 import type * as tfl from '@tensorflow/tfjs-layers';
 
-export interface LayerSummary {
+export interface LiveLayer {
   name: string;
   /** The layer's Keras class name: Conv2D, Dense, LSTM, LayerNorm... */
   className: string;
@@ -18,8 +19,8 @@ export interface LayerSummary {
  * listed in model.layers (a Sequential model's implicit input) is listed too, so every name in
  * `inputs` refers to an entry.
  */
-export function summarizeModel(model: tfl.LayersModel): LayerSummary[] {
-  const summaries: LayerSummary[] = [];
+export function liveLayers(model: tfl.LayersModel): LiveLayer[] {
+  const summaries: LiveLayer[] = [];
   const listed = new Set<string>();
   const add = (layer: tfl.layers.Layer): void => {
     if (listed.has(layer.name)) return;
