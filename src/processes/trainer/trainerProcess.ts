@@ -1,29 +1,19 @@
 // The background trainer: a child process forked by the extension host for exactly one run.
 // It receives `start` (and maybe `stop`) over IPC and streams the engine's events back as typed messages.
-import { runTraining } from '../core/runTraining';
-import type { FromTrainerMessage, ToTrainerMessage } from '../protocol/trainer';
-import { parseToTrainerMessage } from './parseToTrainerMessage';
+import { errorMessage } from '../../core/errorMessage';
+import { runTraining } from '../../core/runTraining';
+import type { FromTrainer, ToTrainer } from '../../protocol/trainer';
+import { receiveFromHost, sendToHost } from '../parentChannel';
+import { parseToTrainer } from './trainerMessages';
 
 const controller = new AbortController();
 let started = false;
 /** Set when the extension host went away: the run then ends as interrupted (resumable), not cancelled. */
 let hostGone = false;
 
-function send(message: FromTrainerMessage): Promise<void> {
-  return new Promise((resolve) => {
-    if (!process.send || !process.connected) {
-      resolve();
-      return;
-    }
-    process.send(message, undefined, undefined, () => resolve());
-  });
-}
+const send = (message: FromTrainer) => sendToHost(message);
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-async function start(message: Extract<ToTrainerMessage, { type: 'start' }>): Promise<void> {
+async function start(message: Extract<ToTrainer, { type: 'start' }>): Promise<void> {
   let runId: string | undefined;
   try {
     const outcome = await runTraining({
@@ -34,9 +24,9 @@ async function start(message: Extract<ToTrainerMessage, { type: 'start' }>): Pro
       resumeRunId: message.resumeRunId,
       signal: controller.signal,
       isInterrupted: () => hostGone,
-      onRunCreated: (id, runDir) => {
+      onRunCreated: (id, runDir, name) => {
         runId = id;
-        void send({ type: 'runCreated', runId: id, runDir });
+        void send({ type: 'runCreated', runId: id, runDir, name });
       },
       onEvent: (event, id) => {
         void send({ type: 'event', runId: id, event });
@@ -47,17 +37,12 @@ async function start(message: Extract<ToTrainerMessage, { type: 'start' }>): Pro
     // Stopped while the dataset was still loading: nothing failed, the user asked for it.
     const status = controller.signal.aborted && runId === undefined ? (hostGone ? 'interrupted' : 'cancelled') : 'failed';
     if (status === 'failed') process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-    await send({ type: 'finished', runId, status, error: status === 'failed' ? describeError(error) : undefined });
+    await send({ type: 'finished', runId, status, error: status === 'failed' ? errorMessage(error) : undefined });
   }
   process.exit(0);
 }
 
-process.on('message', (raw: unknown) => {
-  const message = parseToTrainerMessage(raw);
-  if (!message) {
-    process.stderr.write(`Ignored an invalid message: ${JSON.stringify(raw)?.slice(0, 200)}\n`);
-    return;
-  }
+receiveFromHost(parseToTrainer, (message) => {
   switch (message.type) {
     case 'start':
       if (started) return;
@@ -68,7 +53,7 @@ process.on('message', (raw: unknown) => {
       controller.abort();
       return;
   }
-});
+}, (_raw, description) => process.stderr.write(`${description}\n`));
 
 // The extension host went away (window reload or close): stop at the next batch so the run folder
 // stays consistent; the run ends as interrupted and can be resumed from its last checkpoint.

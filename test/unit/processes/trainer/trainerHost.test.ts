@@ -1,19 +1,20 @@
-// The trainer host against scripted trainers (crash, ignoring stop) and, for the reload case, the real trainer.
+// The trainer host (the local executor of runs) against scripted trainers (crash, ignoring stop) and, for the reload case, the real trainer.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { TrainerProcessHost, type TrainerStartMessage } from '../../../src/extension/trainerProcessHost';
-import { RunStore } from '../../../src/core/runs/runStore';
-import { defaultModelSpec } from '../../../src/core/models/defaultModelSpecs';
-import { noAugmentation } from '../../../src/core/data/augment';
-import { defaultTrainingSpec } from '../../../src/core/runSpecDefaults';
-import type { RunSpec } from '../../../src/core/runSpec';
-import type { TrainingEvent } from '../../../src/core/train/trainingEvents';
-import { makeShapesDataset, writeFolderDataset } from '../../fixtures/syntheticImages';
-import { makeTempDir, removeTempDir } from '../../fixtures/tempDir';
+import { TrainerHost, type TrainerHostOptions } from '../../../../src/processes/trainer/trainerHost';
+import type { ExecutionListener } from '../../../../src/processes/runExecutor';
+import { RunStore } from '../../../../src/core/runs/runStore';
+import { defaultModelSpec } from '../../../../src/core/models/defaultModelSpecs';
+import { noAugmentation } from '../../../../src/core/data/augment';
+import { defaultTrainingSpec } from '../../../../src/core/runSpecDefaults';
+import type { RunSpec } from '../../../../src/core/runSpec';
+import type { TrainingEvent } from '../../../../src/core/train/trainingEvents';
+import { makeShapesDataset, writeFolderDataset } from '../../../fixtures/syntheticImages';
+import { makeTempDir, removeTempDir } from '../../../fixtures/tempDir';
 
-const repoRoot = resolve(__dirname, '../../..');
+const repoRoot = resolve(__dirname, '../../../..');
 let root: string;
 let runsDir: string;
 let shapesDir: string;
@@ -27,8 +28,9 @@ function spec(epochs: number): RunSpec {
   };
 }
 
-function start(epochs = 1): TrainerStartMessage {
-  return { type: 'start', runsDir, spec: spec(epochs), backend: 'wasm' };
+/** A host training a run of `epochs` epochs with the trainer script in `options`. */
+function hostFor(options: TrainerHostOptions, listener: ExecutionListener = {}, epochs = 1): TrainerHost {
+  return new TrainerHost({ runsDir, spec: spec(epochs) }, listener, { backend: 'wasm', ...options });
 }
 
 /** A CommonJS trainer stand-in: `body` runs when the start message arrives (`message` and `send` are in scope). */
@@ -55,22 +57,22 @@ before(() => {
 
 after(() => removeTempDir(root));
 
-describe('TrainerProcessHost with scripted trainers', () => {
+describe('TrainerHost with scripted trainers', () => {
   test('reports the finished message of a trainer that ends normally', async () => {
     const trainer = script('normal', `send({ type: 'finished', runId: 'r-1', status: 'completed' }); setTimeout(() => process.exit(0), 20);`);
-    const host = new TrainerProcessHost(start(), { trainerScript: trainer });
+    const host = hostFor({ trainerScript: trainer });
     assert.ok(host.pid);
-    assert.deepEqual(await host.exited, { status: 'completed', runId: 'r-1', killed: false });
+    assert.deepEqual(await host.ended, { status: 'completed', runId: 'r-1', killed: false });
   });
 
   test('a crash marks the run failed with the last lines of stderr', async () => {
     const runId = await runningRun();
-    const trainer = script('crash', `send({ type: 'runCreated', runId: ${JSON.stringify(runId)}, runDir: 'x' });
+    const trainer = script('crash', `send({ type: 'runCreated', runId: ${JSON.stringify(runId)}, runDir: 'x', name: 'scripted' });
       process.stderr.write('loading the dataset\\nRangeError: out of memory in conv2d\\n');
       setTimeout(() => process.exit(3), 50);`);
     const created: string[] = [];
-    const host = new TrainerProcessHost(start(), { trainerScript: trainer, onRunCreated: (id) => created.push(id) });
-    const exit = await host.exited;
+    const host = hostFor({ trainerScript: trainer }, { created: (id) => created.push(id) });
+    const exit = await host.ended;
     assert.deepEqual(created, [runId]);
     assert.equal(exit.status, 'failed');
     assert.equal(exit.runId, runId);
@@ -83,9 +85,9 @@ describe('TrainerProcessHost with scripted trainers', () => {
 
   test('a trainer killed from outside is reported as killed by that signal', async () => {
     const runId = await runningRun();
-    const trainer = script('hang', `send({ type: 'runCreated', runId: ${JSON.stringify(runId)}, runDir: 'x' }); setInterval(() => {}, 1000);`);
-    const host = new TrainerProcessHost(start(), { trainerScript: trainer, onRunCreated: () => process.kill(host.pid!, 'SIGKILL') });
-    const exit = await host.exited;
+    const trainer = script('hang', `send({ type: 'runCreated', runId: ${JSON.stringify(runId)}, runDir: 'x', name: 'scripted' }); setInterval(() => {}, 1000);`);
+    const host = hostFor({ trainerScript: trainer }, { created: () => process.kill(host.pid!, 'SIGKILL') });
+    const exit = await host.ended;
     assert.equal(exit.status, 'failed');
     assert.match(exit.error ?? '', /was killed \(SIGKILL\)/);
     assert.equal((await new RunStore(runsDir).read(runId)).status, 'failed');
@@ -93,10 +95,10 @@ describe('TrainerProcessHost with scripted trainers', () => {
 
   test('a trainer that ignores stop is killed after the timeout and its run still ends cancelled', async () => {
     const runId = await runningRun();
-    const trainer = script('deaf', `send({ type: 'runCreated', runId: ${JSON.stringify(runId)}, runDir: 'x' }); setInterval(() => {}, 1000);`);
+    const trainer = script('deaf', `send({ type: 'runCreated', runId: ${JSON.stringify(runId)}, runDir: 'x', name: 'scripted' }); setInterval(() => {}, 1000);`);
     let created: () => void = () => undefined;
     const ready = new Promise<void>((r) => { created = r; });
-    const host = new TrainerProcessHost(start(), { trainerScript: trainer, stopTimeoutMs: 300, onRunCreated: () => created() });
+    const host = hostFor({ trainerScript: trainer, stopTimeoutMs: 300 }, { created: () => created() });
     await ready;
     const exit = await host.stop();
     assert.deepEqual(exit, { status: 'cancelled', runId, killed: true });
@@ -109,28 +111,28 @@ describe('TrainerProcessHost with scripted trainers', () => {
     const trainer = script('noisy', `send({ type: 'event', runId: 'r', event: { type: 'batchEnd', loss: 'NaN' } }); send({ type: 'finished', status: 'completed' }); setTimeout(() => process.exit(0), 20);`);
     const problems: string[] = [];
     const events: unknown[] = [];
-    const host = new TrainerProcessHost(start(), { trainerScript: trainer, onProblem: (m) => problems.push(m), onEvent: (e) => events.push(e) });
-    await host.exited;
+    const host = hostFor({ trainerScript: trainer }, { output: (m) => problems.push(m), event: (e) => events.push(e) });
+    await host.ended;
     assert.equal(events.length, 0);
     assert.equal(problems.length, 1);
     assert.match(problems[0], /invalid message/);
   });
 
   test('a trainer script that cannot start fails without a run', async () => {
-    const host = new TrainerProcessHost(start(), { trainerScript: join(root, 'missing.cjs') });
-    const exit = await host.exited;
+    const host = hostFor({ trainerScript: join(root, 'missing.cjs') });
+    const exit = await host.ended;
     assert.equal(exit.status, 'failed');
     assert.equal(exit.runId, undefined);
   });
 });
 
-describe('TrainerProcessHost with the real trainer', () => {
-  const realTrainer = { trainerScript: join(repoRoot, 'src', 'trainer', 'trainerProcess.ts'), execArgv: ['--import', 'tsx'], cwd: repoRoot };
+describe('TrainerHost with the real trainer', () => {
+  const realTrainer = { trainerScript: join(repoRoot, 'src', 'processes', 'trainer', 'trainerProcess.ts'), execArgv: ['--import', 'tsx'], cwd: repoRoot };
 
   test('trains a run to completion and forwards its events', { timeout: 120_000 }, async () => {
     const events: TrainingEvent[] = [];
-    const host = new TrainerProcessHost(start(1), { ...realTrainer, onEvent: (event) => events.push(event) });
-    const exit = await host.exited;
+    const host = hostFor(realTrainer, { event: (event) => events.push(event) });
+    const exit = await host.ended;
     assert.equal(exit.status, 'completed', exit.error);
     assert.deepEqual([events[0].type, events[events.length - 1].type], ['runStart', 'runEnd']);
     assert.ok(events.some((e) => e.type === 'epochEnd'));
@@ -140,9 +142,8 @@ describe('TrainerProcessHost with the real trainer', () => {
   test('when the host lets go (window reload), the run ends interrupted and can be resumed', { timeout: 120_000 }, async () => {
     let epochs = 0;
     let detached = false;
-    const host = new TrainerProcessHost(start(30), {
-      ...realTrainer,
-      onEvent: (event) => {
+    const host = hostFor(realTrainer, {
+      event: (event) => {
         if (event.type === 'epochEnd') epochs += 1;
         // After the first checkpoint, so the run has something to resume from.
         if (epochs >= 1 && !detached) {
@@ -150,8 +151,8 @@ describe('TrainerProcessHost with the real trainer', () => {
           host.detach();
         }
       },
-    });
-    const exit = await host.exited;
+    }, 30);
+    const exit = await host.ended;
     assert.equal(exit.status, 'interrupted');
     const store = new RunStore(runsDir);
     // The trainer finishes on its own after the host let go; wait for it to write the status.

@@ -5,30 +5,30 @@ import assert from 'node:assert/strict';
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FromInferenceMessage, ToInferenceMessage } from '../../../src/protocol/inference';
-import { makeTempDir, removeTempDir } from '../../fixtures/tempDir';
-import { trainShapesRun, type TrainedRun } from '../../fixtures/trainedRun';
+import type { FromInference, ToInference } from '../../../../src/protocol/inference';
+import { makeTempDir, removeTempDir } from '../../../fixtures/tempDir';
+import { trainShapesRun, type TrainedRun } from '../../../fixtures/trainedRun';
 
-const repo = resolve(__dirname, '../../..');
+const repo = resolve(__dirname, '../../../..');
 
 /** The child with every message it sent so far, and a way to wait for more. */
 class InferenceChild {
-  readonly messages: FromInferenceMessage[] = [];
+  readonly messages: FromInference[] = [];
   private waiters: (() => void)[] = [];
 
   constructor(readonly child: ChildProcess) {
-    child.on('message', (message: FromInferenceMessage) => {
+    child.on('message', (message: FromInference) => {
       this.messages.push(message);
       for (const wake of this.waiters.splice(0)) wake();
     });
   }
 
-  send(message: ToInferenceMessage | Record<string, unknown>): void {
+  send(message: ToInference | Record<string, unknown>): void {
     this.child.send(message);
   }
 
   /** Waits until a message matches, then returns it. */
-  async waitFor(match: (m: FromInferenceMessage) => boolean, timeoutMs = 60_000): Promise<FromInferenceMessage> {
+  async waitFor(match: (m: FromInference) => boolean, timeoutMs = 60_000): Promise<FromInference> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.messages.find(match);
@@ -42,7 +42,7 @@ class InferenceChild {
   }
 
   /** Sends a request and returns every message about it, through its `done`. */
-  async request(message: Extract<ToInferenceMessage, { type: 'classify' }>): Promise<FromInferenceMessage[]> {
+  async request(message: Extract<ToInference, { type: 'classify' }>): Promise<FromInference[]> {
     this.send(message);
     await this.waitFor((m) => m.type === 'done' && m.id === message.id);
     return this.messages.filter((m) => 'id' in m && m.id === message.id);

@@ -1,6 +1,6 @@
 // Ends a run whose trainer can no longer say how it ended (killed, crashed): the extension writes the status instead.
-import { RunStore } from '../core/runs/runStore';
-import type { FinishedStatus } from '../core/runs/runWriter';
+import { RunStore } from '../../core/runs/runStore';
+import type { FinishedStatus } from '../../core/runs/runWriter';
 
 /**
  * Sets the final status of a run that still reads as unfinished. A run that already ended keeps its

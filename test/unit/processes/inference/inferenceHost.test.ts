@@ -4,12 +4,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { InferenceError, InferenceHost, type InferenceResult } from '../../../src/extension/classify/inferenceHost';
-import { makeTempDir, removeTempDir } from '../../fixtures/tempDir';
-import { trainShapesRun, type TrainedRun } from '../../fixtures/trainedRun';
-import { isProcessAlive } from '../../../src/core/runs/reconcileStatus';
+import { InferenceError, InferenceHost, type InferenceResult } from '../../../../src/processes/inference/inferenceHost';
+import { makeTempDir, removeTempDir } from '../../../fixtures/tempDir';
+import { trainShapesRun, type TrainedRun } from '../../../fixtures/trainedRun';
+import { isProcessAlive } from '../../../../src/core/runs/reconcileStatus';
 
-const repo = resolve(__dirname, '../../..');
+const repo = resolve(__dirname, '../../../..');
 const script = join(repo, 'dist', 'inference.js');
 
 
@@ -103,7 +103,7 @@ describe('InferenceHost', () => {
           if (host.pid !== undefined) process.kill(host.pid, 'SIGKILL');
         },
       });
-      await assert.rejects(dying, (error: Error) => error instanceof InferenceError && /was stopped \(SIGKILL\)/.test(error.message));
+      await assert.rejects(dying, (error: Error) => error instanceof InferenceError && /was killed \(SIGKILL\)/.test(error.message));
       const after = await host.classify({ runDir: run.runDir, images: many.slice(0, 2), topK: 1, saliency: false });
       assert.equal(after.classified, 2, 'the next request starts a fresh process');
     } finally {

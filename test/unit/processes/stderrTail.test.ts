@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StderrTail } from '../../../src/extension/stderrTail';
+import { StderrTail } from '../../../src/processes/stderrTail';
 
 describe('StderrTail', () => {
   test('keeps the last lines across chunk boundaries, dropping blank ones', () => {

@@ -4,13 +4,14 @@
 // for) is not stuck behind a folder of thousands.
 import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ImageClassifier } from '../core/classify/imageClassifier';
-import { DecodePool, defaultDecodeWorkers } from '../core/data/decodePool';
-import type { DecodedFiles } from '../core/data/decodeImageFiles';
-import type { SaliencyMap } from '../core/inspect/saliencyMap';
-import type { FromInferenceMessage, InferenceModelInfo, ToInferenceMessage } from '../protocol/inference';
+import { ImageClassifier } from '../../core/classify/imageClassifier';
+import { DecodePool, defaultDecodeWorkers } from '../../core/data/decodePool';
+import type { DecodedFiles } from '../../core/data/decodeImageFiles';
+import type { SaliencyMap } from '../../core/inspect/saliencyMap';
+import { errorMessage } from '../../core/errorMessage';
+import type { FromInference, InferenceModelInfo, ToInference } from '../../protocol/inference';
 
-type ClassifyRequest = Extract<ToInferenceMessage, { type: 'classify' }>;
+type ClassifyRequest = Extract<ToInference, { type: 'classify' }>;
 
 export interface InferenceSessionOptions {
   /** Models kept loaded at once; the least recently used one is disposed beyond this. Default 2. */
@@ -64,7 +65,7 @@ async function describeFailure(classifier: ImageClassifier, image: string, reaso
   try {
     await classifier.preprocess(image);
   } catch (error) {
-    return (error as Error).message;
+    return errorMessage(error);
   }
   return `${image}: ${reason ?? 'could not be classified'}.`;
 }
@@ -96,7 +97,7 @@ export class InferenceSession {
   private readonly decoder: DecodePool;
 
   constructor(
-    private readonly send: (message: FromInferenceMessage) => void | Promise<void>,
+    private readonly send: (message: FromInference) => void | Promise<void>,
     /** Resolves once the TensorFlow.js backend is ready; requests wait for it. */
     private readonly backendReady: Promise<unknown> = Promise.resolve(),
     options: InferenceSessionOptions = {},
@@ -175,8 +176,8 @@ export class InferenceSession {
     const runDir = resolve(request.runDir);
     try {
       await this.backendReady;
-      const model = await this.model(runDir).catch((error: Error) => {
-        throw new Error(`The model of ${runDir} cannot be used: ${error.message}`);
+      const model = await this.model(runDir).catch((error: unknown) => {
+        throw new Error(`The model of ${runDir} cannot be used: ${errorMessage(error)}`);
       });
       try {
         counts = await this.classifyWith(model.classifier, request, runDir);
@@ -184,7 +185,7 @@ export class InferenceSession {
         model.release();
       }
     } catch (error) {
-      await this.send({ type: 'error', id, message: (error as Error).message });
+      await this.send({ type: 'error', id, message: errorMessage(error) });
     }
     const cancelled = this.cancelled.delete(id);
     await this.send({ type: 'done', id, ...counts, cancelled, elapsedMs: performance.now() - started });
@@ -213,7 +214,7 @@ export class InferenceSession {
         probabilities = readable.length > 0 ? classifier.predictPixels(readable.map((r) => r.pixels)) : [];
       } catch (error) {
         // A model that cannot run (say, weights that loaded but do not fit) fails every image the same way.
-        for (const r of readable) reasons.set(r.k, `the model failed (${(error as Error).message})`);
+        for (const r of readable) reasons.set(r.k, `the model failed (${errorMessage(error)})`);
         readable.length = 0;
       }
       const byPosition = new Map(readable.map((r, n) => [r.k, { pixels: r.pixels, probabilities: probabilities[n] }]));

@@ -1,17 +1,19 @@
-// Runs classifications in the inference process (dist/inference.js): forks it on first use, keeps it
+// The extension host's side of the inference process (dist/inference.js): forks it on first use, keeps it
 // warm for an idle period so the next classification skips TensorFlow.js start-up and model loading,
 // then lets it go. Never blocks the extension host; a crash fails the requests in flight with its stderr.
-import { fork, type ChildProcess } from 'node:child_process';
-import type { FromInferenceMessage, InferenceModelInfo, ToInferenceMessage } from '../../protocol/inference';
-import { parseFromInferenceMessage } from './parseFromInferenceMessage';
+import type { FromInference, InferenceModelInfo, ToInference } from '../../protocol/inference';
+import { ChildProcessHost } from '../childProcessHost';
+import { parseFromInference } from './inferenceMessages';
 
 /** How long an idle inference process stays alive. */
 export const DEFAULT_IDLE_MS = 60_000;
+/** How long a process that was let go may take to exit before it is killed. */
+const EXIT_GRACE_MS = 5_000;
 
-export type ClassifyRequest = Omit<Extract<ToInferenceMessage, { type: 'classify' }>, 'type' | 'id'>;
-export type InferenceResult = Extract<FromInferenceMessage, { type: 'result' }>;
-export type InferenceImageError = Extract<FromInferenceMessage, { type: 'error' }> & { index: number };
-export type InferenceDone = Extract<FromInferenceMessage, { type: 'done' }>;
+export type ClassifyRequest = Omit<Extract<ToInference, { type: 'classify' }>, 'type' | 'id'>;
+export type InferenceResult = Extract<FromInference, { type: 'result' }>;
+export type InferenceImageError = Extract<FromInference, { type: 'error' }> & { index: number };
+export type InferenceDone = Extract<FromInference, { type: 'done' }>;
 
 export interface ClassifyHandlers {
   onModel?(model: InferenceModelInfo): void;
@@ -24,7 +26,7 @@ export interface InferenceHostOptions {
   script: string;
   idleMs?: number;
   cwd?: string;
-  /** A line the process printed on stderr, or a message that failed validation. */
+  /** A line the process printed, or a message that failed validation. */
   onLog?(line: string): void;
 }
 
@@ -39,14 +41,15 @@ export class InferenceError extends Error {
   override readonly name = 'InferenceError';
 }
 
+type InferenceProcess = ChildProcessHost<ToInference, FromInference>;
+
 export class InferenceHost {
-  private child?: ChildProcess;
+  private process?: InferenceProcess;
   private readonly pending = new Map<number, Pending>();
   /** Set when a request fails as a whole; its `done` then rejects instead of resolving. */
   private readonly failures = new Map<number, string>();
   private nextId = 1;
   private idleTimer?: NodeJS.Timeout;
-  private stderrTail = '';
   private disposed = false;
   private backend?: string;
 
@@ -54,7 +57,7 @@ export class InferenceHost {
 
   /** The running process's id, if one is running. */
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.process?.pid;
   }
 
   /** The backend the process announced (e.g. "wasm (SIMD, 1 thread, ...)"), once it has. */
@@ -69,61 +72,44 @@ export class InferenceHost {
    */
   classify(request: ClassifyRequest, handlers: ClassifyHandlers = {}, signal?: AbortSignal): Promise<InferenceDone> {
     if (this.disposed) return Promise.reject(new InferenceError('Classification has shut down.'));
-    const child = this.ensureChild();
+    const process = this.ensureProcess();
     const id = this.nextId++;
     clearTimeout(this.idleTimer);
     return new Promise<InferenceDone>((resolve, reject) => {
       this.pending.set(id, { handlers, resolve, reject });
-      const onAbort = () => {
-        if (this.pending.has(id) && child.connected) child.send({ type: 'cancel', id } satisfies ToInferenceMessage);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      child.send({ type: 'classify', id, ...request } satisfies ToInferenceMessage, (error) => {
-        if (error) this.settle(id, new InferenceError(`The inference process did not take the request: ${error.message}`));
+      signal?.addEventListener('abort', () => {
+        if (this.pending.has(id)) void process.send({ type: 'cancel', id });
+      }, { once: true });
+      void process.send({ type: 'classify', id, ...request }).then((sent) => {
+        if (!sent) this.settle(id, new InferenceError('The inference process did not take the request.'));
       });
     });
   }
 
   dispose(): void {
     this.disposed = true;
-    this.stop('Classification has shut down.');
+    this.letGo('Classification has shut down.');
   }
 
-  private ensureChild(): ChildProcess {
-    if (this.child && this.child.connected) return this.child;
-    this.stderrTail = '';
-    const child = fork(this.options.script, [], {
-      execArgv: [],
-      cwd: this.options.cwd,
-      // In a desktop editor the extension host's executable is Electron: make it act as plain Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      serialization: 'json',
+  private ensureProcess(): InferenceProcess {
+    if (this.process?.connected) return this.process;
+    const process: InferenceProcess = new ChildProcessHost({
+      script: this.options.script, name: 'inference process', cwd: this.options.cwd,
+      parse: parseFromInference,
+      onMessage: (message) => this.receive(message),
+      onOutput: (line) => this.options.onLog?.(line),
+      onProblem: (message) => this.options.onLog?.(message),
     });
-    this.child = child;
-    child.stderr?.on('data', (chunk: Buffer) => {
-      const text = chunk.toString();
-      this.stderrTail = (this.stderrTail + text).slice(-2000);
-      for (const line of text.split(/\r?\n/)) if (line.trim()) this.options.onLog?.(line);
+    this.process = process;
+    void process.exited.then((exit) => {
+      if (this.process !== process) return; // let go earlier: its requests were settled then
+      this.process = undefined;
+      this.failAll(`The inference process ${exit.how}${exit.stderrTail ? `:\n${exit.stderrTail}` : '.'}`);
     });
-    child.on('message', (raw: unknown) => this.receive(raw));
-    child.on('error', (error) => this.options.onLog?.(`inference process: ${error.message}`));
-    child.once('exit', (code, signal) => {
-      if (this.child !== child) return; // let go earlier: its requests were settled then
-      this.child = undefined;
-      const how = signal ? `was stopped (${signal})` : `exited with code ${code}`;
-      const tail = this.stderrTail.trim().split('\n').slice(-5).join('\n');
-      this.failAll(`The inference process ${how}${tail ? `:\n${tail}` : '.'}`);
-    });
-    return child;
+    return process;
   }
 
-  private receive(raw: unknown): void {
-    const message = parseFromInferenceMessage(raw);
-    if (!message) {
-      this.options.onLog?.(`Ignored an invalid message from the inference process: ${JSON.stringify(raw)?.slice(0, 200)}`);
-      return;
-    }
+  private receive(message: FromInference): void {
     if (message.type === 'ready') {
       this.backend = message.backend;
       return;
@@ -165,23 +151,21 @@ export class InferenceHost {
   private startIdleTimer(): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      if (this.pending.size === 0) this.stop();
+      if (this.pending.size === 0) this.letGo();
     }, this.options.idleMs ?? DEFAULT_IDLE_MS);
     // An idle process must not keep a host (or a test runner) alive.
     this.idleTimer.unref();
   }
 
   /** Lets the process go: it exits when its IPC channel closes; killed if it lingers. */
-  private stop(reason?: string): void {
+  private letGo(reason?: string): void {
     clearTimeout(this.idleTimer);
     if (reason) this.failAll(reason);
-    const child = this.child;
-    this.child = undefined;
-    if (!child) return;
-    if (child.connected) child.disconnect();
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    kill.unref();
-    child.once('exit', () => clearTimeout(kill));
+    const process = this.process;
+    this.process = undefined;
+    if (!process) return;
+    process.disconnect();
+    process.killAfter(EXIT_GRACE_MS, { unref: true });
   }
 
   private failAll(reason: string): void {
