@@ -22,10 +22,6 @@ export function isPath(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && !value.includes('\0');
 }
 
-export function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
 /** A whole number (any sign). */
 export function isInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value);

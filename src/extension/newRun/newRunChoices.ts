@@ -1,22 +1,19 @@
 // The answers of the New Training Run wizard, and how they become a RunSpec (and back, for reruns and saved specs).
 import { isAbsolute, resolve } from 'node:path';
 import { noAugmentation, parseAugmentList } from '../../core/data/augment';
+import { isOneOf, isRecord } from '../../core/guards';
 import { defaultModelSpec } from '../../core/models/defaultModelSpecs';
 import {
   AUGMENT_KINDS, DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS,
-  type AugmentKind, type AugmentSpec, type LossKind, type ModelKind, type OptimizerKind, type RunSpec,
+  type AugmentKind, type AugmentSpec, type LossKind, type RunSpec,
 } from '../../core/runSpec';
 import { defaultTrainingSpec, validateRunSpec } from '../../core/runSpecDefaults';
 import type { TrainingDefaults } from '../settingsValues';
 
-export interface NewRunChoices {
+/** The settings' first answers (model, epochs, batch size, learning rate, optimiser), and the rest. */
+export interface NewRunChoices extends TrainingDefaults {
   /** Absolute dataset folder. */
   datasetPath: string;
-  model: ModelKind;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  optimizer: OptimizerKind;
   loss: LossKind;
   augment: AugmentKind[];
 }
@@ -26,20 +23,7 @@ export const WIZARD_VAL_SPLIT = 0.1;
 
 /** The starting answers: what the user chose last time where still valid, else the settings' defaults. */
 export function initialChoices(defaults: TrainingDefaults, remembered: Partial<NewRunChoices> = {}): Omit<NewRunChoices, 'datasetPath'> & { datasetPath?: string } {
-  return {
-    datasetPath: remembered.datasetPath,
-    model: remembered.model ?? defaults.model,
-    epochs: remembered.epochs ?? defaults.epochs,
-    batchSize: remembered.batchSize ?? defaults.batchSize,
-    learningRate: remembered.learningRate ?? defaults.learningRate,
-    optimizer: remembered.optimizer ?? defaults.optimizer,
-    loss: remembered.loss ?? 'crossentropy',
-    augment: remembered.augment ?? [],
-  };
-}
-
-function isIn<T extends string>(value: unknown, allowed: readonly T[]): value is T {
-  return typeof value === 'string' && (allowed as readonly string[]).includes(value);
+  return { ...defaults, loss: 'crossentropy', augment: [], ...remembered };
 }
 
 function positive(value: unknown, integer: boolean): value is number {
@@ -48,17 +32,16 @@ function positive(value: unknown, integer: boolean): value is number {
 
 /** The valid part of choices stored in workspace state (which a workspace could have tampered with). */
 export function rememberedChoices(value: unknown): Partial<NewRunChoices> {
-  if (typeof value !== 'object' || value === null) return {};
-  const raw = value as Record<string, unknown>;
+  if (!isRecord(value)) return {};
   const out: Partial<NewRunChoices> = {};
-  if (typeof raw.datasetPath === 'string' && isAbsolute(raw.datasetPath)) out.datasetPath = raw.datasetPath;
-  if (isIn(raw.model, MODEL_KINDS)) out.model = raw.model;
-  if (positive(raw.epochs, true) && raw.epochs <= 10_000) out.epochs = raw.epochs;
-  if (positive(raw.batchSize, true) && raw.batchSize <= 4096) out.batchSize = raw.batchSize;
-  if (positive(raw.learningRate, false) && raw.learningRate <= 10) out.learningRate = raw.learningRate;
-  if (isIn(raw.optimizer, OPTIMIZER_KINDS)) out.optimizer = raw.optimizer;
-  if (isIn(raw.loss, LOSS_KINDS)) out.loss = raw.loss;
-  if (Array.isArray(raw.augment) && raw.augment.every((kind) => isIn(kind, AUGMENT_KINDS))) out.augment = raw.augment as AugmentKind[];
+  if (typeof value.datasetPath === 'string' && isAbsolute(value.datasetPath)) out.datasetPath = value.datasetPath;
+  if (isOneOf(value.model, MODEL_KINDS)) out.model = value.model;
+  if (positive(value.epochs, true) && value.epochs <= 10_000) out.epochs = value.epochs;
+  if (positive(value.batchSize, true) && value.batchSize <= 4096) out.batchSize = value.batchSize;
+  if (positive(value.learningRate, false) && value.learningRate <= 10) out.learningRate = value.learningRate;
+  if (isOneOf(value.optimizer, OPTIMIZER_KINDS)) out.optimizer = value.optimizer;
+  if (isOneOf(value.loss, LOSS_KINDS)) out.loss = value.loss;
+  if (Array.isArray(value.augment) && value.augment.every((kind) => isOneOf(kind, AUGMENT_KINDS))) out.augment = value.augment as AugmentKind[];
   return out;
 }
 
@@ -147,7 +130,7 @@ export function parseLearningRate(text: string): Parsed {
 }
 
 function objectOr(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : {};
+  return isRecord(value) ? value : {};
 }
 
 /**
@@ -164,10 +147,10 @@ export function parseSavedRunSpec(value: unknown, baseDir: string): RunSpec {
   }
   const model = objectOr(raw.model);
   const kind = model.kind ?? 'cnn';
-  if (!isIn(kind, MODEL_KINDS)) throw new Error(`Unknown model "${String(kind)}": use one of ${MODEL_KINDS.join(', ')}.`);
+  if (!isOneOf(kind, MODEL_KINDS)) throw new Error(`Unknown model "${String(kind)}": use one of ${MODEL_KINDS.join(', ')}.`);
   const defaults = defaultModelSpec(kind);
   const format = data.format ?? 'auto';
-  if (!isIn(format, DATASET_FORMATS)) throw new Error(`Unknown dataset format "${String(format)}": use one of ${DATASET_FORMATS.join(', ')}.`);
+  if (!isOneOf(format, DATASET_FORMATS)) throw new Error(`Unknown dataset format "${String(format)}": use one of ${DATASET_FORMATS.join(', ')}.`);
   const spec = {
     data: { format, valSplit: WIZARD_VAL_SPLIT, cifar100Labels: 'fine', ...data, path: resolve(baseDir, data.path) },
     model: { kind, options: { ...defaults.options, ...objectOr(model.options) } },

@@ -11,7 +11,7 @@ import { findDatasetFolders } from './findDatasetFolders';
 import { MultiStepInput, type InputStep } from './multiStepInput';
 import {
   choicesFromSpec, initialChoices, parseLearningRate, parseSavedRunSpec, parseWholeNumber, rememberedChoices,
-  specFromChoices, type NewRunChoices,
+  specFromChoices, type NewRunChoices, type Parsed,
 } from './newRunChoices';
 import type { TrainingDefaults } from '../settingsValues';
 
@@ -192,62 +192,33 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<{ s
     return chosen.start ? finish() : pickModel;
   };
 
-  const pickModel: InputStep = async (input) => {
-    const chosen = await input.pick<vscode.QuickPickItem & { value: ModelKind }>({
-      title: title(), step: 2, totalSteps: TOTAL_STEPS, placeholder: 'Model architecture',
-      items: MODEL_KINDS.map((value) => ({ value, label: value, description: MODEL_DETAILS[value] })),
-      activeItem: (item) => item.value === choices.model,
+  /** A step that picks the `key` answer among `kinds`, then goes on to `next`. */
+  const pickOne = <K extends 'model' | 'optimizer' | 'loss'>(key: K, kinds: readonly NewRunChoices[K][], details: Record<NewRunChoices[K], string>, step: number, placeholder: string, next: () => InputStep): InputStep => async (input) => {
+    const chosen = await input.pick({
+      title: title(), step, totalSteps: TOTAL_STEPS, placeholder,
+      items: kinds.map((value) => ({ value, label: value, description: details[value] })),
+      activeItem: (item) => item.value === choices[key],
     });
-    choices.model = chosen.value;
-    return askEpochs;
+    choices[key] = chosen.value;
+    return next();
   };
 
-  const askEpochs: InputStep = async (input) => {
+  /** A step that asks for the `key` number (checked by `parse`), then goes on to `next`. */
+  const askNumber = (key: 'epochs' | 'batchSize' | 'learningRate', step: number, prompt: string, parse: (text: string) => Parsed, next: () => InputStep): InputStep => async (input) => {
     const text = await input.ask({
-      title: title(), step: 3, totalSteps: TOTAL_STEPS, prompt: 'Epochs: passes over the training images',
-      value: String(choices.epochs), validate: (value) => { const p = parseWholeNumber(value, 'Epochs', 1, 10_000); return p.ok ? undefined : p.message; },
+      title: title(), step, totalSteps: TOTAL_STEPS, prompt, value: String(choices[key]),
+      validate: (value) => { const parsed = parse(value); return parsed.ok ? undefined : parsed.message; },
     });
-    choices.epochs = Number(text.trim());
-    return askBatchSize;
+    choices[key] = Number(text.trim());
+    return next();
   };
 
-  const askBatchSize: InputStep = async (input) => {
-    const text = await input.ask({
-      title: title(), step: 4, totalSteps: TOTAL_STEPS, prompt: 'Batch size: images per training step',
-      value: String(choices.batchSize), validate: (value) => { const p = parseWholeNumber(value, 'The batch size', 1, 4096); return p.ok ? undefined : p.message; },
-    });
-    choices.batchSize = Number(text.trim());
-    return askLearningRate;
-  };
-
-  const askLearningRate: InputStep = async (input) => {
-    const text = await input.ask({
-      title: title(), step: 5, totalSteps: TOTAL_STEPS, prompt: 'Learning rate (e.g. 0.001 or 1e-3)',
-      value: String(choices.learningRate), validate: (value) => { const p = parseLearningRate(value); return p.ok ? undefined : p.message; },
-    });
-    choices.learningRate = Number(text.trim());
-    return pickOptimizer;
-  };
-
-  const pickOptimizer: InputStep = async (input) => {
-    const chosen = await input.pick<vscode.QuickPickItem & { value: OptimizerKind }>({
-      title: title(), step: 6, totalSteps: TOTAL_STEPS, placeholder: 'Optimiser',
-      items: OPTIMIZER_KINDS.map((value) => ({ value, label: value, description: OPTIMIZER_DETAILS[value] })),
-      activeItem: (item) => item.value === choices.optimizer,
-    });
-    choices.optimizer = chosen.value;
-    return pickLoss;
-  };
-
-  const pickLoss: InputStep = async (input) => {
-    const chosen = await input.pick<vscode.QuickPickItem & { value: LossKind }>({
-      title: title(), step: 7, totalSteps: TOTAL_STEPS, placeholder: 'Loss',
-      items: LOSS_KINDS.map((value) => ({ value, label: value, description: LOSS_DETAILS[value] })),
-      activeItem: (item) => item.value === choices.loss,
-    });
-    choices.loss = chosen.value;
-    return pickAugmentation;
-  };
+  const pickModel = pickOne('model', MODEL_KINDS, MODEL_DETAILS, 2, 'Model architecture', () => askEpochs);
+  const askEpochs = askNumber('epochs', 3, 'Epochs: passes over the training images', (text) => parseWholeNumber(text, 'Epochs', 1, 10_000), () => askBatchSize);
+  const askBatchSize = askNumber('batchSize', 4, 'Batch size: images per training step', (text) => parseWholeNumber(text, 'The batch size', 1, 4096), () => askLearningRate);
+  const askLearningRate = askNumber('learningRate', 5, 'Learning rate (e.g. 0.001 or 1e-3)', parseLearningRate, () => pickOptimizer);
+  const pickOptimizer = pickOne('optimizer', OPTIMIZER_KINDS, OPTIMIZER_DETAILS, 6, 'Optimiser', () => pickLoss);
+  const pickLoss = pickOne('loss', LOSS_KINDS, LOSS_DETAILS, 7, 'Loss', () => pickAugmentation);
 
   const pickAugmentation: InputStep = async (input) => {
     const chosen = await input.pickMany<vscode.QuickPickItem & { value: AugmentKind }>({
