@@ -7,21 +7,20 @@ import { registerCommands } from './commands/command';
 import { COMMANDS } from './commands/commands';
 import { GROUP_BY_CONTEXT_KEY, GROUP_BY_STATE_KEY } from './commands/viewCommands';
 import type { Lab } from './lab';
-import { createLogChannel } from './logChannel';
 import { RunsFolder } from './runsFolder';
-import { affectsSettings, primaryWorkspaceFolder, readSettings } from './settings';
+import { primaryWorkspaceFolder, readSettings } from './settings';
 import { TrainingStatusBar } from './training/statusBar';
 import { TrainingController } from './training/trainingController';
 import { UserErrors } from './userErrors';
 import { EXPERIMENTS_VIEW_ID, ExperimentsTree, type ExperimentNode } from './views/experimentsTree';
 import { GROUP_BY_OPTIONS, type GroupBy } from './views/groupRuns';
-import { RunEntries } from './views/runEntries';
 import { ClassifyPanels } from './webviews/classify/classifyPanels';
 import { DashboardPanels } from './webviews/dashboard/dashboardPanels';
 
 export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const started = performance.now();
-  const log = createLogChannel();
+  // The Classifier Lab output channel: the extension's, the trainers' and the inference process's messages.
+  const log = vscode.window.createOutputChannel('Classifier Lab', { log: true });
   const errors = new UserErrors(log);
   const folder = RunsFolder.forWindow(log);
   const dashboards = new DashboardPanels(context.extensionUri, folder, log);
@@ -33,24 +32,23 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     folder, log, errors, openDashboard,
     concurrency: () => readSettings().concurrentRuns,
   });
-  const runs = new RunEntries(folder, training);
   const storedGroupBy = context.workspaceState.get<string>(GROUP_BY_STATE_KEY);
   const groupBy: GroupBy = GROUP_BY_OPTIONS.find((option) => option === storedGroupBy) ?? 'none';
-  const tree = new ExperimentsTree(runs, groupBy);
+  const tree = new ExperimentsTree(folder, training, groupBy);
   const treeView = vscode.window.createTreeView<ExperimentNode>(EXPERIMENTS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true });
   const classify = new ClassifyPanels({ context, folder, log, openDashboard });
-  const lab: Lab = { context, folder, training, runs, tree, treeView, dashboards, classify, log, errors };
+  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, log, errors };
 
   // VS Code disposes subscriptions in order: commands and listeners first, views next, and the
   // trainers last (they are let go to end their runs as interrupted).
   context.subscriptions.push(
     ...registerCommands(COMMANDS, lab),
     // The welcome content waits for the first listing, so it does not flash before existing runs show.
-    runs.onDidChange(() => void vscode.commands.executeCommand('setContext', 'classifierLab.runsLoaded', runs.isLoaded)),
+    tree.onDidChangeTreeData(() => void vscode.commands.executeCommand('setContext', 'classifierLab.runsLoaded', tree.isLoaded)),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsSettings(event) && event.affectsConfiguration('classifierLab.concurrentRuns')) training.pump();
+      if (event.affectsConfiguration('classifierLab.concurrentRuns')) training.pump();
     }),
-    new TrainingStatusBar(training), treeView, tree, runs, classify, dashboards, training, folder, log,
+    new TrainingStatusBar(training), treeView, tree, classify, dashboards, training, folder, log,
   );
   void vscode.commands.executeCommand('setContext', GROUP_BY_CONTEXT_KEY, groupBy);
   void folder.refresh().then(() => log.info(`Listed ${folder.runs.length} run(s) from ${folder.dir ?? '(no runs folder)'} in ${Math.round(performance.now() - started)} ms after activation began.`));

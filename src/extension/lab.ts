@@ -4,7 +4,6 @@ import type { RunsFolder } from './runsFolder';
 import type { TrainingController } from './training/trainingController';
 import type { UserErrors } from './userErrors';
 import type { ExperimentNode, ExperimentsTree } from './views/experimentsTree';
-import type { RunEntries } from './views/runEntries';
 import type { DashboardPanels } from './webviews/dashboard/dashboardPanels';
 import type { ClassifyPanels } from './webviews/classify/classifyPanels';
 
@@ -15,7 +14,6 @@ export interface Lab {
   /** The runs this window trains or has queued. */
   readonly training: TrainingController;
   /** Both of the above as the Experiments view's rows. */
-  readonly runs: RunEntries;
   readonly tree: ExperimentsTree;
   readonly treeView: vscode.TreeView<ExperimentNode>;
   readonly dashboards: DashboardPanels;

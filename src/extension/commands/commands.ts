@@ -4,11 +4,10 @@ import { classifyImageCommand } from './classifyImage';
 import { deleteRunCommand } from './deleteRun';
 import { editNotesCommand, renameRunCommand } from './editRun';
 import { exportModelCommand } from './exportModel';
-import { newRunCommand } from './newRun';
 import { compareRunsCommand, openDashboardCommand } from './openDashboard';
 import { revealRunCommand, showLogCommand } from './runFiles';
 import { stopRunCommand } from './stopRun';
-import { rerunCommand, resumeRunCommand } from './trainAgain';
+import { newRunCommand, rerunCommand, resumeRunCommand } from './trainRun';
 import { groupByCommand, openSettingsCommand, refreshCommand } from './viewCommands';
 
 export const COMMANDS: readonly Command[] = [

@@ -30,7 +30,7 @@ export function recorded(test: (entry: RecordedRunEntry) => boolean = () => true
 
 /** The current entry for a row or a run id (a row may be stale by the time it is clicked). */
 function entryOf(lab: Lab, arg: unknown): RunEntry | undefined {
-  const entries = lab.runs.entries();
+  const entries = lab.tree.entries();
   if (typeof arg === 'string') return entries.find((e) => e.kind === 'run' && e.record.id === arg);
   if (!isNode(arg) || arg.kind !== 'run') return undefined;
   const wanted = arg.entry;
@@ -57,7 +57,7 @@ function toItem(entry: RunEntry): vscode.QuickPickItem & { entry: RunEntry } {
 
 /** One run, asked with a quick pick among those `options.filter` accepts; undefined when there is none (said) or the user escaped. */
 export async function pickRun<T extends RunEntry>(lab: Lab, options: PickOptions<T>): Promise<T | undefined> {
-  const entries = lab.runs.entries().filter(options.filter);
+  const entries = lab.tree.entries().filter(options.filter);
   if (entries.length === 0) {
     void vscode.window.showInformationMessage(options.none);
     return undefined;
@@ -68,7 +68,7 @@ export async function pickRun<T extends RunEntry>(lab: Lab, options: PickOptions
 
 /** Several runs, asked with a multi-select quick pick; empty when there is none (said) or the user escaped. */
 export async function pickRuns<T extends RunEntry>(lab: Lab, options: PickOptions<T>): Promise<T[]> {
-  const entries = lab.runs.entries().filter(options.filter);
+  const entries = lab.tree.entries().filter(options.filter);
   if (entries.length === 0) {
     void vscode.window.showInformationMessage(options.none);
     return [];

@@ -1,8 +1,11 @@
-// The Experiments view: runs newest first (optionally grouped by dataset or status), each with its
-// best validation accuracy, a status icon, a tooltip with hyperparameters and timings, and menus by status.
+// The Experiments view: the runs folder's runs and this window's queue, newest first (optionally grouped
+// by dataset or status), each with its best validation accuracy or live progress, a status icon, a
+// tooltip with hyperparameters and timings, and menus by status.
 import * as vscode from 'vscode';
 import { entryId, groupRuns, type GroupBy, type RunGroup } from './groupRuns';
-import type { RunEntries, RunEntry } from './runEntries';
+import type { RunsFolder } from '../runsFolder';
+import type { TrainingController } from '../training/trainingController';
+import { runEntries, type RunEntry } from './runEntries';
 import { runContextValue, runDescription, runLabel, runTooltip, statusIcon } from './runPresentation';
 
 export const EXPERIMENTS_VIEW_ID = 'classifierLab.experiments';
@@ -22,13 +25,28 @@ export interface ExperimentRow {
   group?: string;
 }
 
+/** Live progress redraws the view at most this often. */
+const PROGRESS_REDRAW_MS = 500;
+
 export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ExperimentNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
+  private redraw?: NodeJS.Timeout;
+  private trainingShape = '';
 
-  constructor(private readonly model: RunEntries, private groupBy: GroupBy) {
-    this.subscription = model.onDidChange(() => this.changeEmitter.fire(undefined));
+  constructor(private readonly folder: RunsFolder, private readonly training: TrainingController, private groupBy: GroupBy) {
+    this.subscriptions = [folder.onDidChangeRuns(() => this.changeEmitter.fire(undefined)), training.onDidChange(() => this.trainingChanged())];
+  }
+
+  /** True once the runs folder has been read (before that the view stays empty rather than flash its welcome). */
+  get isLoaded(): boolean {
+    return this.folder.isLoaded;
+  }
+
+  /** The runs as the view shows them (before grouping). */
+  entries(): RunEntry[] {
+    return runEntries(this.folder.runs, this.training.runs());
   }
 
   get grouping(): GroupBy {
@@ -43,9 +61,8 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
   getChildren(element?: ExperimentNode): ExperimentNode[] {
     if (element?.kind === 'run') return [];
     if (element?.kind === 'group') return element.group.entries.map((entry) => ({ kind: 'run', entry, parent: element.group }));
-    // Before the first read the view stays empty rather than flashing its welcome content.
-    if (!this.model.isLoaded) return [];
-    const groups = groupRuns(this.model.entries(), this.groupBy);
+    if (!this.isLoaded) return [];
+    const groups = groupRuns(this.entries(), this.groupBy);
     if (this.groupBy === 'none') return (groups[0]?.entries ?? []).map((entry) => ({ kind: 'run', entry }));
     return groups.map((group) => ({ kind: 'group', group }));
   }
@@ -99,7 +116,21 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    clearTimeout(this.redraw);
+    for (const subscription of this.subscriptions.reverse()) subscription.dispose();
     this.changeEmitter.dispose();
+  }
+
+  private trainingChanged(): void {
+    // A run queued, started, created or ended: re-read the folder. Progress alone only redraws.
+    const shape = JSON.stringify(this.training.runs().map((run) => [run.ticket, run.phase, run.runId]));
+    if (shape !== this.trainingShape) {
+      this.trainingShape = shape;
+      this.folder.scheduleRefresh();
+    }
+    this.redraw ??= setTimeout(() => {
+      this.redraw = undefined;
+      this.changeEmitter.fire(undefined);
+    }, PROGRESS_REDRAW_MS);
   }
 }
