@@ -49,12 +49,6 @@ async function listRunFolders(dir: string): Promise<string> {
   }
 }
 
-interface Candidate {
-  change: RunFileChange;
-  /** Seen by a poll, not a watcher: a first look only learns the stamp. */
-  polled: boolean;
-}
-
 export class RunsFolder implements vscode.Disposable {
   private readonly runsEmitter = new vscode.EventEmitter<void>();
   private readonly fileEmitter = new vscode.EventEmitter<RunFileChange>();
@@ -74,7 +68,8 @@ export class RunsFolder implements vscode.Disposable {
   private watchedExisting = false;
   private listing = '';
   private readonly stamps = new Map<string, string>();
-  private readonly candidates = new Map<string, Candidate>();
+  /** Changes seen since the last flush; `polled`: seen by a poll, not a watcher (a poll's first look only learns the stamp). */
+  private readonly candidates = new Map<string, { change: RunFileChange; polled: boolean }>();
   private rescanWanted = false;
   /** Runs whose run.json changed on disk since the last read: told with those the read finds changed. */
   private readonly recordsChanged = new Set<string>();

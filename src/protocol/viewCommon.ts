@@ -2,22 +2,12 @@
 // of every page load; the panel answers with a snapshot), saving an export, and opening a run's dashboard.
 
 /** The page loaded and listens. */
-export interface ReadyMessage {
-  type: 'ready';
-}
+export type ReadyMessage = { type: 'ready' };
 
 export type ExportFormat = 'csv' | 'png' | 'svg';
 
 /** Save a file where the user picks: CSV or SVG text, or a PNG as a `data:image/png;base64,` URL. */
-export interface ExportMessage {
-  type: 'export';
-  format: ExportFormat;
-  fileName: string;
-  content: string;
-}
+export type ExportMessage = { type: 'export'; format: ExportFormat; fileName: string; content: string };
 
 /** Open the dashboard of a run the view shows. */
-export interface OpenRunMessage {
-  type: 'openRun';
-  runId: string;
-}
+export type OpenRunMessage = { type: 'openRun'; runId: string };

@@ -8,7 +8,7 @@ import type { RunExecutor } from '../../processes/runExecutor';
 import type { RunsFolder } from '../runsFolder';
 import type { UserErrors } from '../userErrors';
 import { RunQueue, type QueuedRun, type RunObserver } from './runQueue';
-import { formatPercent, progressFraction, progressText, type RunProgress } from './runProgress';
+import { formatPercent, progressFraction, progressText } from './runProgress';
 import type { RunEnd, RunRequest, RunTimings, TrainingRun } from './trainingRun';
 
 export interface StartOptions {
@@ -28,12 +28,6 @@ export interface TrainingControllerOptions {
   openDashboard(runId: string): unknown;
 }
 
-/** What a run's progress notification is told. */
-interface ProgressReporter {
-  announce(text: string): void;
-  report(progress: RunProgress): void;
-}
-
 function firstLine(text: string): string {
   return text.split('\n')[0];
 }
@@ -44,7 +38,6 @@ export class TrainingController implements vscode.Disposable, RunObserver {
   readonly onDidChange = this.changeEmitter.event;
   private readonly queue: RunQueue;
   private readonly timingsByRun = new Map<string, RunTimings>();
-  private readonly reporters = new Map<number, ProgressReporter>();
 
   constructor(private readonly options: TrainingControllerOptions) {
     this.queue = new RunQueue({ executor: options.executor, concurrency: options.concurrency, observer: this });
@@ -106,7 +99,6 @@ export class TrainingController implements vscode.Disposable, RunObserver {
   }
 
   launched(run: TrainingRun): void {
-    this.reporters.get(run.ticket)?.announce('loading the dataset…');
     this.options.log.info(`Started trainer process ${run.pid ?? '(failed to start)'} for "${run.name}".`);
   }
 
@@ -149,7 +141,6 @@ export class TrainingController implements vscode.Disposable, RunObserver {
       case 'batchEnd':
         break;
     }
-    if (run.progress) this.reporters.get(run.ticket)?.report(run.progress);
   }
 
   ended(run: TrainingRun, end: RunEnd): void {
@@ -188,26 +179,26 @@ export class TrainingController implements vscode.Disposable, RunObserver {
     }
   }
 
-  private showProgress(queued: QueuedRun): void {
-    const { run } = queued;
+  /** A cancellable notification that follows the run's state until it ends. */
+  private showProgress({ run, ended }: QueuedRun): void {
     // The run's name is only final once its folder exists, so it goes in the message, not the title.
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Training', cancellable: true }, (progress, token) => {
       token.onCancellationRequested(() => {
         void this.stop({ ticket: run.ticket }).catch((error: unknown) => this.options.errors.show(`Could not stop "${run.name}": ${errorMessage(error)}`, error));
       });
       let reported = 0;
-      const reporter: ProgressReporter = {
-        announce: (text) => progress.report({ message: `${run.name}: ${text}` }),
-        report: (current) => {
-          const percent = progressFraction(current) * 100;
-          const increment = Math.max(0, percent - reported);
-          reported += increment;
-          progress.report({ message: `${run.name}: ${progressText(current)}`, increment });
-        },
+      let shown = '';
+      const update = () => {
+        const text = run.phase === 'queued' ? 'waiting for a free slot…' : run.progress ? progressText(run.progress) : 'loading the dataset…';
+        const increment = Math.max(0, (run.progress ? progressFraction(run.progress) * 100 : 0) - reported);
+        if (`${run.name}: ${text}` === shown && increment === 0) return;
+        shown = `${run.name}: ${text}`;
+        reported += increment;
+        progress.report({ message: shown, increment });
       };
-      this.reporters.set(run.ticket, reporter);
-      reporter.announce(run.phase === 'queued' ? 'waiting for a free slot…' : 'loading the dataset…');
-      return queued.ended.then(() => { this.reporters.delete(run.ticket); });
+      update();
+      const subscription = this.onDidChange(update);
+      return ended.finally(() => subscription.dispose());
     });
   }
 }

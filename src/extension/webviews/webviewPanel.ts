@@ -89,17 +89,13 @@ export abstract class WebviewPanel<ToView, FromView extends { type: string }> im
     // Nothing to do unless the panel follows something while it is shown.
   }
 
-  /** A message handler failed: by default the user is told. */
-  protected onError(error: unknown): void {
-    void vscode.window.showErrorMessage(errorMessage(error));
-  }
-
   private receive(raw: unknown): void {
     const message = this.parse(raw);
     if (message === undefined || this.disposed) return;
     const handled = message.type === 'ready' ? (this.pageReady = true, this.onReady()) : this.onMessage(message as Exclude<FromView, Ready>);
+    // A handler that fails tells the user (handlers that can fail expectedly say so themselves).
     void Promise.resolve(handled).catch((error: unknown) => {
-      if (!this.disposed) this.onError(error);
+      if (!this.disposed) void vscode.window.showErrorMessage(errorMessage(error));
     });
   }
 

@@ -3,9 +3,10 @@
 // run with the last lines of its stderr. The local executor of runs.
 import type { BackendChoice, FromTrainer, ToTrainer } from '../../protocol/trainer';
 import { errorMessage } from '../../core/errorMessage';
+import { RunStore } from '../../core/runs/runStore';
+import type { FinishedStatus } from '../../core/runs/runWriter';
 import { ChildProcessHost, type ChildExit } from '../childProcessHost';
 import type { ExecutionListener, RunEnd, RunExecution, RunExecutor, RunRequest } from '../runExecutor';
-import { markRunEnded } from './markRunEnded';
 import { parseFromTrainer } from './trainerMessages';
 
 /** How long a stopped trainer gets to finish its batch and save before it is killed. */
@@ -19,6 +20,23 @@ export interface TrainerHostOptions {
   env?: NodeJS.ProcessEnv;
   execArgv?: string[];
   stopTimeoutMs?: number;
+}
+
+/**
+ * Ends a run whose trainer can no longer say how it ended (killed, crashed). A run that already ended
+ * keeps its status (the trainer got there first).
+ */
+async function markRunEnded(runsDir: string, runId: string, status: FinishedStatus, error?: string): Promise<void> {
+  const store = new RunStore(runsDir);
+  const record = await store.read(runId);
+  // A dead trainer's 'running' reads as 'interrupted'; a written interrupted/ended status has an end time.
+  if (record.status !== 'running' && record.status !== 'queued' && (record.status !== 'interrupted' || record.endedAt !== undefined)) return;
+  const writer = await store.openWriter(runId);
+  try {
+    await writer.finish(status, error);
+  } finally {
+    await writer.close();
+  }
 }
 
 export class TrainerHost implements RunExecution {

@@ -6,17 +6,17 @@ import type { CompareRun, FromCompareView, ToCompareView } from '../../../protoc
 import type { RunsFolder } from '../../runsFolder';
 import { foldMetrics } from '../dashboard/foldMetrics';
 import { saveExport } from '../saveExport';
+import { parseCommonViewMessage } from '../viewMessages';
 import { WebviewPanel } from '../webviewPanel';
-import { parseFromCompareView } from './compareMessages';
 
 export class CompareDashboard extends WebviewPanel<ToCompareView, FromCompareView> {
   private readonly store: RunStore;
   private lastSent = '';
-  private sending?: Promise<void>;
-  private sendAgain = false;
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(panel: vscode.WebviewPanel, readonly runIds: readonly string[], folder: RunsFolder, extensionUri: vscode.Uri, private readonly openRun: (runId: string) => void) {
-    super(panel, extensionUri, parseFromCompareView);
+    // A comparison page sends only what every page may send.
+    super(panel, extensionUri, parseCommonViewMessage);
     this.store = folder.requireStore();
     this.disposables.push(folder.onDidChangeRunFile((change) => {
       if (change.kind === 'record' && runIds.includes(change.runId) && this.isPageReady) this.refresh();
@@ -42,19 +42,9 @@ export class CompareDashboard extends WebviewPanel<ToCompareView, FromCompareVie
     }
   }
 
-  /** Sends the runs again; calls during a send make one more. */
+  /** Sends the runs again (one send after another, so the page gets them in order). */
   private refresh(): void {
-    if (this.sending) {
-      this.sendAgain = true;
-      return;
-    }
-    this.sending = this.send().catch(() => undefined).finally(() => {
-      this.sending = undefined;
-      if (this.sendAgain && !this.isDisposed) {
-        this.sendAgain = false;
-        this.refresh();
-      }
-    });
+    this.sending = this.sending.then(() => this.send()).catch(() => undefined);
   }
 
   private async send(): Promise<void> {

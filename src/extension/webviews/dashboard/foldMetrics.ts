@@ -1,13 +1,8 @@
 // metrics.jsonl events -> the dashboard's series: per-batch columns, per-epoch points, the test result.
 import type { RecordedEvent } from '../../../core/runs/recordedEvent';
-import type { BatchSeries, EpochPoint, TestResult, TrainingStart } from '../../../protocol/dashboardView';
+import type { BatchSeries, EpochPoint, RunSnapshot, TestResult, TrainingStart } from '../../../protocol/dashboardView';
 
-export interface FoldedMetrics {
-  start?: TrainingStart;
-  batches: BatchSeries;
-  epochs: EpochPoint[];
-  test?: TestResult;
-}
+export type FoldedMetrics = Pick<RunSnapshot, 'start' | 'batches' | 'epochs' | 'test'>;
 
 export function emptyBatchSeries(): BatchSeries {
   return { step: [], epoch: [], loss: [], acc: [], learningRate: [], imagesPerSecond: [] };

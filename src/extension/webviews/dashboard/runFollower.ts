@@ -73,11 +73,6 @@ export class RunFollower {
     return this.current;
   }
 
-  /** Whether the page has its snapshot (a run folder still being created, or damaged, has none yet). */
-  get hasSnapshot(): boolean {
-    return this.snapshotSent;
-  }
-
   /** The page is gone (its tab hidden): the next change waits for a new snapshot. */
   forget(): void {
     this.snapshotSent = false;
