@@ -17,23 +17,17 @@ function vscodeApi(): VsCodeApi {
   return api;
 }
 
-export interface HostChannel<FromView, State> {
-  post(message: FromView): void;
-  /** What the page saved before a reload (or a hidden tab's unload); {} at first. */
-  state(): Partial<State>;
-  /** Kept by VS Code for the page, and for the panel serializer after a window reload. */
-  saveState(state: State): void;
-}
-
 /** The channel typed for one view's messages and state. */
-export function hostChannel<FromView, State = never>(): HostChannel<FromView, State> {
+export function hostChannel<FromView, State = never>() {
   return {
-    post: (message) => vscodeApi().postMessage(message),
-    state: () => {
+    post: (message: FromView): void => vscodeApi().postMessage(message),
+    /** What the page saved before a reload (or a hidden tab's unload); {} at first. */
+    state: (): Partial<State> => {
       const state = vscodeApi().getState();
       return typeof state === 'object' && state !== null ? state as Partial<State> : {};
     },
-    saveState: (state) => vscodeApi().setState(state),
+    /** Kept by VS Code for the page, and for the panel serializer after a window reload. */
+    saveState: (state: State): void => vscodeApi().setState(state),
   };
 }
 
