@@ -74,23 +74,20 @@ export class MetricsSection {
     const orange = (c: ThemeColours): string => c.series[1];
     const green = (c: ThemeColours): string => c.series[2];
     const purple = (c: ThemeColours): string => c.series[4];
+    /** Loss or accuracy: per batch (raw and smoothed), and per epoch for training and validation. */
+    const trainingSeries = (suffix: string, word: string, column: 'loss' | 'acc', train: (p: RunMetrics['epochs'][number]) => number, val: (p: RunMetrics['epochs'][number]) => number): SeriesDefinition[] => [
+      batchSeries(`batch${suffix}Raw`, `Batch ${word}`, column, blue, true),
+      batchSeries(`batch${suffix}`, `Batch ${word} (smoothed)`, column, blue, false),
+      epochSeries(`train${suffix}`, `Training ${word} (epoch)`, train, green),
+      epochSeries(`val${suffix}`, `Validation ${word}`, val, orange),
+    ];
     this.cards = [
-      card('loss', 'Loss', false, [
-        batchSeries('batchLossRaw', 'Batch loss', 'loss', blue, true),
-        batchSeries('batchLoss', 'Batch loss (smoothed)', 'loss', blue, false),
-        epochSeries('trainLoss', 'Training loss (epoch)', (p) => p.loss, green),
-        epochSeries('valLoss', 'Validation loss', (p) => p.valLoss, orange),
-      ], (m) => {
+      card('loss', 'Loss', false, trainingSeries('Loss', 'loss', 'loss', (p) => p.loss, (p) => p.valLoss), (m) => {
         const last = m.epochs[m.epochs.length - 1];
         return `Loss by epoch. ${m.batches.step.length} batches recorded. Latest batch loss ${formatNumber(lastOf(m.batches.loss))}` +
           (last ? `; epoch ${last.epoch}: training loss ${formatNumber(last.loss)}, validation loss ${formatNumber(last.valLoss)}.` : '.');
       }),
-      card('accuracy', 'Accuracy', true, [
-        batchSeries('batchAccRaw', 'Batch accuracy', 'acc', blue, true),
-        batchSeries('batchAcc', 'Batch accuracy (smoothed)', 'acc', blue, false),
-        epochSeries('trainAcc', 'Training accuracy (epoch)', (p) => p.acc, green),
-        epochSeries('valAcc', 'Validation accuracy', (p) => p.valAcc, orange),
-      ], (m) => {
+      card('accuracy', 'Accuracy', true, trainingSeries('Acc', 'accuracy', 'acc', (p) => p.acc, (p) => p.valAcc), (m) => {
         const last = m.epochs[m.epochs.length - 1];
         const best = m.bestEpoch();
         return 'Accuracy by epoch.' + (last ? ` Epoch ${last.epoch}: training ${formatPercent(last.acc)}, validation ${formatPercent(last.valAcc)}.` : ' No epoch finished yet.') +

@@ -39,24 +39,17 @@ export class SamplesSection {
         },
       },
     });
-    const outcomeSelect = h('vscode-single-select', {
-      attrs: { id: 'samples-outcome', 'aria-label': 'Outcome' },
+    const select = <K extends 'outcome' | 'order'>(key: K, label: string, options: readonly { value: SampleQuery[K]; label: string }[]) => h('vscode-single-select', {
+      attrs: { id: `samples-${key}`, 'aria-label': label },
       on: {
         change: (event) => {
-          this.query = { ...this.query, outcome: (event.target as HTMLSelectElement).value as SampleOutcome };
+          this.query = { ...this.query, [key]: (event.target as HTMLSelectElement).value as SampleQuery[K] };
           this.render();
         },
       },
-    }, ...OUTCOMES.map((o) => h('vscode-option', { attrs: { value: o.value } }, o.label)));
-    const orderSelect = h('vscode-single-select', {
-      attrs: { id: 'samples-order', 'aria-label': 'Order' },
-      on: {
-        change: (event) => {
-          this.query = { ...this.query, order: (event.target as HTMLSelectElement).value as SampleOrder };
-          this.render();
-        },
-      },
-    }, ...ORDERS.map((o) => h('vscode-option', { attrs: { value: o.value } }, o.label)));
+    }, ...options.map((o) => h('vscode-option', { attrs: { value: o.value } }, o.label)));
+    const outcomeSelect = select('outcome', 'Outcome', OUTCOMES);
+    const orderSelect = select('order', 'Order', ORDERS);
     this.summary = h('p', { class: 'muted', attrs: { 'aria-live': 'polite' } });
     this.gallery = new SampleGallery(store, [], 'Validation samples');
     this.element = h('div', { class: 'samples' },

@@ -1,37 +1,35 @@
-// Rename Run and Add Note/Tags: edits of a run's run.json that the run folder keeps.
+// Rename Run and Add Note/Tags: edits of a run's run.json, asked for in input boxes.
 import * as vscode from 'vscode';
+import type { RunRecord } from '../../core/runs/runRecord';
+import type { RunStore } from '../../core/runs/runStore';
 import type { Command } from './command';
 import { resolveRun } from './runArguments';
 
-export const renameRunCommand: Command = {
-  id: 'classifierLab.renameRun',
-  async run(lab, arg) {
-    const entry = await resolveRun(lab, arg, { placeHolder: 'Run to rename', none: 'There are no runs yet.' });
-    if (!entry) return;
-    const name = await vscode.window.showInputBox({
-      title: `Rename "${entry.record.name}"`, value: entry.record.name, prompt: 'New name (the run folder keeps its id)',
-      validateInput: (value) => (value.trim().length === 0 ? 'A run needs a name.' : value.trim().length > 200 ? 'At most 200 characters.' : undefined),
-    });
-    if (name === undefined) return;
-    await lab.folder.requireStore().rename(entry.record.id, name);
-    await lab.folder.refresh();
-  },
-};
+/** A command that asks for an edit of the run it acts on (undefined: the user escaped), writes it and re-reads the folder. */
+function editCommand(id: string, placeHolder: string, ask: (record: RunRecord) => Promise<((store: RunStore) => Promise<unknown>) | undefined>): Command {
+  return {
+    id,
+    async run(lab, arg) {
+      const entry = await resolveRun(lab, arg, { placeHolder, none: 'There are no runs yet.' });
+      const edit = entry && await ask(entry.record);
+      if (!edit) return;
+      await edit(lab.folder.requireStore());
+      await lab.folder.refresh();
+    },
+  };
+}
 
-export const editNotesCommand: Command = {
-  id: 'classifierLab.editNotes',
-  async run(lab, arg) {
-    const entry = await resolveRun(lab, arg, { placeHolder: 'Run to annotate', none: 'There are no runs yet.' });
-    if (!entry) return;
-    const notes = await vscode.window.showInputBox({
-      title: `Note for "${entry.record.name}"`, value: entry.record.notes ?? '', prompt: 'A note about this run (empty removes it)',
-    });
-    if (notes === undefined) return;
-    const tags = await vscode.window.showInputBox({
-      title: `Tags for "${entry.record.name}"`, value: (entry.record.tags ?? []).join(', '), prompt: 'Comma-separated tags, e.g. baseline, augmented',
-    });
-    if (tags === undefined) return;
-    await lab.folder.requireStore().setNotes(entry.record.id, notes, tags.split(','));
-    await lab.folder.refresh();
-  },
-};
+export const renameRunCommand = editCommand('classifierLab.renameRun', 'Run to rename', async (record) => {
+  const name = await vscode.window.showInputBox({
+    title: `Rename "${record.name}"`, value: record.name, prompt: 'New name (the run folder keeps its id)',
+    validateInput: (value) => (value.trim().length === 0 ? 'A run needs a name.' : value.trim().length > 200 ? 'At most 200 characters.' : undefined),
+  });
+  return name === undefined ? undefined : (store) => store.rename(record.id, name);
+});
+
+export const editNotesCommand = editCommand('classifierLab.editNotes', 'Run to annotate', async (record) => {
+  const notes = await vscode.window.showInputBox({ title: `Note for "${record.name}"`, value: record.notes ?? '', prompt: 'A note about this run (empty removes it)' });
+  if (notes === undefined) return undefined;
+  const tags = await vscode.window.showInputBox({ title: `Tags for "${record.name}"`, value: (record.tags ?? []).join(', '), prompt: 'Comma-separated tags, e.g. baseline, augmented' });
+  return tags === undefined ? undefined : (store) => store.setNotes(record.id, notes, tags.split(','));
+});
