@@ -1,5 +1,6 @@
-// Lint rules, including the house boundaries: src/core never sees vscode or the DOM,
-// src/protocol is types only, and only src/extension talks to the VS Code API.
+// Lint rules, including the house boundaries: src/core never sees vscode or the DOM, src/protocol is
+// types only, src/processes (the child processes and their hosts) never sees the editor, and only
+// src/extension talks to the VS Code API.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -20,12 +21,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/trainer/**/*.ts', 'src/protocol/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/processes/**/*.ts', 'src/protocol/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [noVscode],
         patterns: [
-          { group: ['**/extension/**', '**/webview/**'], message: 'The engine, trainer and CLI must not depend on the editor adapter or the webview.' },
+          { group: ['**/extension/**', '**/webview/**'], message: 'The engine, the child processes and the CLI must not depend on the editor adapter or the webview.' },
         ],
       }],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'HTMLElement'],
@@ -37,7 +38,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [noVscode],
         patterns: [
-          { group: ['**/extension/**', '**/webview/**', '**/trainer/**', '**/cli/**'], message: 'src/core is the engine: it depends on nothing above it.' },
+          { group: ['**/extension/**', '**/webview/**', '**/processes/**', '**/cli/**'], message: 'src/core is the engine: it depends on nothing above it.' },
         ],
       }],
     },
@@ -52,15 +53,23 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['webview/**/*.ts'],
+  // The webview apps import only types from src/protocol, and share code only through webview/shared.
+  ...[
+    { files: ['webview/shared/**/*.ts'], others: ['**/dashboard/**', '**/classify/**'] },
+    { files: ['webview/dashboard/**/*.ts'], others: ['**/classify/**'] },
+    { files: ['webview/classify/**/*.ts'], others: ['**/dashboard/**'] },
+  ].map(({ files, others }) => ({
+    files,
     rules: {
       'no-restricted-imports': ['error', {
         paths: [noVscode],
-        patterns: [{ group: ['**/src/extension/**', '**/src/core/**', '**/src/trainer/**'], message: 'The webview only imports types from src/protocol.' }],
+        patterns: [
+          { group: ['**/src/extension/**', '**/src/core/**', '**/src/processes/**', '**/src/cli/**'], message: 'The webview only imports types from src/protocol.' },
+          { group: others, message: 'The webview apps share code only through webview/shared.' },
+        ],
       }],
     },
-  },
+  })),
   {
     files: ['**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },

@@ -1,5 +1,5 @@
-// Bundles each entry point on its own: the extension host entry, the trainer process, the CLI and
-// the webview app. TensorFlow.js stays external in the Node bundles so that the optional native
+// Bundles each entry point on its own: the extension host entry, the trainer and inference processes,
+// the CLI and the two webview apps (dashboard and comparison; Classify Image). TensorFlow.js stays external in the Node bundles so that the optional native
 // backend (tfjs-node) and the wasm backend share one tfjs-core engine from node_modules.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, chmodSync, copyFileSync } from 'node:fs';
@@ -10,12 +10,12 @@ const nodeExternals = ['vscode', '@tensorflow/*'];
 
 const entries = [
   { in: 'src/extension/extension.ts', out: 'dist/extension.js', platform: 'node', external: nodeExternals },
-  { in: 'src/trainer/trainerProcess.ts', out: 'dist/trainer.js', platform: 'node', external: nodeExternals },
+  { in: 'src/processes/trainer/trainerProcess.ts', out: 'dist/trainer.js', platform: 'node', external: nodeExternals },
   { in: 'src/cli/cli.ts', out: 'dist/cli.js', platform: 'node', external: nodeExternals, banner: '#!/usr/bin/env node' },
   { in: 'src/core/data/decodeWorker.ts', out: 'dist/decodeWorker.js', platform: 'node', external: nodeExternals },
   { in: 'src/core/train/replicas/replicaWorker.ts', out: 'dist/replicaWorker.js', platform: 'node', external: nodeExternals },
-  { in: 'src/trainer/inferenceProcess.ts', out: 'dist/inference.js', platform: 'node', external: nodeExternals },
-  { in: 'webview/main.ts', out: 'dist/webview.js', platform: 'browser', external: [] },
+  { in: 'src/processes/inference/inferenceProcess.ts', out: 'dist/inference.js', platform: 'node', external: nodeExternals },
+  { in: 'webview/dashboard/main.ts', out: 'dist/webview.js', platform: 'browser', external: [] },
   { in: 'webview/classify/main.ts', out: 'dist/classifyWebview.js', platform: 'browser', external: [] },
 ].filter((e) => existsSync(e.in));
 

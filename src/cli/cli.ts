@@ -21,6 +21,7 @@ import { takeExecutorFlags } from './slurmFlags';
 import { stoppedBySlurm } from './slurmJobSignal';
 import { sweep } from './sweepCommand';
 import { UsageError } from './usageError';
+import { errorMessage } from '../core/errorMessage';
 
 const HELP = `Classifier Lab: train and track image classifiers with TensorFlow.js.
 
@@ -183,8 +184,8 @@ async function classify(args: string[]): Promise<number> {
         else process.stdout.write(`${result.image}: ${result.top.map((t) => `${t.label} ${percent(t.probability)}`).join(', ')}\n`);
       } catch (error) {
         failures += 1;
-        if (values.json) printJson({ type: 'error', image, message: (error as Error).message });
-        else process.stderr.write(`error: ${(error as Error).message}\n`);
+        if (values.json) printJson({ type: 'error', image, message: errorMessage(error) });
+        else process.stderr.write(`error: ${errorMessage(error)}\n`);
       }
     }
   } finally {
@@ -243,7 +244,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`classifier-lab: ${message}\nRun "classifier-lab --help" for usage.\n`);
       return 2;

@@ -21,6 +21,7 @@ import { resolveTrainingThreads, type ThreadsRequest } from './train/trainingThr
 import type { TrainingReplicas } from './train/trainingReplicas';
 import { trainModel, type CheckpointState, type TrainModelResult } from './train/trainModel';
 import type { RunEndEvent, TrainingEvent } from './train/trainingEvents';
+import { errorMessage } from './errorMessage';
 
 export interface RunTrainingOptions {
   spec: RunSpec;
@@ -40,7 +41,7 @@ export interface RunTrainingOptions {
    */
   isInterrupted?(): boolean;
   onEvent?(event: TrainingEvent, runId: string): void;
-  onRunCreated?(runId: string, runDir: string): void;
+  onRunCreated?(runId: string, runDir: string, name: string): void;
   /** Largest in-memory pixel buffer before a folder dataset is streamed from disk. */
   memoryBudgetBytes?: number;
   /** Threads that share each training step: a count, or 'auto' (every core). Default 'auto'. */
@@ -127,7 +128,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
     }
     const runWriter = writer;
     const runId = runWriter.id;
-    options.onRunCreated?.(runId, runWriter.runDir);
+    options.onRunCreated?.(runId, runWriter.runDir, runWriter.record.name);
     const system = new SystemMetricsSampler();
     const emit = async (event: TrainingEvent) => {
       // Each epoch's CPU use covers the time since the previous epoch's end (or since training began).
@@ -192,7 +193,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
         },
       });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       await emit({ type: 'log', level: 'error', message });
       await emit({ type: 'runEnd', time: new Date().toISOString(), status: 'failed', best: null, error: message });
       return { runId, runDir: runWriter.runDir, status: 'failed', best: null, error: message };
@@ -210,7 +211,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
     return { runId, runDir: runWriter.runDir, status: result.status, best, testAcc: result.test?.acc };
   } catch (error) {
     // The run folder exists but training never got going: record why instead of leaving it queued.
-    if (writer) await writer.finish('failed', error instanceof Error ? error.message : String(error)).catch(() => undefined);
+    if (writer) await writer.finish('failed', errorMessage(error)).catch(() => undefined);
     throw error;
   } finally {
     await replicas?.dispose();

@@ -1,7 +1,7 @@
 // What activate() returns: a small API for tests and other extensions, in terms of runs and run ids.
 import type { RunSpec } from '../core/runSpec';
-import type { ExperimentRow } from './experimentsTree';
-import type { RunTimings } from './trainingController';
+import type { RunTimings } from './training/trainingRun';
+import type { ExperimentRow } from './views/experimentsTree';
 
 export interface ClassifierLabApi {
   /** The absolute runs folder, or undefined when no folder is open. */

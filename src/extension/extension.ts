@@ -1,90 +1,82 @@
-// The VS Code entry point: wires the run store, trainers, views and commands together on activation.
-// Imports only TensorFlow.js-free code: training happens in trainer child processes.
+// The VS Code entry point: builds the window's services (one owner each), the views and the commands.
+// Imports only TensorFlow.js-free code: training and inference happen in child processes.
 import * as vscode from 'vscode';
-import { DashboardPanels } from './dashboard/dashboardPanels';
+import { localTrainerExecutor } from '../processes/trainer/trainerHost';
 import type { ClassifierLabApi } from './api';
-import { registerClassify } from './classify/registerClassify';
-import { GROUP_BY_CONTEXT_KEY, GROUP_BY_STATE_KEY, registerCommands } from './commands';
-import { EXPERIMENTS_VIEW_ID, ExperimentsTree, type ExperimentNode } from './experimentsTree';
-import { createLogChannel } from './logChannel';
-import { GROUP_BY_OPTIONS, type GroupBy } from './runEntry';
-import { RunsModel } from './runsModel';
-import { affectsSettings, currentRunsDir, primaryWorkspaceFolder, readSettings } from './settings';
-import { TrainingStatusBar } from './statusBar';
-import { TrainingController } from './trainingController';
+import { registerCommands } from './commands/command';
+import { COMMANDS } from './commands/commands';
+import { GROUP_BY_CONTEXT_KEY, GROUP_BY_STATE_KEY } from './commands/viewCommands';
+import type { Lab } from './lab';
+import { RunsFolder } from './runsFolder';
+import { primaryWorkspaceFolder, readSettings } from './settings';
+import { TrainingStatusBar } from './training/statusBar';
+import { TrainingController } from './training/trainingController';
 import { UserErrors } from './userErrors';
+import { EXPERIMENTS_VIEW_ID, ExperimentsTree, type ExperimentNode } from './views/experimentsTree';
+import { GROUP_BY_OPTIONS, type GroupBy } from './views/groupRuns';
+import { ClassifyPanels } from './webviews/classify/classifyPanels';
+import { DashboardPanels } from './webviews/dashboard/dashboardPanels';
 
 export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const started = performance.now();
-  const log = createLogChannel();
+  // The Classifier Lab output channel: the extension's, the trainers' and the inference process's messages.
+  const log = vscode.window.createOutputChannel('Classifier Lab', { log: true });
   const errors = new UserErrors(log);
-  let runsDir = currentRunsDir();
-
-  const dashboard = new DashboardPanels(context, () => runsDir);
+  const folder = RunsFolder.forWindow(log);
+  const dashboards = new DashboardPanels(context.extensionUri, folder, log);
+  const openDashboard = (runId: string) => void dashboards.open(runId);
   const training = new TrainingController({
-    trainerScript: context.asAbsolutePath('dist/trainer.js'),
-    log, errors,
-    settings: readSettings,
-    cwd: () => primaryWorkspaceFolder() ?? context.extensionPath,
-    openDashboard: (runId) => dashboard.open(runId),
+    executor: localTrainerExecutor(() => ({
+      trainerScript: context.asAbsolutePath('dist/trainer.js'), backend: readSettings().backend, cwd: primaryWorkspaceFolder() ?? context.extensionPath,
+    })),
+    folder, log, errors, openDashboard,
+    concurrency: () => readSettings().concurrentRuns,
   });
-  const model = new RunsModel(() => runsDir, training, log);
   const storedGroupBy = context.workspaceState.get<string>(GROUP_BY_STATE_KEY);
   const groupBy: GroupBy = GROUP_BY_OPTIONS.find((option) => option === storedGroupBy) ?? 'none';
-  const tree = new ExperimentsTree(model, groupBy);
+  const tree = new ExperimentsTree(folder, training, groupBy);
   const treeView = vscode.window.createTreeView<ExperimentNode>(EXPERIMENTS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true });
-  const statusBar = new TrainingStatusBar(training);
-
-  const runsDirChanged = () => {
-    runsDir = currentRunsDir();
-    log.info(`Runs folder: ${runsDir ?? '(none: no folder is open)'}`);
-    model.runsDirChanged();
-  };
-  // The welcome content waits for the first listing, so it does not flash before existing runs show.
-  const updateContextKeys = () => void vscode.commands.executeCommand('setContext', 'classifierLab.runsLoaded', model.isLoaded);
+  const classify = new ClassifyPanels({ context, folder, log, openDashboard });
+  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, log, errors };
 
   // VS Code disposes subscriptions in order: commands and listeners first, views next, and the
   // trainers last (they are let go to end their runs as interrupted).
   context.subscriptions.push(
-    ...registerCommands({ context, model, tree, treeView, training, dashboard, log, errors, runsDir: () => runsDir }),
-    registerClassify(context, { runsDir: () => runsDir, openDashboard: (runId) => void dashboard.open(runId) }),
-    model.onDidChange(updateContextKeys),
+    ...registerCommands(COMMANDS, lab),
+    // The welcome content waits for the first listing, so it does not flash before existing runs show.
+    tree.onDidChangeTreeData(() => void vscode.commands.executeCommand('setContext', 'classifierLab.runsLoaded', tree.isLoaded)),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (!affectsSettings(event)) return;
-      if (event.affectsConfiguration('classifierLab.runsFolder')) runsDirChanged();
       if (event.affectsConfiguration('classifierLab.concurrentRuns')) training.pump();
     }),
-    vscode.workspace.onDidChangeWorkspaceFolders(runsDirChanged),
-    // Trusting the workspace makes its own settings (e.g. its runs folder) count.
-    vscode.workspace.onDidGrantWorkspaceTrust(runsDirChanged),
-    statusBar, treeView, tree, model, dashboard, training, log,
+    new TrainingStatusBar(training), treeView, tree, classify, dashboards, training, folder, log,
   );
   void vscode.commands.executeCommand('setContext', GROUP_BY_CONTEXT_KEY, groupBy);
-  void model.start().then(() => log.info(`Listed ${model.entries().length} run(s) from ${runsDir ?? '(no runs folder)'} in ${Math.round(performance.now() - started)} ms after activation began.`));
+  void folder.refresh().then(() => log.info(`Listed ${folder.runs.length} run(s) from ${folder.dir ?? '(no runs folder)'} in ${Math.round(performance.now() - started)} ms after activation began.`));
 
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms${vscode.workspace.isTrusted ? '' : ' (Restricted Mode: runs are listed read-only, training is off)'}.`);
 
+  const start = (request: { spec: Parameters<ClassifierLabApi['startRun']>[0]; name?: string; resumeRunId?: string }): Promise<string> => {
+    const runsDir = folder.dir;
+    if (runsDir === undefined) return Promise.reject(new Error('No runs folder: open a folder first.'));
+    return training.start({ ...request, runsDir }).created;
+  };
   return {
     activationMs,
-    runsDir: () => runsDir,
-    startRun: (spec, name) => {
-      if (runsDir === undefined) return Promise.reject(new Error('No runs folder: open a folder first.'));
-      return training.start({ spec, runsDir, ...(name !== undefined ? { name } : {}) }).created;
-    },
+    runsDir: () => folder.dir,
+    startRun: (spec, name) => start({ spec, ...(name !== undefined ? { name } : {}) }),
     resumeRun: async (runId) => {
-      if (runsDir === undefined) throw new Error('No runs folder: open a folder first.');
-      const record = model.record(runId) ?? (await model.refresh(), model.record(runId));
+      const record = folder.record(runId) ?? (await folder.refresh(), folder.record(runId));
       if (!record) throw new Error(`There is no run ${runId}.`);
-      return training.start({ spec: record.spec, runsDir, resumeRunId: runId }).created;
+      return start({ spec: record.spec, resumeRunId: runId });
     },
     stopRun: (runId) => training.stop({ runId }),
     whenIdle: () => training.whenIdle(),
-    trainerPid: (runId) => training.trainerPid(runId),
-    trainingRunIds: () => training.trainingRunIds(),
-    queuedCount: () => training.queued().length,
+    trainerPid: (runId) => training.find(runId)?.pid,
+    trainingRunIds: () => training.runs().flatMap((run) => (run.phase !== 'queued' && run.runId !== undefined ? [run.runId] : [])),
+    queuedCount: () => training.runs().filter((run) => run.phase === 'queued').length,
     experimentRows: () => tree.rows(),
-    refresh: () => model.refresh(),
+    refresh: () => folder.refresh(),
     timings: (runId) => training.timings(runId),
   };
 }

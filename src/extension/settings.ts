@@ -19,10 +19,6 @@ export function currentRunsDir(): string | undefined {
   return resolveRunsFolder(primaryWorkspaceFolder(), readSettings().runsFolder);
 }
 
-export function affectsSettings(event: vscode.ConfigurationChangeEvent): boolean {
-  return event.affectsConfiguration(SETTINGS_SECTION);
-}
-
 export function openSettings(): Thenable<unknown> {
   return vscode.commands.executeCommand('workbench.action.openSettings', `@ext:classifier-lab.classifier-lab`);
 }

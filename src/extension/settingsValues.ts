@@ -1,5 +1,6 @@
 // The classifierLab.* settings as typed values: out-of-range or mistyped values fall back to the defaults.
 import { isAbsolute, join, normalize } from 'node:path';
+import { isOneOf } from '../core/guards';
 import { MODEL_KINDS, OPTIMIZER_KINDS, type ModelKind, type OptimizerKind } from '../core/runSpec';
 import { defaultTrainingSpec } from '../core/runSpecDefaults';
 import type { BackendChoice } from '../protocol/trainer';
@@ -28,7 +29,7 @@ export interface ClassifierLabSettings {
 export type SettingReader = (key: string) => unknown;
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
-  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? value as T : fallback;
+  return isOneOf(value, allowed) ? value : fallback;
 }
 
 function wholeNumber(value: unknown, min: number, max: number, fallback: number): number {

@@ -1,13 +1,10 @@
 // Errors as the user sees them: a notification with what to do next (Show Log, Open Settings), and
 // the details in the log channel. Nothing fails silently.
 import * as vscode from 'vscode';
+import { errorMessage } from '../core/errorMessage';
 import { openSettings } from './settings';
 
 export type ErrorAction = 'showLog' | 'openSettings' | { title: string; run(): unknown };
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export class UserErrors {
   constructor(private readonly log: vscode.LogOutputChannel) {}

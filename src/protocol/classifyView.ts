@@ -1,7 +1,8 @@
-// Messages between the extension and the "Classify Image" result webview: one union per direction.
-// The webview says `ready`, the extension answers with a snapshot, then streams results as they come.
+// Messages between a "Classify Image" result panel and its webview: one union per direction. The
+// webview says `ready`, the panel answers with a snapshot, then streams results as they come.
 import type { SaliencyMap } from '../core/inspect/saliencyMap';
 import type { ClassScore, InferenceModelInfo } from './inference';
+import type { ExportMessage, OpenRunMessage, ReadyMessage } from './viewCommon';
 
 export type { SaliencyMap, SaliencyMethod } from '../core/inspect/saliencyMap';
 export type { ClassScore, InferenceModelInfo } from './inference';
@@ -39,7 +40,7 @@ export interface ClassifySnapshot {
   note?: string;
 }
 
-/** Extension -> webview. */
+/** Panel -> webview. */
 export type ToClassifyView =
   | { type: 'snapshot'; snapshot: ClassifySnapshot }
   /** More rows (or rows replaced), as they arrive. */
@@ -48,13 +49,15 @@ export type ToClassifyView =
   /** The explanation of one image's top class, for the detail view. */
   | { type: 'saliency'; index: number; saliency?: SaliencyMap; error?: string };
 
-/** Webview -> extension. */
+/** Webview -> panel. Untrusted, validated before use. */
 export type FromClassifyView =
-  | { type: 'ready' }
-  /** Open an image's detail view: the extension answers with its `saliency`. */
+  | ReadyMessage
+  /** The classifications as CSV, built by the page. */
+  | ExportMessage
+  /** The dashboard of the run whose model classified. */
+  | OpenRunMessage
+  /** Open an image's detail view: the panel answers with its `saliency`. */
   | { type: 'openImage'; index: number }
   | { type: 'closeImage' }
-  | { type: 'openRun'; runId: string }
   | { type: 'chooseModel' }
-  | { type: 'exportCsv' }
   | { type: 'revealImage'; index: number };

@@ -8,7 +8,7 @@ export interface ClassScore {
 }
 
 /** Extension -> inference process. */
-export type ToInferenceMessage =
+export type ToInference =
   /**
    * Classify image files with the best model of the run in `runDir`. Answered by one `model` (or
    * one `error` without `index` when the model cannot be used), one `result` or `error` per image
@@ -32,7 +32,7 @@ export interface InferenceModelInfo {
 }
 
 /** Inference process -> extension. */
-export type FromInferenceMessage =
+export type FromInference =
   /** The process has chosen its TensorFlow.js backend (sent once, at start). */
   | { type: 'ready'; backend: string }
   | { type: 'model'; id: number; model: InferenceModelInfo }

@@ -5,7 +5,7 @@ import type { TrainingEvent } from '../core/train/trainingEvents';
 export type BackendChoice = 'auto' | 'native' | 'wasm';
 
 /** Extension -> trainer. */
-export type ToTrainerMessage =
+export type ToTrainer =
   | {
     type: 'start';
     runsDir: string;
@@ -22,9 +22,9 @@ export type ToTrainerMessage =
 export type TrainerFinishStatus = 'completed' | 'failed' | 'cancelled' | 'interrupted';
 
 /** Trainer -> extension. */
-export type FromTrainerMessage =
-  /** The run folder exists; everything after this is also in its metrics.jsonl. */
-  | { type: 'runCreated'; runId: string; runDir: string }
+export type FromTrainer =
+  /** The run folder exists, with its final id and name; everything after this is also in its metrics.jsonl. */
+  | { type: 'runCreated'; runId: string; runDir: string; name: string }
   | { type: 'event'; runId: string; event: TrainingEvent }
   /** The trainer is done and about to exit. runId is absent when the run could not be created. */
   | { type: 'finished'; runId?: string; status: TrainerFinishStatus; error?: string };

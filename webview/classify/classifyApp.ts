@@ -1,17 +1,21 @@
 // The result tab: one image (picture with its heat map, top-5 bars) or, for several images, a
 // sortable table of file, top class and confidence whose rows open each image's result.
-import type { ClassifiedImage, ClassifySnapshot, SaliencyMap, ToClassifyView } from '../../src/protocol/classifyView';
-import { postToExtension, saveRestoreState } from './classifyApi';
-import { custom, h, percent } from './dom';
+import type { ClassifiedImage, ClassifySnapshot, FromClassifyView, SaliencyMap, ToClassifyView } from '../../src/protocol/classifyView';
+import { assertNever } from '../shared/assertNever';
+import { h } from '../shared/dom';
+import { exportCsv } from '../shared/exportFile';
+import { formatPercent } from '../shared/format';
+import { hostChannel } from '../shared/hostChannel';
+import { classificationCsv } from './classificationCsv';
 import { paintHeatMap, paintLegend } from './heatMap';
 
 type SortKey = 'file' | 'class' | 'confidence';
 
 const METHOD_NAMES = { 'grad-cam': 'Grad-CAM', 'integrated-gradients': 'Integrated gradients' } as const;
 
-function assertNever(value: never): void {
-  console.warn('Unknown message from the extension', value);
-}
+/** Kept by VS Code for the panel serializer: what to classify again after a window reload. */
+const host = hostChannel<FromClassifyView, ClassifySnapshot['restore']>();
+const percent = (value: number) => formatPercent(value, 1);
 
 export class ClassifyApp {
   private snapshot?: ClassifySnapshot;
@@ -29,7 +33,7 @@ export class ClassifyApp {
         this.snapshot = message.snapshot;
         this.detail = message.snapshot.detailIndex;
         this.saliency.clear();
-        saveRestoreState(message.snapshot.restore);
+        host.saveState(message.snapshot.restore);
         break;
       case 'images':
         if (!this.snapshot) return;
@@ -67,7 +71,7 @@ export class ClassifyApp {
     this.root.replaceChildren(this.header(snapshot));
     this.root.removeAttribute('aria-busy');
     if (snapshot.failure) {
-      this.root.append(h('div', { class: 'failure', role: 'alert' }, snapshot.failure));
+      this.root.append(h('div', { class: 'failure', attrs: { role: 'alert' } }, snapshot.failure));
       return;
     }
     if (snapshot.note) this.root.append(h('p', { class: 'note' }, snapshot.note));
@@ -82,20 +86,18 @@ export class ClassifyApp {
   private header(snapshot: ClassifySnapshot): HTMLElement {
     const model = snapshot.model;
     const runLink = model
-      ? h('a', { href: '#', class: 'run-link', title: `Open the dashboard of ${model.runName}` }, model.runName)
+      ? h('a', {
+        class: 'run-link', attrs: { href: '#', title: `Open the dashboard of ${model.runName}` },
+        on: { click: (event) => { event.preventDefault(); host.post({ type: 'openRun', runId: model.runId }); } },
+      }, model.runName)
       : h('span', { class: 'muted' }, 'loading the model…');
-    runLink.addEventListener('click', (event) => {
-      event.preventDefault();
-      if (model) postToExtension({ type: 'openRun', runId: model.runId });
-    });
     const facts = model ? [
       model.modelKind?.toUpperCase(),
       model.accuracy !== undefined ? `val acc ${percent(model.accuracy)}` : undefined,
       `${model.classes.length} classes`,
       `input ${model.inputShape.join('x')}`,
     ].filter(Boolean).join(' · ') : '';
-    const change = custom('vscode-button', { secondary: true, class: 'change-model' }, 'Change Model…');
-    change.addEventListener('click', () => postToExtension({ type: 'chooseModel' }));
+    const change = h('vscode-button', { class: 'change-model', attrs: { secondary: true }, on: { click: () => host.post({ type: 'chooseModel' }) } }, 'Change Model…');
     return h('header', {},
       h('h1', {}, snapshot.title),
       h('p', { class: 'model' }, 'Model: ', runLink, facts ? h('span', { class: 'muted' }, ` · ${facts}`) : null, ' ', change),
@@ -103,26 +105,22 @@ export class ClassifyApp {
   }
 
   private detailView(snapshot: ClassifySnapshot, image: ClassifiedImage): HTMLElement {
-    const section = h('section', { class: 'detail', 'aria-label': `Result for ${image.label}` });
+    const section = h('section', { class: 'detail', attrs: { 'aria-label': `Result for ${image.label}` } });
     if (snapshot.images.length > 1) {
-      const back = custom('vscode-button', { secondary: true, class: 'back' }, '← All Images');
-      back.addEventListener('click', () => {
-        this.detail = undefined;
-        postToExtension({ type: 'closeImage' });
-        this.render();
-      });
-      section.append(back);
+      section.append(h('vscode-button', {
+        class: 'back', attrs: { secondary: true },
+        on: { click: () => { this.detail = undefined; host.post({ type: 'closeImage' }); this.render(); } },
+      }, '← All Images'));
     }
-    const reveal = h('a', { href: '#', class: 'reveal', title: image.path }, 'Reveal in Explorer');
-    reveal.addEventListener('click', (event) => {
-      event.preventDefault();
-      postToExtension({ type: 'revealImage', index: image.index });
-    });
+    const reveal = h('a', {
+      class: 'reveal', attrs: { href: '#', title: image.path },
+      on: { click: (event) => { event.preventDefault(); host.post({ type: 'revealImage', index: image.index }); } },
+    }, 'Reveal in Explorer');
     // One image: the page title already names it.
-    section.append(snapshot.images.length > 1 ? h('h2', { title: image.path }, image.label, ' ', reveal) : h('p', { class: 'path' }, reveal));
+    section.append(snapshot.images.length > 1 ? h('h2', { attrs: { title: image.path } }, image.label, ' ', reveal) : h('p', { class: 'path' }, reveal));
 
-    const picture = h('img', { src: image.src, alt: image.label, class: 'picture' });
-    const overlay = h('canvas', { class: 'heat-map', 'aria-hidden': 'true' });
+    const picture = h('img', { class: 'picture', attrs: { src: image.src, alt: image.label } });
+    const overlay = h('canvas', { class: 'heat-map', attrs: { 'aria-hidden': 'true' } });
     overlay.style.opacity = String(this.opacity);
     const figure = h('div', { class: 'figure' }, picture, overlay);
     picture.addEventListener('load', () => {
@@ -144,21 +142,21 @@ export class ClassifyApp {
     } else if (image.top) {
       caption.textContent = 'Computing the heat map…';
     }
-    const slider = h('input', { type: 'range', min: 0, max: 100, value: Math.round(this.opacity * 100), id: 'opacity', 'aria-label': 'Heat map opacity' });
+    const slider = h('input', { attrs: { type: 'range', min: 0, max: 100, value: Math.round(this.opacity * 100), id: 'opacity', 'aria-label': 'Heat map opacity' } });
     slider.addEventListener('input', () => {
       this.opacity = Number(slider.value) / 100;
       overlay.style.opacity = String(this.opacity);
     });
-    const legend = h('canvas', { class: 'legend', 'aria-hidden': 'true' });
+    const legend = h('canvas', { class: 'legend', attrs: { 'aria-hidden': 'true' } });
     paintLegend(legend);
     const controls = h('div', { class: 'controls' },
-      h('div', { class: 'control-row' }, h('label', { for: 'opacity' }, 'Heat map opacity'), slider),
+      h('div', { class: 'control-row' }, h('label', { attrs: { for: 'opacity' } }, 'Heat map opacity'), slider),
       h('div', { class: 'control-row' }, h('span', { class: 'legend-label' }, 'weighed least'), legend, h('span', { class: 'legend-label' }, 'most')),
     );
 
     const scores = h('div', { class: 'scores' });
     if (image.error) {
-      scores.append(h('div', { class: 'failure', role: 'alert' }, image.error));
+      scores.append(h('div', { class: 'failure', attrs: { role: 'alert' } }, image.error));
     } else if (!image.top) {
       scores.append(h('p', { class: 'muted' }, 'Classifying…'));
     } else {
@@ -168,7 +166,7 @@ export class ClassifyApp {
         const bar = h('span', { class: 'bar' });
         bar.style.width = `${Math.max(0.5, score.probability * 100)}%`;
         list.append(h('li', { class: rank === 0 ? 'top' : '' },
-          h('span', { class: 'class-name', title: score.label }, score.label),
+          h('span', { class: 'class-name', attrs: { title: score.label } }, score.label),
           h('span', { class: 'track' }, bar),
           h('span', { class: 'value' }, percent(score.probability))));
       });
@@ -199,35 +197,36 @@ export class ClassifyApp {
   private tableView(snapshot: ClassifySnapshot): HTMLElement {
     const done = snapshot.images.filter((i) => i.top || i.error).length;
     const failed = snapshot.images.filter((i) => i.error).length;
-    const exportButton = custom('vscode-button', { class: 'export', disabled: snapshot.running }, 'Export CSV…');
-    exportButton.addEventListener('click', () => postToExtension({ type: 'exportCsv' }));
+    const exportButton = h('vscode-button', {
+      class: 'export', attrs: { disabled: snapshot.running },
+      on: { click: () => exportCsv('classifications.csv', classificationCsv(snapshot.images)) },
+    }, 'Export CSV…');
     const status = snapshot.running
       ? `Classified ${done.toLocaleString('en-US')} of ${snapshot.total.toLocaleString('en-US')}…`
       : `${snapshot.total.toLocaleString('en-US')} images${failed > 0 ? ` · ${failed} could not be read` : ''} · lowest confidence first`;
-    const toolbar = h('div', { class: 'toolbar' }, h('span', { class: 'status', role: 'status' }, status), exportButton);
-    const progress = snapshot.running ? h('progress', { max: snapshot.total, value: done, 'aria-label': 'Classification progress' }) : null;
+    const toolbar = h('div', { class: 'toolbar' }, h('span', { class: 'status', attrs: { role: 'status' } }, status), exportButton);
+    const progress = snapshot.running ? h('progress', { attrs: { max: snapshot.total, value: done, 'aria-label': 'Classification progress' } }) : null;
 
     const headerCell = (key: SortKey, text: string) => {
       const active = this.sort.key === key;
-      const button = h('button', { class: 'sort', type: 'button' }, text, active ? (this.sort.ascending ? ' ▲' : ' ▼') : '');
-      button.addEventListener('click', () => {
-        this.sort = { key, ascending: active ? !this.sort.ascending : true };
-        this.render();
-      });
-      return h('th', { scope: 'col', 'aria-sort': active ? (this.sort.ascending ? 'ascending' : 'descending') : 'none' }, button);
+      const button = h('button', {
+        class: 'sort', attrs: { type: 'button' },
+        on: { click: () => { this.sort = { key, ascending: active ? !this.sort.ascending : true }; this.render(); } },
+      }, text, active ? (this.sort.ascending ? ' ▲' : ' ▼') : '');
+      return h('th', { attrs: { scope: 'col', 'aria-sort': active ? (this.sort.ascending ? 'ascending' : 'descending') : 'none' } }, button);
     };
     const body = h('tbody');
     for (const image of this.sorted(snapshot.images)) {
       const top = image.top?.[0];
-      const row = h('tr', { tabindex: 0, class: image.error ? 'error-row' : '', title: image.error ?? image.path },
-        h('td', { class: 'thumbnail' }, image.error ? null : h('img', { src: image.src, alt: '', loading: 'lazy' })),
+      const row = h('tr', { class: image.error ? 'error-row' : '', attrs: { tabindex: 0, title: image.error ?? image.path } },
+        h('td', { class: 'thumbnail' }, image.error ? null : h('img', { attrs: { src: image.src, alt: '', loading: 'lazy' } })),
         h('td', { class: 'file' }, image.label),
         h('td', {}, image.error ? h('span', { class: 'error-text' }, 'unreadable') : top?.label ?? '…'),
         h('td', { class: 'number' }, top ? percent(top.probability) : ''),
       );
       const open = () => {
         this.detail = image.index;
-        postToExtension({ type: 'openImage', index: image.index });
+        host.post({ type: 'openImage', index: image.index });
         this.render();
         window.scrollTo(0, 0);
       };
@@ -241,7 +240,7 @@ export class ClassifyApp {
       body.append(row);
     }
     const table = h('table', { class: 'results' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'thumbnail' }, h('span', { class: 'visually-hidden' }, 'Image')), headerCell('file', 'File'), headerCell('class', 'Top class'), headerCell('confidence', 'Confidence'))),
+      h('thead', {}, h('tr', {}, h('th', { class: 'thumbnail', attrs: { scope: 'col' } }, h('span', { class: 'visually-hidden' }, 'Image')), headerCell('file', 'File'), headerCell('class', 'Top class'), headerCell('confidence', 'Confidence'))),
       body);
     return h('section', { class: 'table-view' }, toolbar, progress, table);
   }

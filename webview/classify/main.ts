@@ -1,14 +1,13 @@
-// Entry of the "Classify Image" result webview: registers the UI components, says `ready`, and
-// hands every message from the extension to the app.
+// Entry of the "Classify Image" result webview: registers the UI components, and hands the app every
+// message from its panel.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { ToClassifyView } from '../../src/protocol/classifyView';
+import { listenToHost } from '../shared/hostChannel';
 import './classify.css';
-import { postToExtension } from './classifyApi';
 import { ClassifyApp } from './classifyApp';
 
 const root = document.getElementById('app');
 if (root) {
   const app = new ClassifyApp(root);
-  window.addEventListener('message', (event: MessageEvent<ToClassifyView>) => app.receive(event.data));
-  postToExtension({ type: 'ready' });
+  listenToHost<ToClassifyView>((message) => app.receive(message));
 }

@@ -11,6 +11,7 @@ import { loadModelFromDir } from '../models/modelFiles';
 import type { ImageShape } from '../runSpec';
 import type { RunRecord } from '../runs/runRecord';
 import { openRunFolder } from '../runs/openRunFolder';
+import { errorMessage } from '../errorMessage';
 
 export interface ClassProbability {
   label: string;
@@ -60,12 +61,12 @@ export class ImageClassifier {
     try {
       bytes = await fs.readFile(imagePath);
     } catch (error) {
-      throw new ImageReadError(`Cannot read ${imagePath}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
+      throw new ImageReadError(`Cannot read ${imagePath}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(error)}.`);
     }
     try {
       return toModelInput(decodeImage(bytes), this.inputShape);
     } catch (error) {
-      throw new ImageReadError(`${imagePath} is not a readable image: ${(error as Error).message}.`);
+      throw new ImageReadError(`${imagePath} is not a readable image: ${errorMessage(error)}.`);
     }
   }
 

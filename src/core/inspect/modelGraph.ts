@@ -1,5 +1,6 @@
 // A saved model's layer graph as plain data, read from model.json alone (no TensorFlow.js): layers
 // with their kind, output shape and parameter count, and the edges between them, for the diagram.
+import { isRecord, type Fields } from '../guards';
 
 /** What a layer does, for colouring the diagram. */
 export type LayerKind =
@@ -91,17 +92,13 @@ export class ModelGraphError extends Error {
   override readonly name = 'ModelGraphError';
 }
 
-type Json = Record<string, unknown>;
+type Json = Fields;
 
 interface RawLayer {
   name: string;
   className: string;
   config: Json;
   inputs: string[];
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The first match wins, so order matters: ConvLSTM2D is recurrent, GlobalAveragePooling1D is pooling. */
@@ -132,11 +129,11 @@ export function layerKindOf(className: string): LayerKind {
  * project's custom layers, and left undefined for others.
  */
 export function parseModelGraph(modelJson: unknown): ModelGraph {
-  if (!isObject(modelJson)) throw new ModelGraphError('model.json is not a JSON object.');
+  if (!isRecord(modelJson)) throw new ModelGraphError('model.json is not a JSON object.');
   let topology = modelJson.modelTopology;
-  if (!isObject(topology)) throw new ModelGraphError('model.json has no modelTopology.');
+  if (!isRecord(topology)) throw new ModelGraphError('model.json has no modelTopology.');
   // Files written by Keras' converter wrap the topology once more.
-  if (isObject(topology.model_config)) topology = topology.model_config;
+  if (isRecord(topology.model_config)) topology = topology.model_config;
   const topologyObject = topology as Json;
   const className = typeof topologyObject.class_name === 'string' ? topologyObject.class_name : '';
   const config = topologyObject.config;
@@ -181,19 +178,19 @@ export function parseModelGraph(modelJson: unknown): ModelGraph {
 function layerName(value: Json, fallback: string): string {
   if (typeof value.name === 'string') return value.name;
   const config = value.config;
-  if (isObject(config) && typeof config.name === 'string') return config.name;
+  if (isRecord(config) && typeof config.name === 'string') return config.name;
   return fallback;
 }
 
 function readLayerHeader(value: unknown, index: number): { name: string; className: string; config: Json } {
-  if (!isObject(value)) throw new ModelGraphError(`Layer ${index + 1} of model.json is not an object.`);
+  if (!isRecord(value)) throw new ModelGraphError(`Layer ${index + 1} of model.json is not an object.`);
   const className = typeof value.class_name === 'string' ? value.class_name : 'Unknown';
-  const config = isObject(value.config) ? value.config : {};
+  const config = isRecord(value.config) ? value.config : {};
   return { name: layerName(value, `layer_${index + 1}`), className, config };
 }
 
 function readFunctional(config: unknown): { name: string; layers: RawLayer[]; inputs: string[]; outputs: string[] } {
-  if (!isObject(config) || !Array.isArray(config.layers)) throw new ModelGraphError('model.json has no list of layers.');
+  if (!isRecord(config) || !Array.isArray(config.layers)) throw new ModelGraphError('model.json has no list of layers.');
   const layers = config.layers.map((value: unknown, index): RawLayer => {
     const header = readLayerHeader(value, index);
     return { ...header, inputs: inboundLayers((value as Json).inbound_nodes) };
@@ -216,7 +213,7 @@ function readFunctional(config: unknown): { name: string; layers: RawLayer[]; in
  * batch_input_shape describes an implicit input, which becomes an explicit InputLayer node.
  */
 function readSequential(config: unknown): { name: string; layers: RawLayer[]; inputs: string[]; outputs: string[] } {
-  const list = Array.isArray(config) ? config : isObject(config) && Array.isArray(config.layers) ? config.layers : undefined;
+  const list = Array.isArray(config) ? config : isRecord(config) && Array.isArray(config.layers) ? config.layers : undefined;
   if (list === undefined) throw new ModelGraphError('model.json has no list of layers.');
   const headers = list.map((value: unknown, index) => readLayerHeader(value, index));
   const layers: RawLayer[] = [];
@@ -231,7 +228,7 @@ function readSequential(config: unknown): { name: string; layers: RawLayer[]; in
     layers.push({ ...header, inputs: previous === undefined ? [] : [previous] });
     previous = header.name;
   }
-  const name = isObject(config) && typeof config.name === 'string' ? config.name : 'sequential';
+  const name = isRecord(config) && typeof config.name === 'string' ? config.name : 'sequential';
   return { name, layers, inputs: layers.length > 0 ? [layers[0].name] : [], outputs: previous === undefined ? [] : [previous] };
 }
 
@@ -258,9 +255,9 @@ function groupWeights(manifest: unknown, layerNames: ReadonlySet<string>): Map<s
   const byLayer = new Map<string, LayerWeight[]>();
   if (!Array.isArray(manifest)) return byLayer;
   for (const group of manifest) {
-    if (!isObject(group) || !Array.isArray(group.weights)) continue;
+    if (!isRecord(group) || !Array.isArray(group.weights)) continue;
     for (const weight of group.weights) {
-      if (!isObject(weight) || typeof weight.name !== 'string' || !Array.isArray(weight.shape)) continue;
+      if (!isRecord(weight) || typeof weight.name !== 'string' || !Array.isArray(weight.shape)) continue;
       const slash = weight.name.indexOf('/');
       if (slash <= 0) continue;
       const owner = weight.name.slice(0, slash);

@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { ModelGraphError, type LayerWeightStatistics, type WeightStatistics } from './modelGraph';
+import { errorMessage } from '../errorMessage';
 
 const HISTOGRAM_BINS = 20;
 
@@ -57,7 +58,7 @@ export async function readLayerWeightStatistics(modelDir: string, layerName: str
   try {
     manifest = (JSON.parse(await fs.readFile(jsonPath, 'utf8')) as { weightsManifest?: unknown }).weightsManifest;
   } catch (error) {
-    throw new ModelGraphError(`Cannot read the weights manifest of ${jsonPath}: ${(error as Error).message}`);
+    throw new ModelGraphError(`Cannot read the weights manifest of ${jsonPath}: ${errorMessage(error)}`);
   }
   if (!Array.isArray(manifest)) throw new ModelGraphError(`${jsonPath} has no weights manifest.`);
   const entries: ManifestEntry[] = [];

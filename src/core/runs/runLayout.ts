@@ -78,8 +78,3 @@ export function classifyRunPath(relativePath: string): RunFileChange | undefined
   if (first === CHECKPOINT_DIR) return { runId, kind: 'checkpoint' };
   return undefined;
 }
-
-/** True when a change at this path (relative to the runs folder) can change what a run view shows. */
-export function isRunFile(relativePath: string): boolean {
-  return classifyRunPath(relativePath) !== undefined;
-}

@@ -13,7 +13,7 @@ import { noAugmentation } from '../../../src/core/data/augment';
 import { defaultModelSpec } from '../../../src/core/models/defaultModelSpecs';
 import { defaultTrainingSpec } from '../../../src/core/runSpecDefaults';
 import type { RunSpec } from '../../../src/core/runSpec';
-import type { FromTrainerMessage, ToTrainerMessage } from '../../../src/protocol/trainer';
+import type { FromTrainer, ToTrainer } from '../../../src/protocol/trainer';
 import { repoRoot } from '../harness/e2ePaths';
 import { prepareTestWorkspace } from '../harness/testWorkspace';
 import { useWorkbenchSession } from '../harness/useWorkbench';
@@ -112,16 +112,16 @@ describe('the packaged .vsix in a fresh VS Code', () => {
     const trainer = fork(join(installedDir(), 'dist', 'trainer.js'), [], { cwd: scratch, env, execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
     trainer.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    const messages: FromTrainerMessage[] = [];
-    const finished = new Promise<Extract<FromTrainerMessage, { type: 'finished' }>>((resolve, reject) => {
-      trainer.on('message', (message: FromTrainerMessage) => {
+    const messages: FromTrainer[] = [];
+    const finished = new Promise<Extract<FromTrainer, { type: 'finished' }>>((resolve, reject) => {
+      trainer.on('message', (message: FromTrainer) => {
         messages.push(message);
         if (message.type === 'finished') resolve(message);
       });
       trainer.once('exit', (code, signal) => reject(new Error(`the trainer exited (${code ?? signal}) before it finished:\n${stderr.slice(-2000)}`)));
     });
     try {
-      const start: ToTrainerMessage = { type: 'start', runsDir, spec, backend: 'wasm' };
+      const start: ToTrainer = { type: 'start', runsDir, spec, backend: 'wasm' };
       trainer.send(start);
       const outcome = await finished;
       assert.equal(outcome.status, 'completed', `the run ended ${outcome.status}: ${outcome.error ?? ''}\n${stderr.slice(-2000)}`);

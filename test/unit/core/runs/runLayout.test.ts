@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { classifyRunPath, confusionFileName, isRunFile, runPaths } from '../../../../src/core/runs/runLayout';
+import { classifyRunPath, confusionFileName, runPaths } from '../../../../src/core/runs/runLayout';
 
 describe('runLayout', () => {
   test('names every file of a run folder', () => {
@@ -26,11 +26,11 @@ describe('runLayout', () => {
     assert.deepEqual(classifyRunPath(`${id}/predictions.json`), { runId: id, kind: 'predictions' });
     assert.deepEqual(classifyRunPath(`${id}/trainer.log`), { runId: id, kind: 'log' });
     // Temporaries of atomic writes, locks, deletions in progress and strangers do not.
-    assert.equal(isRunFile(`${id}/.run.json.1234.ab12cd34.tmp`), false);
-    assert.equal(isRunFile(`${id}/.run.json.lock`), false);
-    assert.equal(isRunFile(`${id}/.model.1234.ab12cd34.tmp/model.json`), false);
-    assert.equal(isRunFile(`.deleting-${id}-ab12/run.json`), false);
-    assert.equal(isRunFile(`${id}/notes.txt`), false);
-    assert.equal(isRunFile(id), false);
+    assert.equal(classifyRunPath(`${id}/.run.json.1234.ab12cd34.tmp`), undefined);
+    assert.equal(classifyRunPath(`${id}/.run.json.lock`), undefined);
+    assert.equal(classifyRunPath(`${id}/.model.1234.ab12cd34.tmp/model.json`), undefined);
+    assert.equal(classifyRunPath(`.deleting-${id}-ab12/run.json`), undefined);
+    assert.equal(classifyRunPath(`${id}/notes.txt`), undefined);
+    assert.equal(classifyRunPath(id), undefined);
   });
 });

@@ -1,0 +1,60 @@
+// The commands that train: New Training Run (the guided picker), Resume Run (from the last checkpoint)
+// and Rerun with Same Settings. Each queues the run in this window, with a progress notification.
+import * as vscode from 'vscode';
+import type { RunRecord } from '../../core/runs/runRecord';
+import type { RunSpec } from '../../core/runSpec';
+import type { Lab } from '../lab';
+import { rememberChoices, runNewRunWizard } from '../newRun/newRunWizard';
+import { primaryWorkspaceFolder, readSettings } from '../settings';
+import { EXPERIMENTS_VIEW_ID } from '../views/experimentsTree';
+import { requireRunsFolder, requireTrust, type Command } from './command';
+import { resolveRun } from './runArguments';
+
+function startTraining(lab: Lab, what: { spec: RunSpec; resumeRunId?: string }, requestedAt?: number): void {
+  const runsDir = requireRunsFolder(lab);
+  if (runsDir === undefined) return;
+  lab.training.start({ spec: what.spec, runsDir, ...(what.resumeRunId ? { resumeRunId: what.resumeRunId } : {}) }, { interactive: true, requestedAt });
+  if (!lab.treeView.visible) void vscode.commands.executeCommand(`${EXPERIMENTS_VIEW_ID}.focus`);
+}
+
+export const newRunCommand: Command = {
+  id: 'classifierLab.newRun',
+  async run(lab) {
+    if (!requireTrust() || requireRunsFolder(lab) === undefined) return;
+    const folder = primaryWorkspaceFolder();
+    const result = await runNewRunWizard({ workspaceState: lab.context.workspaceState, defaults: readSettings().defaults, workspaceFolders: folder ? [folder] : [] });
+    if (!result) return;
+    startTraining(lab, { spec: result.spec }, Date.now());
+    await rememberChoices(lab.context.workspaceState, result.choices);
+  },
+};
+
+function canResume(record: RunRecord): boolean {
+  const last = record.summary.lastEpoch ?? 0;
+  return (record.status === 'interrupted' || record.status === 'cancelled' || record.status === 'failed') && last >= 1 && last < record.summary.epochs;
+}
+
+export const resumeRunCommand: Command = {
+  id: 'classifierLab.resumeRun',
+  async run(lab, arg) {
+    if (!requireTrust()) return;
+    const entry = await resolveRun(lab, arg, {
+      filter: (e) => canResume(e.record), placeHolder: 'Run to resume from its last checkpoint',
+      none: 'No run can be resumed: only interrupted, cancelled or failed runs with a finished epoch can.',
+    });
+    if (!entry) return;
+    const { record } = entry;
+    if (!canResume(record)) throw new Error(`Run "${record.name}" cannot be resumed: it is ${record.status} after ${record.summary.lastEpoch ?? 0} of ${record.summary.epochs} epochs.`);
+    if (!(await lab.folder.requireStore().readCheckpointState(record.id))) throw new Error(`Run "${record.name}" has no checkpoint to resume from.`);
+    startTraining(lab, { spec: record.spec, resumeRunId: record.id });
+  },
+};
+
+export const rerunCommand: Command = {
+  id: 'classifierLab.rerun',
+  async run(lab, arg) {
+    if (!requireTrust()) return;
+    const entry = await resolveRun(lab, arg, { placeHolder: 'Run whose settings to train again', none: 'There are no runs yet.' });
+    if (entry) startTraining(lab, { spec: entry.record.spec });
+  },
+};

@@ -1,0 +1,162 @@
+// The answers of the New Training Run wizard, and how they become a RunSpec (and back, for reruns and saved specs).
+import { isAbsolute, resolve } from 'node:path';
+import { noAugmentation, parseAugmentList } from '../../core/data/augment';
+import { isOneOf, isRecord } from '../../core/guards';
+import { defaultModelSpec } from '../../core/models/defaultModelSpecs';
+import {
+  AUGMENT_KINDS, DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS,
+  type AugmentKind, type AugmentSpec, type LossKind, type RunSpec,
+} from '../../core/runSpec';
+import { defaultTrainingSpec, validateRunSpec } from '../../core/runSpecDefaults';
+import type { TrainingDefaults } from '../settingsValues';
+
+/** The settings' first answers (model, epochs, batch size, learning rate, optimiser), and the rest. */
+export interface NewRunChoices extends TrainingDefaults {
+  /** Absolute dataset folder. */
+  datasetPath: string;
+  loss: LossKind;
+  augment: AugmentKind[];
+}
+
+/** The validation split the wizard uses, as the CLI does by default. */
+export const WIZARD_VAL_SPLIT = 0.1;
+
+/** The starting answers: what the user chose last time where still valid, else the settings' defaults. */
+export function initialChoices(defaults: TrainingDefaults, remembered: Partial<NewRunChoices> = {}): Omit<NewRunChoices, 'datasetPath'> & { datasetPath?: string } {
+  return { ...defaults, loss: 'crossentropy', augment: [], ...remembered };
+}
+
+function positive(value: unknown, integer: boolean): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value));
+}
+
+/** The valid part of choices stored in workspace state (which a workspace could have tampered with). */
+export function rememberedChoices(value: unknown): Partial<NewRunChoices> {
+  if (!isRecord(value)) return {};
+  const out: Partial<NewRunChoices> = {};
+  if (typeof value.datasetPath === 'string' && isAbsolute(value.datasetPath)) out.datasetPath = value.datasetPath;
+  if (isOneOf(value.model, MODEL_KINDS)) out.model = value.model;
+  if (positive(value.epochs, true) && value.epochs <= 10_000) out.epochs = value.epochs;
+  if (positive(value.batchSize, true) && value.batchSize <= 4096) out.batchSize = value.batchSize;
+  if (positive(value.learningRate, false) && value.learningRate <= 10) out.learningRate = value.learningRate;
+  if (isOneOf(value.optimizer, OPTIMIZER_KINDS)) out.optimizer = value.optimizer;
+  if (isOneOf(value.loss, LOSS_KINDS)) out.loss = value.loss;
+  if (Array.isArray(value.augment) && value.augment.every((kind) => isOneOf(kind, AUGMENT_KINDS))) out.augment = value.augment as AugmentKind[];
+  return out;
+}
+
+/** The augmentations a spec turns on, as the wizard's multi-select names them. */
+export function augmentKinds(augment: AugmentSpec): AugmentKind[] {
+  const kinds: AugmentKind[] = [];
+  if (augment.flip) kinds.push('flip');
+  if (augment.rotateDegrees > 0) kinds.push('rotate');
+  if (augment.cropPadding > 0) kinds.push('crop');
+  if (augment.brightness > 0 || augment.contrast > 0 || augment.saturation > 0) kinds.push('color');
+  return kinds;
+}
+
+export function choicesFromSpec(spec: RunSpec): NewRunChoices {
+  return {
+    datasetPath: spec.data.path,
+    model: spec.model.kind,
+    epochs: spec.training.epochs,
+    batchSize: spec.training.batchSize,
+    learningRate: spec.training.learningRate,
+    optimizer: spec.training.optimizer,
+    loss: spec.training.loss,
+    augment: augmentKinds(spec.augment),
+  };
+}
+
+/** Augmentation for the chosen kinds, keeping the base's strengths for kinds it already had on. */
+function augmentFor(kinds: readonly AugmentKind[], base: AugmentSpec | undefined): AugmentSpec {
+  const defaults = kinds.length > 0 ? parseAugmentList(kinds.join(',')) : noAugmentation();
+  if (!base) return defaults;
+  const keep = augmentKinds(base);
+  const spec = { ...defaults };
+  if (kinds.includes('rotate') && keep.includes('rotate')) spec.rotateDegrees = base.rotateDegrees;
+  if (kinds.includes('crop') && keep.includes('crop')) spec.cropPadding = base.cropPadding;
+  if (kinds.includes('color') && keep.includes('color')) {
+    spec.brightness = base.brightness;
+    spec.contrast = base.contrast;
+    spec.saturation = base.saturation;
+  }
+  return spec;
+}
+
+/**
+ * The run spec for the answers. With a base spec (a rerun or a saved spec), everything the wizard
+ * does not ask about (model options when the kind is unchanged, split, seed, limit, ...) is kept.
+ * Throws a RunSpecError when a value is out of range.
+ */
+export function specFromChoices(choices: NewRunChoices, base?: RunSpec): RunSpec {
+  const training = base ? structuredClone(base.training) : defaultTrainingSpec();
+  const sameDataset = base !== undefined && base.data.path === choices.datasetPath;
+  const spec: RunSpec = {
+    data: sameDataset
+      ? structuredClone(base.data)
+      : { path: choices.datasetPath, format: 'auto', valSplit: base?.data.valSplit ?? WIZARD_VAL_SPLIT, cifar100Labels: 'fine' },
+    model: base && base.model.kind === choices.model ? structuredClone(base.model) : defaultModelSpec(choices.model),
+    training: {
+      ...training,
+      epochs: choices.epochs,
+      batchSize: choices.batchSize,
+      learningRate: choices.learningRate,
+      optimizer: choices.optimizer,
+      loss: choices.loss,
+    },
+    augment: augmentFor(choices.augment, base?.augment),
+  };
+  validateRunSpec(spec);
+  return spec;
+}
+
+export type Parsed = { ok: true; value: number } | { ok: false; message: string };
+
+export function parseWholeNumber(text: string, what: string, min: number, max: number): Parsed {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    return { ok: false, message: `${what} must be a whole number from ${min} to ${max}.` };
+  }
+  return { ok: true, value };
+}
+
+export function parseLearningRate(text: string): Parsed {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || value > 10) {
+    return { ok: false, message: 'The learning rate must be a positive number no larger than 10, e.g. 0.001 or 1e-3.' };
+  }
+  return { ok: true, value };
+}
+
+function objectOr(value: unknown): Record<string, unknown> {
+  return isRecord(value) ? value : {};
+}
+
+/**
+ * A run spec from a saved JSON file: a RunSpec, or a run.json holding one under `spec`. Missing
+ * fields get the defaults; a relative dataset path is taken relative to `baseDir` (the file's folder).
+ * Throws with a message naming what is wrong.
+ */
+export function parseSavedRunSpec(value: unknown, baseDir: string): RunSpec {
+  const outer = objectOr(value);
+  const raw = 'spec' in outer && typeof outer.spec === 'object' ? objectOr(outer.spec) : outer;
+  const data = objectOr(raw.data);
+  if (typeof data.path !== 'string' || data.path.trim() === '') {
+    throw new Error('The file is not a run spec: it has no "data.path" (the dataset folder).');
+  }
+  const model = objectOr(raw.model);
+  const kind = model.kind ?? 'cnn';
+  if (!isOneOf(kind, MODEL_KINDS)) throw new Error(`Unknown model "${String(kind)}": use one of ${MODEL_KINDS.join(', ')}.`);
+  const defaults = defaultModelSpec(kind);
+  const format = data.format ?? 'auto';
+  if (!isOneOf(format, DATASET_FORMATS)) throw new Error(`Unknown dataset format "${String(format)}": use one of ${DATASET_FORMATS.join(', ')}.`);
+  const spec = {
+    data: { format, valSplit: WIZARD_VAL_SPLIT, cifar100Labels: 'fine', ...data, path: resolve(baseDir, data.path) },
+    model: { kind, options: { ...defaults.options, ...objectOr(model.options) } },
+    training: { ...defaultTrainingSpec(), ...objectOr(raw.training) },
+    augment: { ...noAugmentation(), ...objectOr(raw.augment) },
+  } as RunSpec;
+  validateRunSpec(spec);
+  return spec;
+}

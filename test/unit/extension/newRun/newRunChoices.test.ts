@@ -1,0 +1,100 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  choicesFromSpec, initialChoices, parseLearningRate, parseSavedRunSpec, parseWholeNumber, rememberedChoices, specFromChoices,
+  type NewRunChoices,
+} from '../../../../src/extension/newRun/newRunChoices';
+import { RunSpecError } from '../../../../src/core/runSpecDefaults';
+import { testSpec } from '../views/runTestRecords';
+
+const defaults = { model: 'cnn' as const, epochs: 10, batchSize: 64, learningRate: 0.001, optimizer: 'adam' as const };
+const choices: NewRunChoices = {
+  datasetPath: '/data/shapes', model: 'attention', epochs: 3, batchSize: 32, learningRate: 0.01, optimizer: 'sgd', loss: 'mse', augment: ['flip', 'color'],
+};
+
+describe('wizard answers -> run spec', () => {
+  test('every answer lands in the spec, with the model\'s default architecture and default strengths', () => {
+    const spec = specFromChoices(choices);
+    assert.equal(spec.data.path, '/data/shapes');
+    assert.equal(spec.data.format, 'auto');
+    assert.equal(spec.data.valSplit, 0.1);
+    assert.equal(spec.model.kind, 'attention');
+    assert.deepEqual(
+      [spec.training.epochs, spec.training.batchSize, spec.training.learningRate, spec.training.optimizer, spec.training.loss],
+      [3, 32, 0.01, 'sgd', 'mse'],
+    );
+    assert.deepEqual(spec.augment, { flip: true, rotateDegrees: 0, cropPadding: 0, brightness: 0.2, contrast: 0.2, saturation: 0.2 });
+  });
+
+  test('a base spec keeps what the wizard does not ask about, and its augmentation strengths', () => {
+    const base = testSpec('/data/shapes');
+    base.data.limit = 500;
+    base.training.seed = 7;
+    base.model = { kind: 'cnn', options: { filters: [8, 16], denseUnits: 32, dropout: 0.25 } };
+    base.augment = { flip: false, rotateDegrees: 30, cropPadding: 0, brightness: 0, contrast: 0, saturation: 0 };
+    const spec = specFromChoices({ ...choicesFromSpec(base), epochs: 2, augment: ['rotate', 'crop'] }, base);
+    assert.equal(spec.data.limit, 500);
+    assert.equal(spec.training.seed, 7);
+    assert.deepEqual(spec.model, base.model);
+    assert.equal(spec.augment.rotateDegrees, 30);
+    assert.equal(spec.augment.cropPadding, 4);
+    assert.equal(spec.training.epochs, 2);
+    // Changing the model kind gives that kind's default architecture.
+    assert.equal(specFromChoices({ ...choicesFromSpec(base), model: 'rnn' }, base).model.kind, 'rnn');
+  });
+
+  test('a spec round-trips through the answers', () => {
+    const spec = specFromChoices(choices);
+    assert.deepEqual(specFromChoices(choicesFromSpec(spec)), spec);
+  });
+
+  test('out-of-range answers are refused with the engine\'s message', () => {
+    assert.throws(() => specFromChoices({ ...choices, batchSize: 0 }), RunSpecError);
+  });
+});
+
+describe('remembered answers', () => {
+  test('the last answers win over the settings\' defaults', () => {
+    const start = initialChoices(defaults, { model: 'rnn', epochs: 2 });
+    assert.equal(start.model, 'rnn');
+    assert.equal(start.epochs, 2);
+    assert.equal(start.batchSize, 64);
+    assert.equal(start.datasetPath, undefined);
+  });
+
+  test('stored values that are not valid answers are ignored', () => {
+    assert.deepEqual(rememberedChoices({ datasetPath: 'relative/path', model: 'gpt', epochs: -1, learningRate: 0.5, augment: ['flip', 'explode'] }), { learningRate: 0.5 });
+    assert.deepEqual(rememberedChoices('nonsense'), {});
+    assert.deepEqual(rememberedChoices(choices), choices);
+  });
+});
+
+describe('input parsing', () => {
+  test('whole numbers and learning rates', () => {
+    assert.deepEqual(parseWholeNumber(' 12 ', 'Epochs', 1, 100), { ok: true, value: 12 });
+    assert.equal(parseWholeNumber('1.5', 'Epochs', 1, 100).ok, false);
+    assert.equal(parseWholeNumber('', 'Epochs', 1, 100).ok, false);
+    assert.match((parseWholeNumber('0', 'Epochs', 1, 100) as { message: string }).message, /Epochs must be a whole number from 1 to 100/);
+    assert.deepEqual(parseLearningRate('1e-3'), { ok: true, value: 0.001 });
+    assert.equal(parseLearningRate('-1').ok, false);
+    assert.equal(parseLearningRate('fast').ok, false);
+  });
+});
+
+describe('saved run specs', () => {
+  test('a run.json gives its spec; a partial spec gets defaults and a path relative to its file', () => {
+    const spec = specFromChoices(choices);
+    assert.deepEqual(parseSavedRunSpec({ schemaVersion: 1, id: 'x', spec }, '/elsewhere'), spec);
+    const partial = parseSavedRunSpec({ data: { path: '../data/shapes' }, training: { epochs: 3 } }, '/work/specs');
+    assert.equal(partial.data.path, '/work/data/shapes');
+    assert.equal(partial.model.kind, 'cnn');
+    assert.equal(partial.training.epochs, 3);
+    assert.equal(partial.training.batchSize, 64);
+  });
+
+  test('files that are not run specs are refused with a reason', () => {
+    assert.throws(() => parseSavedRunSpec({ name: 'package' }, '/'), /no "data.path"/);
+    assert.throws(() => parseSavedRunSpec({ data: { path: '/d' }, model: { kind: 'gpt' } }, '/'), /Unknown model "gpt"/);
+    assert.throws(() => parseSavedRunSpec({ data: { path: '/d' }, training: { epochs: 'many' } }, '/'), RunSpecError);
+  });
+});

@@ -1,0 +1,57 @@
+// Which run classifies by default: one with its model on disk, completed before unfinished, the
+// most accurate first; a remembered choice wins while it is still usable.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultClassifierRun, describeClassifierRun, listClassifierRuns } from '../../../../../src/extension/webviews/classify/classifierRuns';
+import type { RunRecord } from '../../../../../src/core/runs/runRecord';
+import { RunStore } from '../../../../../src/core/runs/runStore';
+import { defaultTrainingSpec } from '../../../../../src/core/runSpecDefaults';
+import { noAugmentation } from '../../../../../src/core/data/augment';
+import { makeTempDir, removeTempDir } from '../../../../fixtures/tempDir';
+
+let runsDir: string;
+
+function writeRun(id: string, status: RunRecord['status'], bestValAcc: number | undefined, withModel: boolean): void {
+  const record: RunRecord = {
+    schemaVersion: 1, id, name: `run-${id.slice(-4)}`, status,
+    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
+    spec: {
+      data: { path: '/data', format: 'folder', valSplit: 0.1, cifar100Labels: 'fine' },
+      model: { kind: 'cnn', options: { filters: [8], denseUnits: 8, dropout: 0 } },
+      training: defaultTrainingSpec(), augment: noAugmentation(),
+    },
+    dataset: { format: 'folder', root: '/data', classes: ['cat', 'dog'], imageShape: [32, 32, 3], trainCount: 10, valCount: 2, testCount: 0 },
+    summary: { epochs: 3, ...(bestValAcc !== undefined ? { bestValAcc } : {}) },
+  };
+  const dir = join(runsDir, id);
+  mkdirSync(join(dir, 'model'), { recursive: true });
+  writeFileSync(join(dir, 'run.json'), JSON.stringify(record));
+  if (withModel) {
+    writeFileSync(join(dir, 'model', 'model.json'), '{}');
+    writeFileSync(join(dir, 'model', 'weights.bin'), '');
+  }
+}
+
+before(() => {
+  runsDir = makeTempDir();
+  writeRun('20260101-000001-cnn-aaaa', 'completed', 0.8, true);
+  writeRun('20260101-000002-cnn-bbbb', 'completed', 0.9, true);
+  writeRun('20260101-000003-cnn-cccc', 'cancelled', 0.95, true);
+  writeRun('20260101-000004-cnn-dddd', 'completed', 0.99, false);
+});
+after(() => removeTempDir(runsDir));
+
+describe('classifier runs', () => {
+  test('runs with a model, completed first, then by accuracy; runs without model files are left out', async () => {
+    const runs = await listClassifierRuns(new RunStore(runsDir));
+    assert.deepEqual(runs.map((r) => r.record.id.slice(-4)), ['bbbb', 'aaaa', 'cccc']);
+    assert.equal(defaultClassifierRun(runs, undefined)?.record.id.slice(-4), 'bbbb');
+    assert.equal(defaultClassifierRun(runs, '20260101-000003-cnn-cccc')?.record.id.slice(-4), 'cccc', 'remembered');
+    assert.equal(defaultClassifierRun(runs, '20260101-000004-cnn-dddd')?.record.id.slice(-4), 'bbbb', 'remembered but unusable');
+    const described = describeClassifierRun(runs[2]);
+    assert.match(described.description, /val acc 95\.0% · cnn · cancelled/);
+    assert.match(described.detail, /2 classes: cat, dog · input 32x32x3/);
+  });
+});

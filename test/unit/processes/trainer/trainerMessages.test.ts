@@ -1,0 +1,30 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseFromTrainer } from '../../../../src/processes/trainer/trainerMessages';
+
+const batchEnd = { type: 'batchEnd', epoch: 1, batch: 2, batchesPerEpoch: 10, loss: 0.5, acc: 0.8, learningRate: 0.001, imagesPerSecond: 300 };
+
+describe('parseFromTrainer', () => {
+  test('accepts the messages a trainer sends', () => {
+    assert.deepEqual(parseFromTrainer({ type: 'runCreated', runId: 'r1', runDir: '/runs/r1', name: 'cnn-shapes-1' }), { type: 'runCreated', runId: 'r1', runDir: '/runs/r1', name: 'cnn-shapes-1' });
+    assert.deepEqual(parseFromTrainer({ type: 'event', runId: 'r1', event: batchEnd }), { type: 'event', runId: 'r1', event: batchEnd });
+    assert.deepEqual(parseFromTrainer({ type: 'finished', status: 'failed', error: 'no data' }), { type: 'finished', status: 'failed', error: 'no data' });
+    assert.deepEqual(parseFromTrainer({ type: 'finished', runId: 'r1', status: 'interrupted' }), { type: 'finished', runId: 'r1', status: 'interrupted' });
+    const runEnd = { type: 'runEnd', time: 't', status: 'completed', best: { epoch: 2, valAcc: 0.9 }, testAcc: 0.88 };
+    assert.deepEqual(parseFromTrainer({ type: 'event', runId: 'r1', event: runEnd })?.type, 'event');
+  });
+
+  test('rejects unknown types, wrong field types and unknown statuses', () => {
+    for (const raw of [
+      null, 'runCreated', [], { type: 'hello' },
+      { type: 'runCreated', runId: 7, runDir: '/x', name: 'n' }, { type: 'runCreated', runId: 'r1', runDir: '/x' },
+      { type: 'event', runId: 'r1', event: { ...batchEnd, loss: '0.5' } },
+      { type: 'event', runId: 'r1', event: { type: 'shellCommand', command: 'rm -rf /' } },
+      { type: 'event', runId: 'r1', event: { type: 'log', level: 'debug', message: 'x' } },
+      { type: 'finished', status: 'exploded' },
+      { type: 'finished', status: 'failed', error: { stack: 'x' } },
+    ]) {
+      assert.equal(parseFromTrainer(raw), undefined, JSON.stringify(raw));
+    }
+  });
+});

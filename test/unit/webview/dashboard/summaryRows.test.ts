@@ -1,0 +1,43 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseTags, summaryGroups } from '../../../../webview/dashboard/summaryRows';
+import { runRecord } from './runFixtures';
+
+function valueOf(groups: ReturnType<typeof summaryGroups>, key: string): string | undefined {
+  return groups.flatMap((g) => g.rows).find((row) => row.key === key)?.value;
+}
+
+describe('summary rows', () => {
+  test('show the run\'s headline numbers as a user reads them', () => {
+    const groups = summaryGroups(runRecord({ id: 'r', name: 'cnn-shapes-1' }), [], { epoch: 7, loss: 0.2, acc: 0.912, perClass: [] });
+    assert.equal(valueOf(groups, 'status'), 'Completed');
+    assert.equal(valueOf(groups, 'bestValAcc'), '93.00%');
+    assert.equal(valueOf(groups, 'bestEpoch'), '7');
+    assert.equal(valueOf(groups, 'testAcc'), '91.20%');
+    assert.equal(valueOf(groups, 'duration'), '6 min 42 s');
+    assert.equal(valueOf(groups, 'parameters'), '122,570');
+    assert.equal(valueOf(groups, 'splits'), '900 / 100 / 0');
+    assert.equal(valueOf(groups, 'progress'), '10 of 10 epochs');
+  });
+
+  test('list every hyperparameter, augmentation setting and model option of the spec', () => {
+    const run = runRecord({ id: 'r', name: 'n' });
+    const groups = summaryGroups(run, [], undefined);
+    for (const key of Object.keys(run.spec.training)) assert.ok(valueOf(groups, `training.${key}`) !== undefined, key);
+    for (const key of Object.keys(run.spec.augment)) assert.ok(valueOf(groups, `augment.${key}`) !== undefined, key);
+    assert.equal(valueOf(groups, 'model.filters'), '32, 64, 64');
+    assert.equal(valueOf(groups, 'training.learningRate'), '0.001');
+    assert.equal(groups.find((g) => g.title === 'Hyperparameters')?.rows.find((r) => r.key === 'training.batchSize')?.label, 'Batch size');
+  });
+
+  test('a queued run without a dataset yet still reads', () => {
+    const groups = summaryGroups(runRecord({ id: 'q', name: 'q', status: 'queued', dataset: undefined, summary: { epochs: 5 } }), [], undefined);
+    assert.equal(valueOf(groups, 'progress'), '0 of 5 epochs');
+    assert.equal(valueOf(groups, 'bestValAcc'), '–');
+    assert.equal(valueOf(groups, 'dataPath'), '/data/shapes');
+  });
+
+  test('tags are trimmed, de-duplicated and empty ones dropped', () => {
+    assert.deepEqual(parseTags(' baseline, aug ,, baseline ,'), ['baseline', 'aug']);
+  });
+});

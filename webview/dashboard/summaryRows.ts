@@ -1,0 +1,99 @@
+// The summary section as label/value rows: what the run is, what it trained on, how, and how well.
+import type { EpochPoint, RunRecord, TestResult } from '../../src/protocol/dashboardView';
+import { formatCount, formatDuration, formatNumber, formatPercent, formatTime } from '../shared/format';
+
+export interface SummaryRow {
+  label: string;
+  value: string;
+  /** A stable key for tests and styling. */
+  key: string;
+}
+
+export interface SummaryGroup {
+  title: string;
+  rows: SummaryRow[];
+}
+
+const STATUS_WORDS: Record<RunRecord['status'], string> = {
+  queued: 'Queued', running: 'Running', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled', interrupted: 'Interrupted',
+};
+
+export function statusWord(status: RunRecord['status']): string {
+  return STATUS_WORDS[status] ?? status;
+}
+
+function row(key: string, label: string, value: string): SummaryRow {
+  return { key, label, value };
+}
+
+function optionText(value: unknown): string {
+  if (Array.isArray(value)) return value.join(', ');
+  if (typeof value === 'number') return formatNumber(value);
+  return String(value);
+}
+
+/** Spec option names as words: `denseUnits` -> `Dense units`. */
+function words(name: string): string {
+  const spaced = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
+
+export function summaryGroups(run: RunRecord, epochs: readonly EpochPoint[], test: TestResult | undefined): SummaryGroup[] {
+  const { spec, summary, dataset } = run;
+  const lastEpoch = summary.lastEpoch ?? epochs[epochs.length - 1]?.epoch;
+  const progress = lastEpoch === undefined ? `0 of ${summary.epochs} epochs` : `${lastEpoch} of ${summary.epochs} epochs`;
+  const overview: SummaryRow[] = [
+    row('status', 'Status', statusWord(run.status)),
+    row('progress', 'Progress', progress),
+    row('created', 'Created', formatTime(run.createdAt)),
+    ...(run.startedAt ? [row('started', 'Started', formatTime(run.startedAt))] : []),
+    ...(run.endedAt ? [row('ended', 'Ended', formatTime(run.endedAt))] : []),
+    row('duration', 'Training time', formatDuration(summary.durationMs)),
+    row('backend', 'Backend', run.backend ?? '–'),
+    ...(run.resumedFrom !== undefined ? [row('resumedFrom', 'Resumed from epoch', String(run.resumedFrom))] : []),
+    row('id', 'Run id', run.id),
+  ];
+  const results: SummaryRow[] = [
+    row('bestEpoch', 'Best epoch', summary.bestEpoch === undefined ? '–' : String(summary.bestEpoch)),
+    row('bestValAcc', 'Best validation accuracy', formatPercent(summary.bestValAcc)),
+    row('bestValLoss', 'Best validation loss', formatNumber(summary.bestValLoss)),
+    row('testAcc', 'Test accuracy', formatPercent(summary.testAcc ?? test?.acc)),
+    row('imagesPerSecond', 'Images per second', summary.imagesPerSecond === undefined ? '–' : formatNumber(summary.imagesPerSecond, 3)),
+  ];
+  const data: SummaryRow[] = [
+    row('dataPath', 'Path', dataset?.root ?? spec.data.path),
+    row('format', 'Format', dataset?.format ?? spec.data.format),
+    ...(dataset ? [
+      row('classes', 'Classes', formatCount(dataset.classes.length)),
+      row('imageShape', 'Image shape', dataset.imageShape.join(' × ')),
+      row('splits', 'Train / validation / test', `${formatCount(dataset.trainCount)} / ${formatCount(dataset.valCount)} / ${formatCount(dataset.testCount)}`),
+    ] : []),
+    row('valSplit', 'Validation split', formatPercent(spec.data.valSplit, 0)),
+    ...(spec.data.limit !== undefined ? [row('limit', 'Training limit', formatCount(spec.data.limit))] : []),
+    ...(spec.data.imageSize !== undefined ? [row('imageSize', 'Image size', `${spec.data.imageSize} px`)] : []),
+    ...(dataset?.skipped ? [row('skipped', 'Skipped files', formatCount(dataset.skipped))] : []),
+    ...(dataset?.streamed !== undefined ? [row('streamed', 'Loading', dataset.streamed ? 'streamed from disk' : 'in memory')] : []),
+  ];
+  const model: SummaryRow[] = [
+    row('modelKind', 'Kind', spec.model.kind),
+    row('parameters', 'Parameters', formatCount(run.model?.parameterCount)),
+    ...Object.entries(spec.model.options as unknown as Record<string, unknown>).map(([key, value]) => row(`model.${key}`, words(key), optionText(value))),
+  ];
+  const training: SummaryRow[] = Object.entries(spec.training as unknown as Record<string, unknown>)
+    .map(([key, value]) => row(`training.${key}`, words(key), optionText(value)));
+  const augment: SummaryRow[] = Object.entries(spec.augment as unknown as Record<string, unknown>)
+    .map(([key, value]) => row(`augment.${key}`, words(key), typeof value === 'boolean' ? (value ? 'on' : 'off') : optionText(value)));
+  return [
+    { title: 'Run', rows: overview },
+    { title: 'Results', rows: results },
+    { title: 'Dataset', rows: data },
+    { title: 'Model', rows: model },
+    { title: 'Hyperparameters', rows: training },
+    { title: 'Augmentation', rows: augment },
+  ];
+}
+
+/** Tags typed as one comma-separated line. */
+export function parseTags(text: string): string[] {
+  return [...new Set(text.split(',').map((tag) => tag.trim()).filter((tag) => tag.length > 0))];
+}
