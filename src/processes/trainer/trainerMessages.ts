@@ -2,6 +2,7 @@
 // host sends a trainer, and what a trainer sends back. Either side is untrusted input to the other.
 import type { RunSpec } from '../../core/runSpec';
 import type { RunStatus, TrainingEvent } from '../../core/train/trainingEvents';
+import { parseThreadsRequest } from '../../core/train/trainingThreads';
 import { hasNumbers, hasStrings, isOneOf, isOptional, isRecord, isString, type Fields } from '../../core/guards';
 import type { BackendChoice, FromTrainer, ToTrainer, TrainerFinishStatus } from '../../protocol/trainer';
 
@@ -20,9 +21,11 @@ export function parseToTrainer(raw: unknown): ToTrainer | undefined {
   if (raw.type !== 'start') return undefined;
   if (!isString(raw.runsDir) || raw.runsDir.length === 0 || !isRunSpecShape(raw.spec) || !isOneOf(raw.backend, BACKENDS)) return undefined;
   if (!isOptional(raw.name, isString) || !isOptional(raw.resumeRunId, isString)) return undefined;
+  if (raw.threads !== undefined && (typeof raw.threads !== 'number' || parseThreadsRequest(raw.threads) === undefined)) return undefined;
   return {
     type: 'start', runsDir: raw.runsDir, spec: raw.spec, backend: raw.backend,
     ...(raw.name !== undefined ? { name: raw.name } : {}),
+    ...(typeof raw.threads === 'number' ? { threads: raw.threads } : {}),
     ...(raw.resumeRunId !== undefined ? { resumeRunId: raw.resumeRunId } : {}),
   };
 }
