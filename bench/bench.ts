@@ -27,6 +27,7 @@ const TARGETS: Record<ModelKind, { train?: number; infer?: number }> = {
   cnn: { train: 400, infer: 2000 },
   rnn: {},
   attention: { train: 150 },
+  resnet: {},
 };
 
 interface ModelResult {
@@ -47,7 +48,7 @@ function median(values: number[]): number {
 }
 
 async function benchModel(kind: ModelKind): Promise<ModelResult> {
-  const batches = quick ? 4 : { cnn: 24, rnn: 8, attention: 12 }[kind];
+  const batches = quick ? 4 : { cnn: 24, rnn: 8, attention: 12, resnet: 6 }[kind];
   const data = makeShapesDataset(batches * BATCH, SHAPE[0], 1);
   // Ten classes as in CIFAR-10: the shapes' labels spread over 10 class slots.
   const labels = Int32Array.from(data.labels, (label, i) => (label + 4 * (i % 2)) % CLASSES);

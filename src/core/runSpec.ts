@@ -4,7 +4,7 @@ export const DATASET_FORMATS = ['auto', 'folder', 'cifar10', 'cifar100', 'idx'] 
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 export type ResolvedDatasetFormat = Exclude<DatasetFormat, 'auto'>;
 
-export const MODEL_KINDS = ['cnn', 'rnn', 'attention'] as const;
+export const MODEL_KINDS = ['cnn', 'rnn', 'attention', 'resnet'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export const LOSS_KINDS = ['crossentropy', 'mse'] as const;
@@ -67,10 +67,27 @@ export interface AttentionOptions {
   dropout: number;
 }
 
+export interface ResnetOptions {
+  /** Filters of the stem: one 3x3 convolution (strided for images larger than ~48 px), batch norm, ReLU. */
+  stemWidth: number;
+  /**
+   * Filters of each stage. A stage is a 3x3 convolution, a 2x2 max-pool (halving the side), batch norm
+   * and ReLU, then its residual blocks.
+   */
+  widths: number[];
+  /** Residual blocks of each stage (same length as widths): two 3x3 conv-BN-ReLU with a skip connection around them. */
+  blocks: number[];
+  /** Multiplies the globally max-pooled features before the classifier (ResNet-9 uses 0.125). */
+  headScale: number;
+  /** Weight of the old value in the batch-norm moving averages. */
+  bnMomentum: number;
+}
+
 export type ModelSpec =
   | { kind: 'cnn'; options: CnnOptions }
   | { kind: 'rnn'; options: RnnOptions }
-  | { kind: 'attention'; options: AttentionOptions };
+  | { kind: 'attention'; options: AttentionOptions }
+  | { kind: 'resnet'; options: ResnetOptions };
 
 export interface TrainingSpec {
   epochs: number;

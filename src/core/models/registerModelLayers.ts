@@ -1,8 +1,10 @@
 // Makes the custom layers known to tfjs' deserialiser, so saved models that use them load again.
 import * as tf from '@tensorflow/tfjs-core';
+import { BatchNorm } from './layers/batchNorm';
 import { LayerNorm } from './layers/layerNorm';
 import { MultiHeadSelfAttention } from './layers/multiHeadSelfAttention';
 import { PositionEmbedding } from './layers/positionEmbedding';
+import { Scale } from './layers/scale';
 
 /**
  * Registers every custom layer class by its className. Safe to call any number of times (and from
@@ -12,4 +14,6 @@ export function registerModelLayers(): void {
   tf.serialization.registerClass(LayerNorm);
   tf.serialization.registerClass(PositionEmbedding);
   tf.serialization.registerClass(MultiHeadSelfAttention);
+  tf.serialization.registerClass(BatchNorm);
+  tf.serialization.registerClass(Scale);
 }
