@@ -13,6 +13,12 @@ export type LossKind = (typeof LOSS_KINDS)[number];
 export const OPTIMIZER_KINDS = ['adam', 'sgd', 'rmsprop'] as const;
 export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number];
 
+export const SCHEDULE_KINDS = ['constant', 'step', 'cosine', 'onecycle'] as const;
+export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
+
+export const TTA_KINDS = ['none', 'flip'] as const;
+export type TtaKind = (typeof TTA_KINDS)[number];
+
 export const AUGMENT_KINDS = ['flip', 'rotate', 'crop', 'color'] as const;
 export type AugmentKind = (typeof AUGMENT_KINDS)[number];
 
@@ -89,6 +95,24 @@ export type ModelSpec =
   | { kind: 'attention'; options: AttentionOptions }
   | { kind: 'resnet'; options: ResnetOptions };
 
+/**
+ * How the learning rate changes over training, as a multiple of TrainingSpec.learningRate (the peak).
+ * Positions are fractions of all training steps, so a schedule does not depend on the dataset's size.
+ */
+export interface ScheduleSpec {
+  kind: ScheduleKind;
+  /** Fraction of training spent warming up: the rate rises linearly from initialFactor to 1 (0 = none). */
+  warmup: number;
+  /** The first step's rate during warm-up, as a fraction of the learning rate. */
+  initialFactor: number;
+  /** cosine, onecycle: the last step's rate, as a fraction of the learning rate. */
+  finalFactor: number;
+  /** step: fractions of training at which the rate is multiplied by gamma (increasing, in (0, 1)). */
+  milestones: number[];
+  /** step: the factor applied at each milestone. */
+  gamma: number;
+}
+
 export interface TrainingSpec {
   epochs: number;
   batchSize: number;
@@ -102,6 +126,21 @@ export interface TrainingSpec {
   /** Stop after this many epochs without a better validation accuracy; 0 = never stop early. */
   earlyStoppingPatience: number;
   seed: number;
+  /** Learning-rate schedule; absent = constant (runs before schedules existed). */
+  schedule?: ScheduleSpec;
+  /**
+   * Decoupled weight decay (AdamW-style): each step multiplies weights of rank >= 2 (kernels, not biases
+   * or norm parameters) by 1 - rate * weightDecay, apart from the gradient step. adam and sgd; absent = 0.
+   */
+  weightDecay?: number;
+  /** sgd with momentum: Nesterov's look-ahead momentum. Absent = false. */
+  nesterov?: boolean;
+  /** Test-time augmentation when evaluating (validation, test, eval, classify); absent = none. */
+  testTimeAugmentation?: TtaKind;
+  /** Start from the weights of the run in this folder (absolute path) instead of a fresh model. */
+  initFrom?: string;
+  /** With initFrom: train only the classifier head for this many first epochs. Absent = 0. */
+  freezeEpochs?: number;
 }
 
 export interface RunSpec {

@@ -6,6 +6,8 @@ import type { ExampleSource } from '../data/dataset';
 import { augmentBatch } from '../data/augment';
 import type { AugmentSpec, ImageShape, TrainingSpec } from '../runSpec';
 import { accuracyOf, confusionMatrix, perClassMetrics } from './classificationMetrics';
+import { setLearningRate } from './createOptimizer';
+import { learningRateAt } from './learningRateSchedule';
 import { createLoss } from './losses';
 import { seededStream, shuffleInPlace } from './seededRandom';
 import type { BatchEndEvent, EpochEndEvent, LogEvent, TestEndEvent } from './trainingEvents';
@@ -186,6 +188,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
         const x = tf.tensor4d(floats, [indices.length, h, w, c]);
         const labelTensor = tf.tensor1d(indices.map((i) => train.labels[i]), 'int32');
         const oneHot = tf.tidy(() => tf.cast(tf.oneHot(labelTensor, classCount), 'float32') as tf.Tensor2D);
+        // The schedule's rate for this step, counted over the whole run (constant without a schedule).
+        setLearningRate(optimizer, learningRateAt(training, (epoch - 1) * batchesPerEpoch + b, training.epochs * batchesPerEpoch));
         // The batch accuracy comes from the same forward pass as the loss; it escapes the gradient scope via keep().
         const accuracy: { tensor?: tf.Tensor } = {};
         const lossTensor = optimizer.minimize(() => {
