@@ -11,23 +11,29 @@ import { runTraining, type RunOutcome } from '../core/runTraining';
 import type { TrainingEvent } from '../core/train/trainingEvents';
 import { collectImagePaths } from './collectImagePaths';
 import { DEFAULT_RUNS_DIR, parseTrainArgs } from './parseTrainArgs';
+import { listPresetsCommand, saveTrainPreset } from './presetCommands';
+import { RECIPE_USAGE } from './recipeFlags';
 import { ProgressDisplay } from './progressDisplay';
 import { UsageError } from './usageError';
 
 const HELP = `Classifier Lab: train and track image classifiers with TensorFlow.js.
 
 Usage:
-  classifier-lab train --data PATH [--format auto|folder|cifar10|cifar100|idx] [--model cnn|rnn|attention]
+  classifier-lab train --data PATH [--format auto|folder|cifar10|cifar100|idx] [--model cnn|rnn|attention|resnet]
       [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer adam|sgd|rmsprop] [--momentum X]
       [--loss crossentropy|mse] [--label-smoothing X] [--augment flip,rotate,crop,color] [--image-size N]
       [--val-split F] [--limit N] [--seed N] [--patience N] [--cifar100-labels fine|coarse]
       [--runs-dir DIR] [--name NAME] [--backend auto|native|wasm] [--json]
+      ${RECIPE_USAGE}
+  classifier-lab presets [--presets-dir DIR] [--json]
   classifier-lab resume --run RUN_DIR [--backend auto|native|wasm] [--json]
   classifier-lab eval --run RUN_DIR --data PATH [--format F] [--json]
   classifier-lab classify --run RUN_DIR IMAGE_OR_FOLDER... [--top K] [--json]
   classifier-lab runs [--runs-dir DIR] [--json]
 
-Runs are folders under --runs-dir (default ${DEFAULT_RUNS_DIR}). With --json every command prints one
+Runs are folders under --runs-dir (default ${DEFAULT_RUNS_DIR}). With --preset NAME a built-in or saved preset
+gives the settings and the other flags override them; --save-preset NAME saves the settings given (without
+--data it only saves). With --json every command prints one
 JSON object per line. Ctrl+C stops training after the current batch and keeps the run (status cancelled).
 `;
 
@@ -86,7 +92,13 @@ function trainingOutput(json: boolean): { onEvent(event: TrainingEvent): void; f
 }
 
 async function train(args: string[]): Promise<number> {
-  const command = parseTrainArgs(args);
+  const command = await parseTrainArgs(args);
+  if (command.savePreset) {
+    const file = await saveTrainPreset(command);
+    if (command.json) printJson({ type: 'presetSaved', name: command.savePreset.name, file });
+    else process.stdout.write(`Saved preset "${command.savePreset.name}": ${file}\n`);
+    if (!command.spec.data.path) return 0;
+  }
   const controller = cancelOnSignals();
   const output = trainingOutput(command.json);
   const outcome = await runTraining({
@@ -203,6 +215,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'eval': return await evaluate(args);
       case 'classify': return await classify(args);
       case 'runs': return await listRuns(args);
+      case 'presets': return await listPresetsCommand(args);
       case undefined:
       case 'help':
       case '--help':
