@@ -4,12 +4,13 @@ import { resolve } from 'node:path';
 import { initBackend } from '../core/backend/selectBackend';
 import { ImageClassifier } from '../core/classify/imageClassifier';
 import { evaluateRun } from '../core/classify/evaluateRun';
-import { DATASET_FORMATS, type DatasetFormat } from '../core/runSpec';
+import { DATASET_FORMATS, TTA_KINDS, type DatasetFormat, type TtaKind } from '../core/runSpec';
 import { RunStore } from '../core/runs/runStore';
 import { openRunFolder } from '../core/runs/openRunFolder';
 import { runTraining, type RunOutcome } from '../core/runTraining';
 import type { TrainingEvent } from '../core/train/trainingEvents';
 import { collectImagePaths } from './collectImagePaths';
+import { oneOf } from './flagValues';
 import { DEFAULT_RUNS_DIR, parseTrainArgs } from './parseTrainArgs';
 import { listPresetsCommand, saveTrainPreset } from './presetCommands';
 import { RECIPE_USAGE } from './recipeFlags';
@@ -27,8 +28,8 @@ Usage:
       ${RECIPE_USAGE}
   classifier-lab presets [--presets-dir DIR] [--json]
   classifier-lab resume --run RUN_DIR [--backend auto|native|wasm] [--json]
-  classifier-lab eval --run RUN_DIR --data PATH [--format F] [--json]
-  classifier-lab classify --run RUN_DIR IMAGE_OR_FOLDER... [--top K] [--json]
+  classifier-lab eval --run RUN_DIR --data PATH [--format F] [--tta none|flip] [--json]
+  classifier-lab classify --run RUN_DIR IMAGE_OR_FOLDER... [--top K] [--tta none|flip] [--json]
   classifier-lab runs [--runs-dir DIR] [--json]
 
 Runs are folders under --runs-dir (default ${DEFAULT_RUNS_DIR}). With --preset NAME a built-in or saved preset
@@ -125,16 +126,21 @@ async function resume(args: string[]): Promise<number> {
   return outcome.status === 'failed' ? 1 : outcome.status === 'cancelled' ? 130 : 0;
 }
 
+/** `--tta none|flip` of eval and classify; absent = the run's own setting. */
+function ttaFlag(value: string | undefined): TtaKind | undefined {
+  return value === undefined ? undefined : oneOf<TtaKind>('tta', value, TTA_KINDS, 'none');
+}
+
 async function evaluate(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args, strict: true,
-    options: { run: { type: 'string' }, data: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' } },
+    options: { run: { type: 'string' }, data: { type: 'string' }, format: { type: 'string' }, tta: { type: 'string' }, json: { type: 'boolean' } },
   });
   if (!values.run || !values.data) throw new UsageError('eval needs --run RUN_DIR and --data PATH.');
   const format = (values.format ?? 'auto') as DatasetFormat;
   if (!DATASET_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${DATASET_FORMATS.join(', ')}.`);
   await initBackend('auto');
-  const result = await evaluateRun(values.run, resolve(values.data), format);
+  const result = await evaluateRun(values.run, resolve(values.data), format, { tta: ttaFlag(values.tta) });
   if (values.json) {
     printJson({ type: 'eval', accuracy: result.accuracy, loss: result.loss, split: result.split, count: result.count, classes: result.classes, confusion: result.confusion, perClass: result.perClass });
     return 0;
@@ -151,7 +157,7 @@ async function evaluate(args: string[]): Promise<number> {
 async function classify(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, strict: true, allowPositionals: true,
-    options: { run: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' } },
+    options: { run: { type: 'string' }, top: { type: 'string' }, tta: { type: 'string' }, json: { type: 'boolean' } },
   });
   if (!values.run) throw new UsageError('classify needs --run RUN_DIR and at least one image.');
   if (positionals.length === 0) throw new UsageError('classify needs at least one image file or folder.');
@@ -159,7 +165,7 @@ async function classify(args: string[]): Promise<number> {
   if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top needs a whole number of at least 1 (got "${values.top}").`);
   const images = await collectImagePaths(positionals.map((p) => resolve(p)));
   await initBackend('auto');
-  const classifier = await ImageClassifier.fromRun(values.run);
+  const classifier = await ImageClassifier.fromRun(values.run, { tta: ttaFlag(values.tta) });
   let failures = 0;
   try {
     for (const image of images) {

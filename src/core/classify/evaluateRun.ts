@@ -8,7 +8,7 @@ import { openRunFolder } from '../runs/openRunFolder';
 import { perClassMetrics } from '../train/classificationMetrics';
 import { evaluateModel } from '../train/trainModel';
 import type { ClassMetrics } from '../train/trainingEvents';
-import type { DatasetFormat } from '../runSpec';
+import type { DatasetFormat, TtaKind } from '../runSpec';
 
 export interface RunEvaluation {
   split: 'test' | 'all';
@@ -40,7 +40,10 @@ function relabel(source: ExampleSource, datasetClasses: string[], modelClasses: 
   return wrap(source, labels);
 }
 
-export async function evaluateRun(runDir: string, dataPath: string, format: DatasetFormat = 'auto'): Promise<RunEvaluation> {
+/** `options.tta` overrides the run's own test-time augmentation. */
+export async function evaluateRun(
+  runDir: string, dataPath: string, format: DatasetFormat = 'auto', options: { tta?: TtaKind } = {},
+): Promise<RunEvaluation> {
   const { record, runDir: absolute } = await openRunFolder(runDir);
   const classes = record.dataset?.classes;
   if (!classes) throw new Error(`Run "${record.name}" has no class list in its run.json: it never started training.`);
@@ -57,7 +60,8 @@ export async function evaluateRun(runDir: string, dataPath: string, format: Data
     }
     const split = dataset.test ? 'test' : 'all';
     const source = relabel(dataset.test ?? dataset.train, dataset.classes, classes);
-    const result = await evaluateModel(model, source, imageShape, classes.length, record.spec.training);
+    const training = { ...record.spec.training, ...(options.tta ? { testTimeAugmentation: options.tta } : {}) };
+    const result = await evaluateModel(model, source, imageShape, classes.length, training);
     return {
       split, count: source.count, accuracy: result.acc, loss: result.loss, classes,
       confusion: result.confusion, perClass: perClassMetrics(result.confusion, classes),

@@ -10,6 +10,7 @@ import { setLearningRate } from './createOptimizer';
 import { learningRateAt } from './learningRateSchedule';
 import { createLoss } from './losses';
 import { seededStream, shuffleInPlace } from './seededRandom';
+import { predictProbabilities } from './testTimeAugmentation';
 import type { BatchEndEvent, EpochEndEvent, LogEvent, TestEndEvent } from './trainingEvents';
 
 /** The best epoch so far, by validation accuracy (ties broken by lower validation loss). */
@@ -97,13 +98,16 @@ function learningRateOf(optimizer: tf.Optimizer): number {
   return typeof config.learningRate === 'number' ? config.learningRate : Number.NaN;
 }
 
-/** Predicts every example of `source` in batches; returns loss, accuracy, confusion and per-example outcomes. */
+/**
+ * Predicts every example of `source` in batches (with the spec's test-time augmentation); returns loss,
+ * accuracy, confusion and per-example outcomes.
+ */
 export async function evaluateModel(
   model: tfl.LayersModel,
   source: ExampleSource,
   imageShape: ImageShape,
   classCount: number,
-  training: Pick<TrainingSpec, 'loss' | 'labelSmoothing'>,
+  training: Pick<TrainingSpec, 'loss' | 'labelSmoothing' | 'testTimeAugmentation'>,
   signal?: AbortSignal,
 ): Promise<Evaluation> {
   const lossFn = createLoss(training.loss, training.labelSmoothing);
@@ -121,7 +125,7 @@ export async function evaluateModel(
     const [lossValue, best, confidence] = tf.tidy(() => {
       const x = tf.tensor4d(toFloatPixels(pixels), [indices.length, h, w, c]);
       const labels = tf.tensor1d(indices.map((i) => source.labels[i]), 'int32');
-      const probabilities = model.predict(x) as tf.Tensor2D;
+      const probabilities = predictProbabilities(model, x, training.testTimeAugmentation);
       const loss = lossFn(tf.cast(tf.oneHot(labels, classCount), 'float32') as tf.Tensor2D, probabilities);
       return [loss.dataSync()[0], tf.argMax(probabilities, -1).dataSync(), tf.max(probabilities, -1).dataSync()];
     });
