@@ -87,7 +87,12 @@ export function applyRecipeFlags(values: FlagValues, spec: RunSpec, cwd: string)
     training.nesterov = false;
   }
   if (str('tta') !== undefined) training.testTimeAugmentation = oneOf<TtaKind>('tta', str('tta'), TTA_KINDS, 'none');
-  if (str('init-from') !== undefined) training.initFrom = resolve(cwd, str('init-from')!);
+  if (str('init-from') !== undefined) {
+    if (str('model') !== undefined || str('width') !== undefined || str('blocks') !== undefined) {
+      throw new UsageError('--init-from trains the model of that run: drop --model, --width and --blocks.');
+    }
+    training.initFrom = resolve(cwd, str('init-from')!);
+  }
   if (str('freeze-epochs') !== undefined) training.freezeEpochs = numberFlag('freeze-epochs', str('freeze-epochs'), 0, true);
 
   const width = numberFlag('width', str('width'), undefined, true);

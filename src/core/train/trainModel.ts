@@ -7,6 +7,7 @@ import { augmentBatch } from '../data/augment';
 import type { AugmentSpec, ImageShape, TrainingSpec } from '../runSpec';
 import { accuracyOf, confusionMatrix, perClassMetrics } from './classificationMetrics';
 import { setLearningRate } from './createOptimizer';
+import { trainableVariablesAt } from './fineTune';
 import { learningRateAt } from './learningRateSchedule';
 import { createLoss } from './losses';
 import { seededStream, shuffleInPlace } from './seededRandom';
@@ -151,7 +152,6 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
   const lossFn = createLoss(training.loss, training.labelSmoothing);
   const [h, w, c] = imageShape;
   const classCount = classes.length;
-  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const batchesPerEpoch = Math.ceil(train.count / training.batchSize);
   const augmenting = augment.flip || augment.rotateDegrees > 0 || augment.cropPadding > 0
     || augment.brightness > 0 || augment.contrast > 0 || augment.saturation > 0;
@@ -169,6 +169,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
         break;
       }
       const epochStart = performance.now();
+      // Every trainable weight, or only the head's while fine-tuning starts frozen.
+      const variables = trainableVariablesAt(model, training, epoch);
       // Shuffles and augmentation depend only on (seed, epoch), so a resumed run sees the same batches.
       const order = shuffleInPlace(range(train.count), seededStream(training.seed, `shuffle:${epoch}`));
       const augmentRandom = seededStream(training.seed, `augment:${epoch}`);
