@@ -12,6 +12,7 @@ import type { TrainingEvent } from '../core/train/trainingEvents';
 import { collectImagePaths } from './collectImagePaths';
 import { oneOf } from './flagValues';
 import { DEFAULT_RUNS_DIR, parseTrainArgs } from './parseTrainArgs';
+import { LR_FIND_USAGE, lrFind } from './lrFindCommand';
 import { listPresetsCommand, saveTrainPreset } from './presetCommands';
 import { RECIPE_USAGE } from './recipeFlags';
 import { ProgressDisplay } from './progressDisplay';
@@ -26,6 +27,7 @@ Usage:
       [--val-split F] [--limit N] [--seed N] [--patience N] [--cifar100-labels fine|coarse]
       [--runs-dir DIR] [--name NAME] [--backend auto|native|wasm] [--json]
       ${RECIPE_USAGE}
+  ${LR_FIND_USAGE}
   classifier-lab presets [--presets-dir DIR] [--json]
   classifier-lab resume --run RUN_DIR [--backend auto|native|wasm] [--json]
   classifier-lab eval --run RUN_DIR --data PATH [--format F] [--tta none|flip] [--json]
@@ -222,6 +224,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'classify': return await classify(args);
       case 'runs': return await listRuns(args);
       case 'presets': return await listPresetsCommand(args);
+      case 'lr-find': return await lrFind(args);
       case undefined:
       case 'help':
       case '--help':
