@@ -1,8 +1,8 @@
-// `npm run bench`: training and inference images/s of the three default models on 32x32x3 at batch 64,
+// `npm run bench`: training and inference images/s of the four default models on 32x32x3 at batch 64,
 // image decode + resize throughput, memory, and the PyTorch peer on the same CPU when it is installed.
 // A benchmark, not a test: it prints numbers (and writes bench/results/latest.json), it asserts nothing.
 //
-//   node --import tsx bench/bench.ts [--models cnn,rnn,attention] [--quick] [--no-peer]
+//   node --import tsx bench/bench.ts [--models cnn,rnn,attention,resnet] [--quick] [--no-peer]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +40,7 @@ interface ModelResult {
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const modelsArg = args.find((a, i) => args[i - 1] === '--models');
-const kinds = (modelsArg ? modelsArg.split(',') : ['cnn', 'rnn', 'attention']) as ModelKind[];
+const kinds = (modelsArg ? modelsArg.split(',') : ['cnn', 'rnn', 'attention', 'resnet']) as ModelKind[];
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

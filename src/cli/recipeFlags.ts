@@ -99,6 +99,10 @@ export function applyRecipeFlags(values: FlagValues, spec: RunSpec, cwd: string)
   const blocks = str('blocks') === undefined ? undefined : numberListFlag('blocks', str('blocks')!, true);
   if (width !== undefined || blocks !== undefined) {
     if (spec.model.kind !== 'resnet') throw new UsageError('--width and --blocks shape the resnet model: add --model resnet.');
+    if (width !== undefined && !(width >= 1 && width <= 512)) throw new UsageError(`--width must be from 1 to 512 filters (got ${width}).`);
+    if (blocks !== undefined && !(blocks.length >= 1 && blocks.length <= 6 && blocks.every((b) => b >= 0 && b <= 16))) {
+      throw new UsageError(`--blocks needs 1 to 6 stages of 0 to 16 residual blocks each, e.g. 1,0,1 (got "${str('blocks')}").`);
+    }
     const options = spec.model.options;
     // --width N: stem N, stages 2N, 4N, 8N...; --blocks: residual blocks per stage (its length = the number of stages).
     options.stemWidth = width ?? options.stemWidth;

@@ -111,6 +111,8 @@ describe('classifier-lab recipe flags and presets', () => {
     const cases: [string[], RegExp][] = [
       [['--preset', 'nope'], /No preset named "nope".*cifar10-fast, cnn-baseline/],
       [['--width', '8'], /--width and --blocks shape the resnet model: add --model resnet/],
+      [['--model', 'resnet', '--blocks', '1,x'], /--blocks needs a comma-separated list of whole numbers/],
+      [['--model', 'resnet', '--width', '0'], /--width must be from 1 to 512/],
       [['--lr-gamma', '0.5'], /--lr-milestones and --lr-gamma shape the step schedule/],
       [['--schedule', 'linear'], /--schedule must be one of constant, step, cosine, onecycle/],
       [['--schedule', 'onecycle', '--warmup', '1.5'], /warm-up must be a fraction/],
