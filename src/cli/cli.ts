@@ -5,15 +5,19 @@ import { initBackend } from '../core/backend/selectBackend';
 import { ImageClassifier } from '../core/classify/imageClassifier';
 import { evaluateRun } from '../core/classify/evaluateRun';
 import { releaseRunFromEarlierAttempt } from '../core/cluster/requeuedJob';
-import { DATASET_FORMATS, type DatasetFormat } from '../core/runSpec';
+import { DATASET_FORMATS, TTA_KINDS, type DatasetFormat, type TtaKind } from '../core/runSpec';
 import { RunStore } from '../core/runs/runStore';
 import { openRunFolder } from '../core/runs/openRunFolder';
 import { runTraining } from '../core/runTraining';
 import { cancelOnSignals } from './cancelOnSignals';
 import { collectImagePaths } from './collectImagePaths';
 import { doctor } from './doctorCommand';
+import { oneOf } from './flagValues';
 import { inspect } from './inspectCommand';
+import { LR_FIND_USAGE, lrFind } from './lrFindCommand';
 import { DEFAULT_RUNS_DIR, parseThreadsFlag, parseTrainArgs } from './parseTrainArgs';
+import { listPresetsCommand, saveTrainPreset } from './presetCommands';
+import { RECIPE_USAGE } from './recipeFlags';
 import { ProgressDisplay } from './progressDisplay';
 import { runExitCode } from './runExitCode';
 import { followCommand, resumeOnSlurm, trainOnSlurm, type TrainingOutput } from './slurmCommands';
@@ -26,17 +30,20 @@ import { errorMessage } from '../core/errorMessage';
 const HELP = `Classifier Lab: train and track image classifiers with TensorFlow.js.
 
 Usage:
-  classifier-lab train --data PATH [--format auto|folder|cifar10|cifar100|idx] [--model cnn|rnn|attention]
+  classifier-lab train --data PATH [--format auto|folder|cifar10|cifar100|idx] [--model cnn|rnn|attention|resnet]
       [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer adam|sgd|rmsprop] [--momentum X]
       [--loss crossentropy|mse] [--label-smoothing X] [--augment flip,rotate[=DEG],crop[=PX],color[=S]] [--image-size N]
       [--val-split F] [--limit N] [--seed N] [--patience N] [--cifar100-labels fine|coarse]
       [--runs-dir DIR] [--name NAME] [--backend auto|native|wasm] [--threads auto|N] [--json]
+      ${RECIPE_USAGE}
+  ${LR_FIND_USAGE}
+  classifier-lab presets [--presets-dir DIR] [--json]
   classifier-lab resume --run RUN_DIR [--backend auto|native|wasm] [--threads auto|N] [--json]
   classifier-lab train|resume ... --executor slurm [--partition P] [--cpus-per-task N] [--mem M] [--time T]
       [--account A] [--sbatch-arg ARG]... [--setup-script FILE] [--detach]
   classifier-lab follow --run RUN_DIR [--json]
-  classifier-lab eval --run RUN_DIR --data PATH [--format F] [--threads auto|N] [--json]
-  classifier-lab classify --run RUN_DIR IMAGE_OR_FOLDER... [--top K] [--json]
+  classifier-lab eval --run RUN_DIR --data PATH [--format F] [--tta none|flip] [--threads auto|N] [--json]
+  classifier-lab classify --run RUN_DIR IMAGE_OR_FOLDER... [--top K] [--tta none|flip] [--json]
   classifier-lab runs [--runs-dir DIR] [--json]
   classifier-lab inspect --data PATH [--format F] [--run RUN_DIR] [--cifar100-labels fine|coarse] [--json]
   classifier-lab sweep --spec FILE [--runs-dir DIR] [--parallel N] [--backend B] [--threads auto|N] [--json]
@@ -50,7 +57,9 @@ brightness=, contrast=, saturation= one at a time. inspect looks for unreadable 
 duplicates, near-duplicates, label conflicts, train/test leaks, imbalance and (with --run) likely
 mislabelled images; it changes nothing.
 
-Runs are folders under --runs-dir (default ${DEFAULT_RUNS_DIR}). With --json every command prints one
+Runs are folders under --runs-dir (default ${DEFAULT_RUNS_DIR}). With --preset NAME a built-in or saved preset
+gives the settings and the other flags override them; --save-preset NAME saves the settings given (without
+--data it only saves). With --json every command prints one
 JSON object per line. Ctrl+C stops training after the current batch and keeps the run (status cancelled).
 
 With --executor slurm the run is submitted to Slurm as a job (sbatch) that trains it in the runs folder, which
@@ -103,7 +112,13 @@ function trainingOutput(json: boolean): TrainingOutput {
 
 async function train(args: string[]): Promise<number> {
   const executor = takeExecutorFlags(args);
-  const command = parseTrainArgs(executor.rest);
+  const command = await parseTrainArgs(executor.rest);
+  if (command.savePreset) {
+    const file = await saveTrainPreset(command);
+    if (command.json) printJson({ type: 'presetSaved', name: command.savePreset.name, file });
+    else process.stdout.write(`Saved preset "${command.savePreset.name}": ${file}\n`);
+    if (!command.spec.data.path) return 0;
+  }
   if (executor.executor === 'slurm') return trainOnSlurm(command, executor, trainingOutput(command.json));
   const controller = cancelOnSignals();
   const output = trainingOutput(command.json);
@@ -140,16 +155,24 @@ async function resume(args: string[]): Promise<number> {
   return runExitCode(outcome.status);
 }
 
+/** `--tta none|flip` of eval and classify; absent = the run's own setting. */
+function ttaFlag(value: string | undefined): TtaKind | undefined {
+  return value === undefined ? undefined : oneOf<TtaKind>('tta', value, TTA_KINDS, 'none');
+}
+
 async function evaluate(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args, strict: true,
-    options: { run: { type: 'string' }, data: { type: 'string' }, format: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      run: { type: 'string' }, data: { type: 'string' }, format: { type: 'string' }, tta: { type: 'string' },
+      threads: { type: 'string' }, json: { type: 'boolean' },
+    },
   });
   if (!values.run || !values.data) throw new UsageError('eval needs --run RUN_DIR and --data PATH.');
   const format = (values.format ?? 'auto') as DatasetFormat;
   if (!DATASET_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${DATASET_FORMATS.join(', ')}.`);
   await initBackend('auto');
-  const result = await evaluateRun(values.run, resolve(values.data), { format, threads: parseThreadsFlag(values.threads) });
+  const result = await evaluateRun(values.run, resolve(values.data), { format, tta: ttaFlag(values.tta), threads: parseThreadsFlag(values.threads) });
   if (values.json) {
     printJson({ type: 'eval', accuracy: result.accuracy, loss: result.loss, split: result.split, count: result.count, classes: result.classes, confusion: result.confusion, perClass: result.perClass });
     return 0;
@@ -166,7 +189,7 @@ async function evaluate(args: string[]): Promise<number> {
 async function classify(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, strict: true, allowPositionals: true,
-    options: { run: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' } },
+    options: { run: { type: 'string' }, top: { type: 'string' }, tta: { type: 'string' }, json: { type: 'boolean' } },
   });
   if (!values.run) throw new UsageError('classify needs --run RUN_DIR and at least one image.');
   if (positionals.length === 0) throw new UsageError('classify needs at least one image file or folder.');
@@ -174,7 +197,7 @@ async function classify(args: string[]): Promise<number> {
   if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top needs a whole number of at least 1 (got "${values.top}").`);
   const images = await collectImagePaths(positionals.map((p) => resolve(p)));
   await initBackend('auto');
-  const classifier = await ImageClassifier.fromRun(values.run);
+  const classifier = await ImageClassifier.fromRun(values.run, { tta: ttaFlag(values.tta) });
   let failures = 0;
   try {
     for (const image of images) {
@@ -234,6 +257,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'inspect': return await inspect(args);
       case 'sweep': return await sweep(args);
       case 'doctor': return await doctor(args);
+      case 'presets': return await listPresetsCommand(args);
+      case 'lr-find': return await lrFind(args);
       case undefined:
       case 'help':
       case '--help':

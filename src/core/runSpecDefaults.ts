@@ -1,10 +1,11 @@
 // Default run settings and the validation that turns bad hyperparameters into one clear message.
 import {
-  DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS,
+  DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS, TTA_KINDS,
   type RunSpec, type TrainingSpec,
 } from './runSpec';
 import { modelOptionsProblem } from './models/modelOptions';
 import { RunSpecError } from './runSpecError';
+import { scheduleProblem } from './train/learningRateSchedule';
 
 export { RunSpecError };
 
@@ -75,6 +76,36 @@ export function validateRunSpec(spec: RunSpec): void {
     `Early-stopping patience must be a whole number of epochs, 0 for none (got ${training.earlyStoppingPatience}).`);
   check(isInt(training.seed) && training.seed >= 0 && training.seed <= 0xffffffff,
     `The seed must be a whole number from 0 to 4294967295 (got ${training.seed}).`);
+  // Optional settings (absent in older run.json files).
+  if (training.schedule !== undefined) {
+    const problem = typeof training.schedule === 'object' && training.schedule !== null
+      ? scheduleProblem(training.schedule) : 'The learning-rate schedule must be an object with a kind.';
+    check(problem === undefined, problem ?? '');
+  }
+  if (training.weightDecay !== undefined) {
+    check(isFiniteNumber(training.weightDecay) && training.weightDecay >= 0 && training.weightDecay < 1,
+      `Weight decay must be in [0, 1) (got ${training.weightDecay}).`);
+    check(training.weightDecay === 0 || training.optimizer !== 'rmsprop',
+      'Weight decay works with the adam and sgd optimizers: pick one of them, or drop the weight decay.');
+  }
+  if (training.nesterov !== undefined) {
+    check(typeof training.nesterov === 'boolean', 'Nesterov momentum must be true or false.');
+    check(!training.nesterov || (training.optimizer === 'sgd' && training.momentum > 0),
+      'Nesterov momentum needs the sgd optimizer with a momentum above 0.');
+  }
+  if (training.testTimeAugmentation !== undefined) {
+    check((TTA_KINDS as readonly string[]).includes(training.testTimeAugmentation),
+      `Unknown test-time augmentation "${training.testTimeAugmentation}": use one of ${TTA_KINDS.join(', ')}.`);
+  }
+  if (training.initFrom !== undefined) {
+    check(typeof training.initFrom === 'string' && training.initFrom.length > 0, 'The run to start from is empty: pass --init-from RUN_DIR.');
+  }
+  if (training.freezeEpochs !== undefined) {
+    check(isInt(training.freezeEpochs) && training.freezeEpochs >= 0 && training.freezeEpochs <= training.epochs,
+      `Frozen epochs must be a whole number from 0 to the number of epochs, ${training.epochs} (got ${training.freezeEpochs}).`);
+    check(training.freezeEpochs === 0 || training.initFrom !== undefined,
+      'Freezing all but the head needs weights to start from: add --init-from RUN_DIR.');
+  }
 
   check(typeof augment.flip === 'boolean', 'Augmentation "flip" must be true or false.');
   check(isFiniteNumber(augment.rotateDegrees) && augment.rotateDegrees >= 0 && augment.rotateDegrees <= 180,

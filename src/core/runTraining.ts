@@ -7,6 +7,7 @@ import type { Dataset, ExampleSource } from './data/dataset';
 import { loadDataset } from './data/loadDataset';
 import { stratifiedSample, stratifiedSplit } from './data/split';
 import { createModel, countParameters } from './models/createModel';
+import { modelFromRun, type InitializedModel } from './models/initFromRun';
 import { loadModelFromDir, writeModelArtifacts } from './models/modelFiles';
 import type { RunSpec } from './runSpec';
 import { validateRunSpec } from './runSpecDefaults';
@@ -114,6 +115,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
   let writer: RunWriter | undefined;
   let model: tfl.LayersModel | undefined;
   let replicas: TrainingReplicas | undefined;
+  let init: InitializedModel | undefined;
   try {
     if (resume && options.resumeRunId) {
       writer = await store.openWriter(options.resumeRunId);
@@ -122,7 +124,12 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
         model.compile({ optimizer: createOptimizer(spec.training), loss: kerasLossName(spec.training.loss) });
       }
     } else {
-      model = createModel(spec.model, dataset.imageShape, classes.length);
+      // Fine-tuning: that run's architecture and weights (a problem with that run is thrown before this run exists).
+      if (spec.training.initFrom) {
+        init = await modelFromRun(spec.training.initFrom, classes, dataset.imageShape);
+        spec = { ...spec, model: init.modelSpec };
+      }
+      model = init?.model ?? createModel(spec.model, dataset.imageShape, classes.length);
       model.compile({ optimizer: createOptimizer(spec.training), loss: kerasLossName(spec.training.loss) });
       writer = options.resumeRunId ? await store.openWriter(options.resumeRunId) : await store.create({ spec, name: options.name });
     }
@@ -148,6 +155,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
       threads: replicas.threads,
       model: { kind: spec.model.kind, parameterCount },
       resumedFrom: resume?.epoch,
+      initFrom: init?.source,
       dataset: {
         format: dataset.format, root: dataset.root, classes, imageShape: dataset.imageShape,
         trainCount: train.count, valCount: val?.count ?? 0, testCount: dataset.test?.count ?? 0,
@@ -167,6 +175,10 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
       batchesPerEpoch: Math.ceil(train.count / spec.training.batchSize), startEpoch: (resume?.epoch ?? 0) + 1,
     });
     for (const message of warnings) await emit({ type: 'log', level: 'warn', message });
+    if (init) {
+      const head = init.source.headReplaced ? `, with a new classifier head for ${classes.length} classes` : '';
+      await emit({ type: 'log', level: 'info', message: `Starting from the weights of run "${init.source.name}"${head}.` });
+    }
     if (!val) await emit({ type: 'log', level: 'warn', message: 'No validation split: the best epoch is chosen by training accuracy.' });
 
     let result: TrainModelResult;

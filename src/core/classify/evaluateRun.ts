@@ -12,7 +12,7 @@ import { PREDICT_BATCH, startReplicas } from '../train/startReplicas';
 import { evaluateModel } from '../train/trainModel';
 import { resolveTrainingThreads, type ThreadsRequest } from '../train/trainingThreads';
 import type { ClassMetrics } from '../train/trainingEvents';
-import type { DatasetFormat } from '../runSpec';
+import type { DatasetFormat, TtaKind } from '../runSpec';
 
 export interface RunEvaluation {
   split: 'test' | 'all';
@@ -53,6 +53,8 @@ export interface EvaluateRunOptions {
   threads?: ThreadsRequest;
   /** The backend preference prediction threads use. */
   backend?: BackendPreference;
+  /** Overrides the run's own test-time augmentation. */
+  tta?: TtaKind;
 }
 
 export async function evaluateRun(runDir: string, dataPath: string, options: EvaluateRunOptions = {}): Promise<RunEvaluation> {
@@ -73,14 +75,15 @@ export async function evaluateRun(runDir: string, dataPath: string, options: Eva
     }
     const split = dataset.test ? 'test' : 'all';
     const source = relabel(dataset.test ?? dataset.train, dataset.classes, classes);
+    const training = { ...record.spec.training, ...(options.tta ? { testTimeAugmentation: options.tta } : {}) };
     const threads = source.count < THREADED_EVALUATION_MIN_IMAGES ? 1 : resolveTrainingThreads(options.threads ?? 'auto', { native: tf.getBackend() === 'tensorflow' });
     const replicas = await startReplicas({
-      model, imageShape, classCount: classes.length, training: { ...record.spec.training, batchSize: PREDICT_BATCH },
+      model, imageShape, classCount: classes.length, training: { ...training, batchSize: PREDICT_BATCH },
       threads, backend: options.backend ?? (tf.getBackend() === 'cpu' ? 'cpu' : 'wasm'),
     });
     let result;
     try {
-      result = await evaluateModel((inputs, count) => replicas.predict(inputs, count), source, classes.length, record.spec.training);
+      result = await evaluateModel((inputs, count) => replicas.predict(inputs, count), source, classes.length, training);
     } finally {
       await replicas.dispose();
     }

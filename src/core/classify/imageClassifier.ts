@@ -8,10 +8,11 @@ import { toModelInput } from '../data/imagePreprocess';
 import { computeSaliency, type SaliencyOptions } from '../inspect/saliency';
 import type { SaliencyMap } from '../inspect/saliencyMap';
 import { loadModelFromDir } from '../models/modelFiles';
-import type { ImageShape } from '../runSpec';
+import type { ImageShape, TtaKind } from '../runSpec';
 import type { RunRecord } from '../runs/runRecord';
 import { openRunFolder } from '../runs/openRunFolder';
 import { errorMessage } from '../errorMessage';
+import { predictProbabilities } from '../train/testTimeAugmentation';
 
 export interface ClassProbability {
   label: string;
@@ -37,10 +38,15 @@ export class ImageClassifier {
     readonly runName: string,
     /** The run's record as it was read when the model loaded. */
     readonly run: RunRecord,
+    /** Test-time augmentation applied to every prediction. */
+    readonly tta: TtaKind,
   ) {}
 
-  /** Loads the best model of the run in `runDir` (`model/` inside it). */
-  static async fromRun(runDir: string): Promise<ImageClassifier> {
+  /**
+   * Loads the best model of the run in `runDir` (`model/` inside it). Predictions use the run's own
+   * test-time augmentation unless `options.tta` says otherwise.
+   */
+  static async fromRun(runDir: string, options: { tta?: TtaKind } = {}): Promise<ImageClassifier> {
     const { record, runDir: absolute } = await openRunFolder(runDir);
     const classes = record.dataset?.classes;
     if (!classes || classes.length === 0) {
@@ -52,7 +58,8 @@ export class ImageClassifier {
       model.dispose();
       throw new Error(`The model of run "${record.name}" does not take [height, width, channels] images.`);
     }
-    return new ImageClassifier(model, classes, shape.slice(1) as ImageShape, record.name, record);
+    const tta = options.tta ?? record.spec.training.testTimeAugmentation ?? 'none';
+    return new ImageClassifier(model, classes, shape.slice(1) as ImageShape, record.name, record, tta);
   }
 
   /** Model input pixels for an image file: decoded, alpha flattened, resized and converted exactly as training did. */
@@ -83,7 +90,7 @@ export class ImageClassifier {
   /** Probabilities of every class for each of the given preprocessed images, [n][classes]. */
   predictPixels(pixels: Uint8Array[]): number[][] {
     return tf.tidy(() => {
-      const probabilities = this.model.predict(this.toInput(pixels)) as tf.Tensor2D;
+      const probabilities = predictProbabilities(this.model, this.toInput(pixels), this.tta);
       return probabilities.arraySync();
     });
   }

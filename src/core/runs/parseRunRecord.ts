@@ -64,6 +64,8 @@ export function parseRunRecord(raw: unknown, folderId: string): ParsedRunRecord 
   if (!isObject(record.process) || !isFiniteNumber(record.process.pid) || typeof record.process.hostname !== 'string') delete record.process;
   if (!isFiniteNumber(record.resumedFrom)) delete record.resumedFrom;
   if (!isObject(record.slurm) || typeof record.slurm.jobId !== 'string' || typeof record.slurm.script !== 'string') delete record.slurm;
+  if (!isObject(record.initFrom) || typeof record.initFrom.runId !== 'string' || typeof record.initFrom.runDir !== 'string' ||
+    typeof record.initFrom.name !== 'string') delete record.initFrom;
   if (typeof record.notes !== 'string') delete record.notes;
   if (Array.isArray(record.tags)) record.tags = record.tags.filter((tag): tag is string => typeof tag === 'string');
   else delete record.tags;

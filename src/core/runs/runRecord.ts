@@ -75,6 +75,18 @@ export interface RunSlurmJob {
   previousJobIds?: string[];
 }
 
+/** The run another run's weights came from (fine-tuning), for the dashboard to link. */
+export interface RunInitSource {
+  runId: string;
+  /** Absolute path of that run's folder. */
+  runDir: string;
+  name: string;
+  /** That run's best validation accuracy when this one started. */
+  bestValAcc?: number;
+  /** True when the classes differed and the classifier head started fresh. */
+  headReplaced: boolean;
+}
+
 export interface RunRecord {
   schemaVersion: number;
   /** The run folder's name; sortable by creation time (UTC), e.g. `20261127-071502-cnn-3f9a`. */
@@ -103,6 +115,8 @@ export interface RunRecord {
   slurm?: RunSlurmJob;
   /** Epoch of the checkpoint this run was last resumed from. */
   resumedFrom?: number;
+  /** The run whose weights this run started from (`--init-from`). */
+  initFrom?: RunInitSource;
   notes?: string;
   tags?: string[];
 }

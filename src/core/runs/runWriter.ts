@@ -9,7 +9,7 @@ import { toRecordedEvent } from './recordedEvent';
 import { withRecordLock } from './recordLock';
 import { CHECKPOINT_STATE_FILE, confusionFileName, type RunPaths } from './runLayout';
 import type { CheckpointStateFile, ConfusionFile, PredictionsFile } from './runFiles';
-import type { RunDatasetInfo, RunModelInfo, RunRecord } from './runRecord';
+import type { RunDatasetInfo, RunInitSource, RunModelInfo, RunRecord } from './runRecord';
 import { RunStoreError, type RunStoreAction } from './runStoreError';
 
 /** How often a live run rewrites its heartbeat (run.json `updatedAt`); readers allow several missed beats. */
@@ -23,6 +23,8 @@ export interface RunStartInfo {
   threads?: number;
   /** Epoch of the checkpoint training continues from. */
   resumedFrom?: number;
+  /** The run whose weights training started from. */
+  initFrom?: RunInitSource;
   /** 0 turns the heartbeat timer off (the caller then calls `heartbeat()` itself). */
   heartbeatIntervalMs?: number;
 }
@@ -101,6 +103,7 @@ export class RunWriter {
       if (info.backend !== undefined) record.backend = info.backend;
       if (info.threads !== undefined) record.threads = info.threads;
       if (info.resumedFrom !== undefined) record.resumedFrom = info.resumedFrom;
+      if (info.initFrom !== undefined) record.initFrom = { ...info.initFrom };
       await this.saveRecord();
     });
   }
