@@ -8,6 +8,7 @@ import {
   type DatasetFormat, type LossKind, type ModelKind, type OptimizerKind, type RunSpec,
 } from '../core/runSpec';
 import { defaultTrainingSpec, validateRunSpec } from '../core/runSpecDefaults';
+import { cleanName } from '../core/runs/runStore';
 import { UsageError } from './usageError';
 
 export interface TrainCommand {
@@ -113,10 +114,18 @@ export function parseTrainArgs(args: string[], cwd = process.cwd()): TrainComman
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  let name = str('name');
+  if (name !== undefined && name.trim().length > 0) {
+    try {
+      name = cleanName(name);
+    } catch (error) {
+      throw new UsageError(`--name: ${(error as Error).message}`);
+    }
+  }
   return {
     spec,
     runsDir: resolve(cwd, str('runs-dir') ?? DEFAULT_RUNS_DIR),
-    name: str('name'),
+    name,
     json: values.json === true,
     backend: oneOf('backend', str('backend'), ['auto', 'native', 'wasm'] as const, 'auto'),
   };

@@ -3,20 +3,22 @@
 // failures after it exists end the run as `failed` with the reason.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend, type BackendPreference } from './backend/selectBackend';
-import type { Dataset, ExampleSource } from './data/dataset';
+import { DatasetError, type Dataset, type ExampleSource } from './data/dataset';
 import { loadDataset } from './data/loadDataset';
 import { stratifiedSample, stratifiedSplit } from './data/split';
 import { createModel, countParameters } from './models/createModel';
-import { loadModelFromDir, saveModelToDir } from './models/modelFiles';
+import { loadModelFromDir, writeModelFiles } from './models/modelFiles';
 import type { RunSpec } from './runSpec';
 import { validateRunSpec } from './runSpecDefaults';
+import type { FileOps } from './runs/fileOps';
+import type { RunDatasetInfo } from './runs/runRecord';
 import { RunStore } from './runs/runStore';
 import type { RunWriter } from './runs/runWriter';
 import { createOptimizer } from './train/createOptimizer';
 import { kerasLossName } from './train/losses';
 import { useSeededMathRandom } from './train/seededRandom';
 import { trainModel, type CheckpointState, type TrainModelResult } from './train/trainModel';
-import type { RunEndEvent, TrainingEvent } from './train/trainingEvents';
+import type { BestEpochSummary, RunEndEvent, TrainingEvent } from './train/trainingEvents';
 
 export interface RunTrainingOptions {
   spec: RunSpec;
@@ -36,13 +38,16 @@ export interface RunTrainingOptions {
   onRunCreated?(runId: string, runDir: string): void;
   /** Largest in-memory pixel buffer before a folder dataset is streamed from disk. */
   memoryBudgetBytes?: number;
+  /** Every call that changes the run folder (fault-injection tests replace it). */
+  fileOps?: FileOps;
 }
 
 export interface RunOutcome {
   runId: string;
   runDir: string;
   status: RunEndEvent['status'] | 'interrupted';
-  best: { epoch: number; valAcc: number } | null;
+  /** `valAcc` when the run had a validation split, else `trainAcc`. */
+  best: BestEpochSummary | null;
   testAcc?: number;
   error?: string;
 }
@@ -73,38 +78,85 @@ function splitTraining(dataset: Dataset, spec: RunSpec): { train: ExampleSource;
   return { train: dataset.train.subset(trainIndices), val };
 }
 
+/**
+ * Refuses to resume on a dataset whose classes or image shape changed since the run started (the model
+ * could not learn from it, or would learn wrong labels); a changed example count only warns.
+ */
+function checkSameDataset(before: RunDatasetInfo | undefined, dataset: Dataset, trainCount: number, warnings: string[]): void {
+  if (!before) return;
+  if (before.classes.join('\n') !== dataset.classes.join('\n')) {
+    throw new DatasetError(
+      `The dataset's classes changed since this run started: it was trained on ${before.classes.join(', ')}, ` +
+      `and ${dataset.root} now has ${dataset.classes.join(', ')}. Restore the dataset to resume, or start a new run.`);
+  }
+  if (before.imageShape.join('x') !== dataset.imageShape.join('x')) {
+    throw new DatasetError(
+      `The dataset's images changed since this run started: the model takes ${before.imageShape.join('x')}, ` +
+      `the dataset now gives ${dataset.imageShape.join('x')}. Restore the dataset to resume, or start a new run.`);
+  }
+  if (before.trainCount !== trainCount) {
+    warnings.push(`The dataset changed since this run started (${before.trainCount} training images then, ${trainCount} now): ` +
+      'the validation split differs from the one the earlier epochs used.');
+  }
+}
+
 export async function runTraining(options: RunTrainingOptions): Promise<RunOutcome> {
-  const store = new RunStore(options.runsDir);
+  const store = new RunStore(options.runsDir, { fileOps: options.fileOps });
   let spec = options.spec;
   let resume: CheckpointState | undefined;
+  let writer: RunWriter | undefined;
+  let datasetBefore: RunDatasetInfo | undefined;
   if (options.resumeRunId) {
-    const record = await store.read(options.resumeRunId);
-    spec = record.spec;
-    const state = await store.readCheckpointState(options.resumeRunId);
-    if (!state) {
-      throw new Error(`Run "${record.name}" has no checkpoint to resume from: it stopped before finishing its first epoch. Start it again instead.`);
+    // Take the run first, exclusively: a second resume (another process, the editor and the CLI) is
+    // refused at once, and what a crash left half-written is repaired before the checkpoint is read.
+    writer = await store.openWriter(options.resumeRunId, { resume: true });
+    try {
+      const record = writer.record;
+      spec = record.spec;
+      datasetBefore = record.dataset;
+      const state = await store.readCheckpointState(options.resumeRunId);
+      if (!state) {
+        throw new Error(`Run "${record.name}" has no checkpoint to resume from: it stopped before finishing its first epoch. Start it again instead.`);
+      }
+      if (state.epoch >= spec.training.epochs) {
+        throw new Error(`Run "${record.name}" already finished all ${spec.training.epochs} epochs.`);
+      }
+      resume = { epoch: state.epoch, best: state.best, epochsWithoutImprovement: state.epochsWithoutImprovement };
+    } catch (error) {
+      await writer.close().catch(() => undefined);
+      throw error;
     }
-    if (state.epoch >= spec.training.epochs) {
-      throw new Error(`Run "${record.name}" already finished all ${spec.training.epochs} epochs.`);
-    }
-    resume = { epoch: state.epoch, best: state.best, epochsWithoutImprovement: state.epochsWithoutImprovement };
+  } else {
+    await store.checkWritable();
   }
-  validateRunSpec(spec);
-  const backend = await initBackend(options.backend ?? 'auto');
+  let backend: Awaited<ReturnType<typeof initBackend>>;
+  let dataset: Dataset;
+  let train: ExampleSource;
+  let val: ExampleSource | null;
   const warnings: string[] = [];
-  const dataset = await loadDataset(spec.data, {
-    signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes, onWarning: (message) => warnings.push(message),
-  });
+  try {
+    validateRunSpec(spec);
+    backend = await initBackend(options.backend ?? 'auto');
+    dataset = await loadDataset(spec.data, {
+      signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes, onWarning: (message) => warnings.push(message),
+    });
+    ({ train, val } = splitTraining(dataset, spec));
+    if (train.count === 0) throw new Error('No training examples are left after the validation split: lower --val-split or add images.');
+    checkSameDataset(datasetBefore, dataset, train.count, warnings);
+  } catch (error) {
+    // A resume that cannot begin leaves the run as it was: resumable.
+    await writer?.close().catch(() => undefined);
+    throw error;
+  }
   const classes = dataset.classes;
-  const { train, val } = splitTraining(dataset, spec);
-  if (train.count === 0) throw new Error('No training examples are left after the validation split: lower --val-split or add images.');
+  if (backend.fallbackReason) {
+    warnings.unshift(`The native TensorFlow backend is not used (${backend.fallbackReason}); training on ${backend.description}.`);
+  }
 
   const random = useSeededMathRandom(spec.training.seed);
-  let writer: RunWriter | undefined;
   let model: tfl.LayersModel | undefined;
   try {
-    if (options.resumeRunId) {
-      writer = await store.openWriter(options.resumeRunId);
+    if (writer) {
       model = await loadModelFromDir(writer.checkpointDir);
       if (!model.optimizer) {
         model.compile({ optimizer: createOptimizer(spec.training), loss: kerasLossName(spec.training.loss) });
@@ -118,6 +170,11 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
     const runId = runWriter.id;
     options.onRunCreated?.(runId, runWriter.runDir);
     const emit = async (event: TrainingEvent) => {
+      if (event.type === 'epochEnd' && !val) {
+        // Without a validation split the loop scores epochs on training data: record that as what it is.
+        const { valAcc: _valAcc, valLoss: _valLoss, ...trainingOnly } = event;
+        event = trainingOnly;
+      }
       await runWriter.append(event);
       options.onEvent?.(event, runId);
     };
@@ -153,12 +210,12 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
         model, classes, imageShape: dataset.imageShape, train, val, test: dataset.test,
         training: spec.training, augment: spec.augment, resume, signal: options.signal, emit,
         onBest: async (bestModel, best, predictions) => {
-          await runWriter.saveBestModel((dir) => saveModelToDir(bestModel, dir));
+          await runWriter.saveBestModel((dir, ops) => writeModelFiles(bestModel, dir, { ops }));
           if (predictions.length > 0) await runWriter.writePredictions({ epoch: best.epoch, classes, items: predictions });
         },
         onCheckpoint: (checkpointModel, state) => runWriter.saveCheckpoint(
           { ...state, seed: spec.training.seed },
-          (dir) => saveModelToDir(checkpointModel, dir, { includeOptimizer: true }),
+          (dir, ops) => writeModelFiles(checkpointModel, dir, { includeOptimizer: true, ops }),
         ),
         restoreBestWeights: async (target) => {
           const saved = await loadModelFromDir(runWriter.bestModelDir);
@@ -172,7 +229,9 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
       await emit({ type: 'runEnd', time: new Date().toISOString(), status: 'failed', best: null, error: message });
       return { runId, runDir: runWriter.runDir, status: 'failed', best: null, error: message };
     }
-    const best = result.best ? { epoch: result.best.epoch, valAcc: result.best.valAcc } : null;
+    // The loop's best score is validation accuracy, or training accuracy when there is no validation split.
+    const best: BestEpochSummary | null = !result.best ? null
+      : val ? { epoch: result.best.epoch, valAcc: result.best.valAcc } : { epoch: result.best.epoch, trainAcc: result.best.valAcc };
     if (result.status === 'cancelled' && options.isInterrupted?.()) {
       await emit({ type: 'log', level: 'warn', message: `Training was interrupted after epoch ${result.lastEpoch}; resume the run to continue.` });
       await runWriter.finish('interrupted');

@@ -33,7 +33,9 @@ export function parseTrainingEvent(raw: unknown): TrainingEvent | null {
         ? raw as unknown as TrainingEvent : null;
     case 'epochEnd':
       return strings(raw, ['time'])
-        && numbers(raw, ['epoch', 'loss', 'acc', 'valLoss', 'valAcc', 'learningRate', 'imagesPerSecond', 'durationMs'])
+        && numbers(raw, ['epoch', 'loss', 'acc', 'learningRate', 'imagesPerSecond', 'durationMs'])
+        // A run without a validation split sends neither.
+        && (raw.valLoss === undefined || typeof raw.valLoss === 'number') && (raw.valAcc === undefined || typeof raw.valAcc === 'number')
         && typeof raw.isBest === 'boolean' && Array.isArray(raw.confusion) && Array.isArray(raw.perClass)
         ? raw as unknown as TrainingEvent : null;
     case 'testEnd':
@@ -44,7 +46,8 @@ export function parseTrainingEvent(raw: unknown): TrainingEvent | null {
         ? raw as unknown as TrainingEvent : null;
     case 'runEnd': {
       const best = raw.best;
-      const bestOk = best === null || (isObject(best) && numbers(best, ['epoch', 'valAcc']));
+      const bestOk = best === null || (isObject(best) && numbers(best, ['epoch'])
+        && (typeof best.valAcc === 'number' || typeof best.trainAcc === 'number'));
       return typeof raw.time === 'string' && END_STATUSES.includes(raw.status as RunStatus) && bestOk
         && (raw.error === undefined || typeof raw.error === 'string')
         && (raw.testAcc === undefined || typeof raw.testAcc === 'number')

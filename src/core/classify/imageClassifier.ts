@@ -7,6 +7,7 @@ import { decodeImage } from '../data/imageDecode';
 import { toModelInput } from '../data/imagePreprocess';
 import { computeSaliency, type SaliencyOptions } from '../inspect/saliency';
 import type { SaliencyMap } from '../inspect/saliencyMap';
+import { checkModelTakesImages } from '../models/checkModelTakesImages';
 import { loadModelFromDir } from '../models/modelFiles';
 import type { ImageShape } from '../runSpec';
 import type { RunRecord } from '../runs/runRecord';
@@ -41,17 +42,22 @@ export class ImageClassifier {
   /** Loads the best model of the run in `runDir` (`model/` inside it). */
   static async fromRun(runDir: string): Promise<ImageClassifier> {
     const { record, runDir: absolute } = await openRunFolder(runDir);
-    const classes = record.dataset?.classes;
-    if (!classes || classes.length === 0) {
+    if (!record.dataset) {
       throw new Error(`Run "${record.name}" has no class list in its run.json: it never started training.`);
     }
+    const { classes, imageShape } = record.dataset;
     const model = await loadModelFromDir(join(absolute, 'model'));
-    const shape = model.inputs[0].shape;
-    if (shape.length !== 4 || shape.slice(1).some((d) => d === null)) {
+    try {
+      checkModelTakesImages(model, imageShape, `run "${record.name}"`);
+      const outputs = model.outputs[0].shape.at(-1);
+      if (outputs !== classes.length) {
+        throw new Error(`The model of run "${record.name}" has ${outputs ?? 'no'} outputs but its run.json lists ${classes.length} classes: the run folder is damaged.`);
+      }
+    } catch (error) {
       model.dispose();
-      throw new Error(`The model of run "${record.name}" does not take [height, width, channels] images.`);
+      throw error;
     }
-    return new ImageClassifier(model, classes, shape.slice(1) as ImageShape, record.name, record);
+    return new ImageClassifier(model, classes, imageShape, record.name, record);
   }
 
   /** Model input pixels for an image file: decoded, alpha flattened, resized and converted exactly as training did. */

@@ -29,7 +29,9 @@ describe('RunStore', () => {
       assert.equal(record.createdAt, '2026-11-27T07:15:02.000Z');
       assert.equal(record.summary.epochs, 3);
       assert.deepEqual(record.spec, sampleSpec('/home/me/datasets/mnist'));
-      assert.deepEqual(record.process, { pid: process.pid, hostname: 'here' });
+      assert.equal(record.process?.pid, process.pid);
+      assert.equal(record.process?.hostname, 'here');
+      assert.match(record.process?.claim ?? '', /^[0-9a-f]{16}$/, 'the writer that holds the run is named by a claim token');
       // The file on disk is plain JSON a user can read.
       const onDisk = JSON.parse(await readFile(join(writer.runDir, 'run.json'), 'utf8')) as { id: string };
       assert.equal(onDisk.id, writer.id);
@@ -262,7 +264,7 @@ describe('RunStore', () => {
       const record = JSON.parse(await readFile(path, 'utf8')) as { process: { pid: number } };
       record.process.pid = process.pid + 1;
       await writeFile(path, JSON.stringify(record));
-      await assert.rejects(store.openWriter(writer.id), /still being trained by process/);
+      await assert.rejects(store.openWriter(writer.id), /already being trained by process/);
       alive = false;
       const resumed = await store.openWriter(writer.id);
       await resumed.start({ heartbeatIntervalMs: 0, resumedFrom: 2 });
