@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunStore } from '../../../../src/core/runs/runStore';
 import { RUN_SCHEMA_VERSION, isNewerSchema } from '../../../../src/core/runs/runRecord';
@@ -210,6 +210,37 @@ describe('RunStore', () => {
       assert.match(reasons.notes, /no run\.json/);
       assert.deepEqual((await store.list()).map((run) => run.id), [good.id]);
       await assert.rejects(store.read('20261127-000000-cnn-bad1'), (error: unknown) => error instanceof RunStoreError && /not valid JSON/.test(error.message));
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test('a huge run.json is refused by its size without being read, and its reason prints safely', async () => {
+    const { runsDir, cleanup } = await tempRunsDir();
+    try {
+      const store = new RunStore(runsDir);
+      const good = await store.create({ spec: sampleSpec() });
+      await good.close();
+      const huge = join(runsDir, '20261127-000000-cnn-huge');
+      await mkdir(huge);
+      // 600 MB of NUL bytes after a brace (sparse: costs no disk).
+      await writeFile(join(huge, 'run.json'), '{');
+      await truncate(join(huge, 'run.json'), 600 * 1024 * 1024);
+      const rssBefore = process.memoryUsage().rss;
+      const listing = await store.scan();
+      const grown = process.memoryUsage().rss - rssBefore;
+      assert.deepEqual(listing.runs.map((run) => run.id), [good.id]);
+      assert.equal(listing.unreadable.length, 1);
+      assert.match(listing.unreadable[0].reason, /^run\.json is 600\.0 MiB, more than the 8\.0 MiB a run record can be/);
+      assert.ok(grown < 100 * 1024 * 1024, `listing grew the process by ${(grown / 1e6).toFixed(0)} MB`);
+
+      // A small file full of control characters: the reason quotes none of them raw.
+      const noisy = join(runsDir, '20261127-000000-cnn-noisy');
+      await mkdir(noisy);
+      await writeFile(join(noisy, 'run.json'), '\u0000\u001b[2J\u001b]0;owned\u0007');
+      const reason = (await store.scan()).unreadable.find((entry) => entry.id.endsWith('noisy'))?.reason ?? '';
+      assert.match(reason, /not valid JSON/);
+      assert.doesNotMatch(reason, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, 'no raw control characters');
     } finally {
       await cleanup();
     }
