@@ -8,6 +8,8 @@ import { ModelFileError } from './modelFileError';
 interface Budget {
   /** Weight values (elements) still allowed. */
   remaining: number;
+  /** The weights created so far, to give back if the load fails half way. */
+  created: { dispose(): void }[];
 }
 
 const budgets = new AsyncLocalStorage<Budget>();
@@ -35,13 +37,25 @@ function install(): void {
           `more than its weights manifest holds: the topology does not match its weights, so the model is not built.`);
       }
       budget.remaining -= values;
+      const weight = original.call(this, name, shape, ...rest) as { dispose(): void };
+      budget.created.push(weight);
+      return weight;
     }
     return original.call(this, name, shape, ...rest);
   };
 }
 
-/** Runs `load` with at most `values` weight values allocated by layers it builds. */
-export function withWeightBudget<T>(values: number, load: () => Promise<T>): Promise<T> {
+/**
+ * Runs `load` with at most `values` weight values allocated by layers it builds. When it fails, the
+ * weights its layers did create are disposed (the half-built model is unreachable).
+ */
+export async function withWeightBudget<T>(values: number, load: () => Promise<T>): Promise<T> {
   install();
-  return budgets.run({ remaining: values }, load);
+  const budget: Budget = { remaining: values, created: [] };
+  try {
+    return await budgets.run(budget, load);
+  } catch (error) {
+    for (const weight of budget.created) weight.dispose();
+    throw error;
+  }
 }
