@@ -1,10 +1,9 @@
 // A trained run's best model, ready to classify image files with the same preprocessing as training.
-import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { decodeImage } from '../data/imageDecode';
-import { toModelInput } from '../data/imagePreprocess';
+import { decodeImageToModelInput } from '../data/imageDecode';
+import { readImageFile } from '../data/readImageFile';
 import { computeSaliency, type SaliencyOptions } from '../inspect/saliency';
 import type { SaliencyMap } from '../inspect/saliencyMap';
 import { checkModelTakesImages } from '../models/checkModelTakesImages';
@@ -64,12 +63,12 @@ export class ImageClassifier {
   async preprocess(imagePath: string): Promise<Uint8Array> {
     let bytes: Uint8Array;
     try {
-      bytes = await fs.readFile(imagePath);
+      bytes = await readImageFile(imagePath);
     } catch (error) {
       throw new ImageReadError(`Cannot read ${imagePath}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
     }
     try {
-      return toModelInput(decodeImage(bytes), this.inputShape);
+      return decodeImageToModelInput(bytes, this.inputShape);
     } catch (error) {
       throw new ImageReadError(`${imagePath} is not a readable image: ${(error as Error).message}.`);
     }
