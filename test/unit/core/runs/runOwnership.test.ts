@@ -17,7 +17,7 @@ async function diedAfterOneEpoch(runsDir: string): Promise<{ id: string; runDir:
   await writer.close();
   // The trainer process is gone: its record names a pid that no longer exists.
   const path = join(writer.runDir, 'run.json');
-  const record = JSON.parse(await readFile(path, 'utf8')) as { process: { pid: number; claim?: string } };
+  const record = JSON.parse(await readFile(path, 'utf8')) as { process: { pid: number; hostname?: string; claim?: string } };
   record.process = { pid: 999_999_999, hostname: 'here' };
   await writeFile(path, JSON.stringify(record));
   return { id: writer.id, runDir: writer.runDir };
