@@ -95,7 +95,8 @@ export async function withRecordLock<T>(lockDir: string, fn: () => Promise<T>, o
     try {
       if (await tryAcquire(lockDir, ops)) break;
     } catch (error) {
-      throw RunStoreError.fromFileError(error, 'write', lockDir);
+      // Named after the file it guards (`.run.json.lock` guards run.json): that is what could not be written.
+      throw RunStoreError.fromFileError(error, 'write', join(dirname(lockDir), basename(lockDir).replace(/^\./, '').replace(/\.lock$/, '')));
     }
     if (await isStale(lockDir, isAlive)) {
       await breakLock(lockDir, ops, isAlive);

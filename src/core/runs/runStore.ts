@@ -199,25 +199,14 @@ export class RunStore {
    */
   async openWriter(id: string, options: { resume?: boolean } = {}): Promise<RunWriter> {
     const paths = this.paths(id);
+    // Checked before the lock too, so that a run that cannot be taken says why even where nothing can
+    // be written (a read-only file system); checked again under the lock, where it counts.
+    await this.claimable(id, options);
     const claim = newClaim();
     let writer: RunWriter;
     try {
       writer = await withRecordLock(paths.recordLock, async () => {
-        const read = await this.readRaw(id);
-        if (!read.ok) throw new RunStoreError(`Run ${id} cannot be resumed: ${read.reason}.`, read.missing ? 'ENOENT' : undefined, paths.runDir);
-        if (isNewerSchema(read.record)) {
-          throw new RunStoreError(`Run ${id} was written by a newer Classifier Lab (schema ${read.record.schemaVersion}); update to resume it.`);
-        }
-        const current = await this.reconcile(read.record);
-        if (current.status === 'running' || current.status === 'queued') {
-          const owner = current.process;
-          throw new RunStoreError(owner
-            ? `Run ${id} is already being trained by process ${owner.pid} on ${printable(owner.hostname)}: stop it first, or wait for it to finish.`
-            : `Run ${id} is already being trained on another machine (its heartbeat is recent): stop it first, or wait for it to finish.`, 'EBUSY', paths.runDir);
-        }
-        if (options.resume && current.status === 'completed') {
-          throw new RunStoreError(`Run "${printable(current.name)}" already completed; start a new run (or rerun it) to train more.`, undefined, paths.runDir);
-        }
+        const current = await this.claimable(id, options);
         const claimed: RunRecord = {
           ...structuredClone(current),
           status: 'queued',
@@ -243,6 +232,27 @@ export class RunStore {
     }
     writer.keepAlive();
     return writer;
+  }
+
+  /** The run as it reads now, when a writer may take it over; else throws why not. */
+  private async claimable(id: string, options: { resume?: boolean }): Promise<RunRecord> {
+    const paths = this.paths(id);
+    const read = await this.readRaw(id);
+    if (!read.ok) throw new RunStoreError(`Run ${id} cannot be resumed: ${read.reason}.`, read.missing ? 'ENOENT' : undefined, paths.runDir);
+    if (isNewerSchema(read.record)) {
+      throw new RunStoreError(`Run ${id} was written by a newer Classifier Lab (schema ${read.record.schemaVersion}); update to resume it.`);
+    }
+    const current = await this.reconcile(read.record);
+    if (current.status === 'running' || current.status === 'queued') {
+      const owner = current.process;
+      throw new RunStoreError(owner
+        ? `Run ${id} is already being trained by process ${owner.pid} on ${printable(owner.hostname)}: stop it first, or wait for it to finish.`
+        : `Run ${id} is already being trained on another machine (its heartbeat is recent): stop it first, or wait for it to finish.`, 'EBUSY', paths.runDir);
+    }
+    if (options.resume && current.status === 'completed') {
+      throw new RunStoreError(`Run "${printable(current.name)}" already completed; start a new run (or rerun it) to train more.`, undefined, paths.runDir);
+    }
+    return current;
   }
 
   /** Renames a run (display name only; the folder keeps its id). */
