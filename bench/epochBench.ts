@@ -99,7 +99,7 @@ async function main(): Promise<void> {
         if (event.type === 'epochEnd') {
           epochMs += event.durationMs;
           batches += batchesPerEpoch;
-          valAcc = event.valAcc;
+          valAcc = event.valAcc ?? event.acc;
         }
         if (event.type === 'runEnd') testAcc = event.testAcc;
       },

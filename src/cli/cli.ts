@@ -6,9 +6,12 @@ import { ImageClassifier } from '../core/classify/imageClassifier';
 import { evaluateRun } from '../core/classify/evaluateRun';
 import { releaseRunFromEarlierAttempt } from '../core/cluster/requeuedJob';
 import { DATASET_FORMATS, TTA_KINDS, type DatasetFormat, type TtaKind } from '../core/runSpec';
+import { printable, printableJson, printableLines } from '../core/runs/printable';
+import type { RunRecord } from '../core/runs/runRecord';
 import { RunStore } from '../core/runs/runStore';
 import { openRunFolder } from '../core/runs/openRunFolder';
 import { runTraining } from '../core/runTraining';
+import type { BestEpochSummary } from '../core/train/trainingEvents';
 import { cancelOnSignals } from './cancelOnSignals';
 import { collectImagePaths } from './collectImagePaths';
 import { doctor } from './doctorCommand';
@@ -67,12 +70,28 @@ must be on a file system the compute nodes share; the trainer uses --cpus-per-ta
 follows the job, printing the same output, and exits with the run's code (0 completed, 1 failed, 130
 cancelled, 75 interrupted by Slurm: resume it). Ctrl+C cancels the job (scancel). --detach returns after
 submission; follow prints a submitted run's progress until its job ends (Ctrl+C there only stops following).
+
+With --val-split 0 there is no validation split: the best epoch is chosen, and reported, by training accuracy.
 `;
 
 const percent = (value: number | undefined) => (value === undefined ? '-' : `${(value * 100).toFixed(1)}%`);
 
 function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value) + '\n');
+  process.stdout.write(printableJson(value) + '\n');
+}
+
+/** `best val acc 97.1% at epoch 4`, or for a run without a validation split `best train acc ... (no validation split)`. */
+function describeBest(best: BestEpochSummary | null): string {
+  if (!best) return 'no finished epoch';
+  if (best.valAcc !== undefined) return `best val acc ${percent(best.valAcc)} at epoch ${best.epoch}`;
+  return `best train acc ${percent(best.trainAcc)} at epoch ${best.epoch} (no validation split)`;
+}
+
+/** The best accuracy of a listed run, saying which split it was measured on. */
+function bestOfRun(run: RunRecord): string {
+  if (run.summary.bestValAcc !== undefined) return `${percent(run.summary.bestValAcc)} val`;
+  if (run.summary.bestTrainAcc !== undefined) return `${percent(run.summary.bestTrainAcc)} train`;
+  return '-';
 }
 
 function trainingOutput(json: boolean): TrainingOutput {
@@ -85,11 +104,12 @@ function trainingOutput(json: boolean): TrainingOutput {
       }
       if (event.type === 'epochEnd') {
         printJson({
-          type: 'epochEnd', epoch: event.epoch, loss: event.loss, acc: event.acc, valLoss: event.valLoss,
-          valAcc: event.valAcc, imagesPerSecond: event.imagesPerSecond,
+          type: 'epochEnd', epoch: event.epoch, loss: event.loss, acc: event.acc,
+          ...(event.valAcc !== undefined ? { valLoss: event.valLoss, valAcc: event.valAcc } : {}),
+          imagesPerSecond: event.imagesPerSecond,
         });
       } else if (event.type === 'log' && event.level !== 'info') {
-        process.stderr.write(`${event.level}: ${event.message}\n`);
+        process.stderr.write(`${event.level}: ${printableLines(event.message)}\n`);
       }
     },
     finish(outcome) {
@@ -102,10 +122,9 @@ function trainingOutput(json: boolean): TrainingOutput {
         return;
       }
       process.stdout.write(display.summary());
-      const best = outcome.best ? `best val acc ${percent(outcome.best.valAcc)} at epoch ${outcome.best.epoch}` : 'no finished epoch';
       const test = outcome.testAcc !== undefined ? `, test acc ${percent(outcome.testAcc)}` : '';
-      process.stdout.write(`Run ${outcome.status}: ${best}${test}\n${outcome.runDir}\n`);
-      if (outcome.error) process.stderr.write(`error: ${outcome.error}\n`);
+      process.stdout.write(`Run ${outcome.status}: ${describeBest(outcome.best)}${test}\n${printable(outcome.runDir)}\n`);
+      if (outcome.error) process.stderr.write(`error: ${printableLines(outcome.error)}\n`);
     },
   };
 }
@@ -172,16 +191,19 @@ async function evaluate(args: string[]): Promise<number> {
   const format = (values.format ?? 'auto') as DatasetFormat;
   if (!DATASET_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${DATASET_FORMATS.join(', ')}.`);
   await initBackend('auto');
-  const result = await evaluateRun(values.run, resolve(values.data), { format, tta: ttaFlag(values.tta), threads: parseThreadsFlag(values.threads) });
+  const result = await evaluateRun(values.run, resolve(values.data), {
+    format, tta: ttaFlag(values.tta), threads: parseThreadsFlag(values.threads),
+    onWarning: (message) => process.stderr.write(`warning: ${printableLines(message)}\n`),
+  });
   if (values.json) {
     printJson({ type: 'eval', accuracy: result.accuracy, loss: result.loss, split: result.split, count: result.count, classes: result.classes, confusion: result.confusion, perClass: result.perClass });
     return 0;
   }
   process.stdout.write(`Accuracy ${percent(result.accuracy)} on ${result.count} ${result.split === 'test' ? 'test' : ''} images (loss ${result.loss.toFixed(4)})\n`);
-  const width = Math.max(5, ...result.classes.map((c) => c.length));
+  const width = Math.max(5, ...result.classes.map((c) => printable(c).length));
   process.stdout.write(`${'class'.padEnd(width)}  precision  recall     f1  support\n`);
   for (const m of result.perClass) {
-    process.stdout.write(`${m.label.padEnd(width)}  ${percent(m.precision).padStart(9)}  ${percent(m.recall).padStart(6)} ${percent(m.f1).padStart(6)}  ${String(m.support).padStart(7)}\n`);
+    process.stdout.write(`${printable(m.label).padEnd(width)}  ${percent(m.precision).padStart(9)}  ${percent(m.recall).padStart(6)} ${percent(m.f1).padStart(6)}  ${String(m.support).padStart(7)}\n`);
   }
   return 0;
 }
@@ -204,11 +226,12 @@ async function classify(args: string[]): Promise<number> {
       try {
         const [result] = await classifier.classify([image], top);
         if (values.json) printJson({ type: 'classification', image: result.image, top: result.top });
-        else process.stdout.write(`${result.image}: ${result.top.map((t) => `${t.label} ${percent(t.probability)}`).join(', ')}\n`);
+        else process.stdout.write(`${printable(result.image)}: ${result.top.map((t) => `${printable(t.label)} ${percent(t.probability)}`).join(', ')}\n`);
       } catch (error) {
+        // One unreadable image is reported and the rest are still classified.
         failures += 1;
         if (values.json) printJson({ type: 'error', image, message: errorMessage(error) });
-        else process.stderr.write(`error: ${errorMessage(error)}\n`);
+        else process.stderr.write(`error: ${printableLines(errorMessage(error))}\n`);
       }
     }
   } finally {
@@ -226,21 +249,22 @@ async function listRuns(args: string[]): Promise<number> {
       printJson({
         type: 'run', id: run.id, name: run.name, status: run.status, model: run.spec.model.kind,
         createdAt: run.createdAt, bestEpoch: run.summary.bestEpoch, bestValAcc: run.summary.bestValAcc,
-        testAcc: run.summary.testAcc, runDir: store.runDir(run.id),
+        bestTrainAcc: run.summary.bestTrainAcc, testAcc: run.summary.testAcc, runDir: store.runDir(run.id),
       });
     }
     for (const bad of unreadable) printJson({ type: 'unreadableRun', id: bad.id, reason: bad.reason });
     return 0;
   }
   if (runs.length === 0 && unreadable.length === 0) {
-    process.stdout.write(`No runs in ${store.runsDir}. Start one with: classifier-lab train --data PATH\n`);
+    process.stdout.write(`No runs in ${printable(store.runsDir)}. Start one with: classifier-lab train --data PATH\n`);
     return 0;
   }
-  const rows = runs.map((run) => [run.id, run.name, run.status, run.spec.model.kind, percent(run.summary.bestValAcc), percent(run.summary.testAcc)]);
-  const header = ['id', 'name', 'status', 'model', 'best val', 'test'];
+  // Names come from run.json files: never let one move the cursor or recolour the terminal.
+  const rows = runs.map((run) => [run.id, printable(run.name), run.status, run.spec.model.kind, bestOfRun(run), percent(run.summary.testAcc)]);
+  const header = ['id', 'name', 'status', 'model', 'best acc', 'test'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const row of [header, ...rows]) process.stdout.write(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd() + '\n');
-  for (const bad of unreadable) process.stderr.write(`warning: ${bad.id} is unreadable: ${bad.reason}\n`);
+  for (const bad of unreadable) process.stderr.write(`warning: ${bad.id} is unreadable: ${printable(bad.reason)}\n`);
   return 0;
 }
 
@@ -271,10 +295,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const message = errorMessage(error);
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`classifier-lab: ${message}\nRun "classifier-lab --help" for usage.\n`);
+      process.stderr.write(`classifier-lab: ${printableLines(message)}\nRun "classifier-lab --help" for usage.\n`);
       return 2;
     }
-    process.stderr.write(`classifier-lab: ${message}\n`);
+    process.stderr.write(`classifier-lab: ${printableLines(message)}\n`);
     if (process.env.CLASSIFIER_LAB_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return 1;
   }

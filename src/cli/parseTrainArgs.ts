@@ -9,6 +9,7 @@ import {
   type DatasetFormat, type LossKind, type ModelKind, type ModelSpec, type OptimizerKind, type RunSpec,
 } from '../core/runSpec';
 import { validateRunSpec } from '../core/runSpecDefaults';
+import { cleanName } from '../core/runs/runStore';
 import { parseThreadsRequest, type ThreadsRequest, MAX_TRAINING_THREADS } from '../core/train/trainingThreads';
 import { numberFlag, oneOf } from './flagValues';
 import { RECIPE_OPTIONS, applyRecipeFlags, presetBase, presetsDirOf } from './recipeFlags';
@@ -142,10 +143,18 @@ export async function parseTrainArgs(
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  let name = str('name');
+  if (name !== undefined && name.trim().length > 0) {
+    try {
+      name = cleanName(name);
+    } catch (error) {
+      throw new UsageError(`--name: ${(error as Error).message}`);
+    }
+  }
   return {
     spec,
     runsDir: resolve(cwd, str('runs-dir') ?? DEFAULT_RUNS_DIR),
-    name: str('name'),
+    name,
     json: values.json === true,
     backend: oneOf('backend', str('backend'), ['auto', 'native', 'wasm'] as const, 'auto'),
     threads: parseThreadsFlag(str('threads')),

@@ -1,4 +1,6 @@
 // Default run settings and the validation that turns bad hyperparameters into one clear message.
+import { DEFAULT_FOLDER_IMAGE_SIZE } from './data/imageSize';
+import { minimumImageSize } from './models/minimumImageSize';
 import {
   DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS, TTA_KINDS,
   type RunSpec, type TrainingSpec,
@@ -57,6 +59,14 @@ export function validateRunSpec(spec: RunSpec): void {
     `Unknown model "${model.kind}": use one of ${MODEL_KINDS.join(', ')}.`);
   const modelProblem = modelOptionsProblem(model);
   check(modelProblem === undefined, modelProblem ?? '');
+  // Folder images are resized to imageSize (32 by default); other formats keep their native size unless told.
+  const size = data.imageSize ?? (data.format === 'folder' ? DEFAULT_FOLDER_IMAGE_SIZE : undefined);
+  const smallest = minimumImageSize(model);
+  if (size !== undefined && size < smallest) {
+    throw new RunSpecError(
+      `Images of ${size}x${size} are too small for this ${model.kind.toUpperCase()}: it needs at least ${smallest}x${smallest} pixels. ` +
+      'Use a larger --image-size, or a model with fewer layers.');
+  }
 
   check(isInt(training.epochs) && training.epochs >= 1 && training.epochs <= 10_000,
     `Epochs must be a whole number from 1 to 10000 (got ${training.epochs}).`);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadDataset } from '../data/loadDataset';
 import type { Dataset, ExampleSource } from '../data/dataset';
 import { DatasetError } from '../data/dataset';
+import { checkModelTakesImages } from '../models/checkModelTakesImages';
 import { loadModelFromDir } from '../models/modelFiles';
 import { openRunFolder } from '../runs/openRunFolder';
 import { perClassMetrics } from '../train/classificationMetrics';
@@ -55,21 +56,22 @@ export interface EvaluateRunOptions {
   backend?: BackendPreference;
   /** Overrides the run's own test-time augmentation. */
   tta?: TtaKind;
+  /** Problems the dataset reader worked around (skipped files...), one message each. */
+  onWarning?: (message: string) => void;
 }
 
 export async function evaluateRun(runDir: string, dataPath: string, options: EvaluateRunOptions = {}): Promise<RunEvaluation> {
   const format = options.format ?? 'auto';
   const { record, runDir: absolute } = await openRunFolder(runDir);
-  const classes = record.dataset?.classes;
-  if (!classes) throw new Error(`Run "${record.name}" has no class list in its run.json: it never started training.`);
+  if (!record.dataset) throw new Error(`Run "${record.name}" has no class list in its run.json: it never started training.`);
+  const { classes, imageShape } = record.dataset;
   const model = await loadModelFromDir(join(absolute, 'model'));
   try {
-    const [, h] = model.inputs[0].shape;
+    checkModelTakesImages(model, imageShape, `run "${record.name}"`);
     const dataset: Dataset = await loadDataset(
-      { ...record.spec.data, path: dataPath, format, imageSize: h ?? undefined },
-      { onWarning: () => undefined },
+      { ...record.spec.data, path: dataPath, format, imageSize: imageShape[0] },
+      { onWarning: options.onWarning ?? (() => undefined) },
     );
-    const imageShape = record.dataset!.imageShape;
     if (dataset.imageShape.join('x') !== imageShape.join('x')) {
       throw new DatasetError(`The dataset's images are ${dataset.imageShape.join('x')} but the model takes ${imageShape.join('x')}.`);
     }

@@ -1,12 +1,12 @@
 // A trained run's best model, ready to classify image files with the same preprocessing as training.
-import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { decodeImage } from '../data/imageDecode';
-import { toModelInput } from '../data/imagePreprocess';
+import { decodeImageToModelInput } from '../data/imageDecode';
+import { readImageFile } from '../data/readImageFile';
 import { computeSaliency, type SaliencyOptions } from '../inspect/saliency';
 import type { SaliencyMap } from '../inspect/saliencyMap';
+import { checkModelTakesImages } from '../models/checkModelTakesImages';
 import { loadModelFromDir } from '../models/modelFiles';
 import type { ImageShape, TtaKind } from '../runSpec';
 import type { RunRecord } from '../runs/runRecord';
@@ -48,30 +48,35 @@ export class ImageClassifier {
    */
   static async fromRun(runDir: string, options: { tta?: TtaKind } = {}): Promise<ImageClassifier> {
     const { record, runDir: absolute } = await openRunFolder(runDir);
-    const classes = record.dataset?.classes;
-    if (!classes || classes.length === 0) {
+    if (!record.dataset) {
       throw new Error(`Run "${record.name}" has no class list in its run.json: it never started training.`);
     }
+    const { classes, imageShape } = record.dataset;
     const model = await loadModelFromDir(join(absolute, 'model'));
-    const shape = model.inputs[0].shape;
-    if (shape.length !== 4 || shape.slice(1).some((d) => d === null)) {
+    try {
+      checkModelTakesImages(model, imageShape, `run "${record.name}"`);
+      const outputs = model.outputs[0].shape.at(-1);
+      if (outputs !== classes.length) {
+        throw new Error(`The model of run "${record.name}" has ${outputs ?? 'no'} outputs but its run.json lists ${classes.length} classes: the run folder is damaged.`);
+      }
+    } catch (error) {
       model.dispose();
-      throw new Error(`The model of run "${record.name}" does not take [height, width, channels] images.`);
+      throw error;
     }
     const tta = options.tta ?? record.spec.training.testTimeAugmentation ?? 'none';
-    return new ImageClassifier(model, classes, shape.slice(1) as ImageShape, record.name, record, tta);
+    return new ImageClassifier(model, classes, imageShape, record.name, record, tta);
   }
 
   /** Model input pixels for an image file: decoded, alpha flattened, resized and converted exactly as training did. */
   async preprocess(imagePath: string): Promise<Uint8Array> {
     let bytes: Uint8Array;
     try {
-      bytes = await fs.readFile(imagePath);
+      bytes = await readImageFile(imagePath);
     } catch (error) {
       throw new ImageReadError(`Cannot read ${imagePath}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(error)}.`);
     }
     try {
-      return toModelInput(decodeImage(bytes), this.inputShape);
+      return decodeImageToModelInput(bytes, this.inputShape);
     } catch (error) {
       throw new ImageReadError(`${imagePath} is not a readable image: ${errorMessage(error)}.`);
     }

@@ -57,7 +57,7 @@ before(async () => {
   writeFolderDataset(threeShapes, withoutLastClass(makeShapesDataset(800, 32, 8)), { testFraction: 0.2 });
   // The run every test fine-tunes from: the default CNN trained to a high accuracy.
   source = (await train(spec(shapes, { epochs: 6 }))).outcome;
-  assert.ok(source.best && source.best.valAcc >= 0.85, `the source run learned (${source.best?.valAcc})`);
+  assert.ok(source.best && (source.best.valAcc ?? 0) >= 0.85, `the source run learned (${source.best?.valAcc})`);
 });
 
 after(() => removeTempDir(root));
@@ -68,9 +68,9 @@ describe('fine-tuning from an earlier run (--init-from)', () => {
     const short = { epochs: 1 };
     const fineTuned = await train(spec(shapes, { ...short, initFrom: source.runDir }, { limit: 64 }));
     const scratch = await train(spec(shapes, short, { limit: 64 }));
-    const tunedAcc = fineTuned.epochs[0].valAcc;
-    const scratchAcc = scratch.epochs[0].valAcc;
-    assert.ok(tunedAcc >= source.best!.valAcc - 0.05, `fine-tuned after one short epoch: ${tunedAcc}; the source run: ${source.best!.valAcc}`);
+    const tunedAcc = fineTuned.epochs[0].valAcc ?? 0;
+    const scratchAcc = scratch.epochs[0].valAcc ?? 0;
+    assert.ok(tunedAcc >= (source.best?.valAcc ?? 1) - 0.05, `fine-tuned after one short epoch: ${tunedAcc}; the source run: ${source.best!.valAcc}`);
     assert.ok(scratchAcc < tunedAcc - 0.2, `from scratch: ${scratchAcc}; fine-tuned: ${tunedAcc}`);
 
     const record = await new RunStore(join(root, 'runs')).read(fineTuned.outcome.runId);
@@ -84,7 +84,7 @@ describe('fine-tuning from an earlier run (--init-from)', () => {
 
   test('other classes get a new head; frozen epochs train only the head, and it reaches a good accuracy on the old features', async () => {
     const tuned = await train(spec(threeShapes, { epochs: 2, freezeEpochs: 2, learningRate: 0.01, initFrom: source.runDir }, { limit: 240 }));
-    assert.ok(tuned.outcome.best!.valAcc >= 0.8, `head-only training on the source run's features: ${tuned.outcome.best!.valAcc}`);
+    assert.ok((tuned.outcome.best?.valAcc ?? 0) >= 0.8, `head-only training on the source run's features: ${tuned.outcome.best!.valAcc}`);
     const record = await new RunStore(join(root, 'runs')).read(tuned.outcome.runId);
     assert.equal(record.initFrom?.headReplaced, true);
     assert.deepEqual(record.dataset?.classes, ['circle', 'cross', 'horizontal']);
