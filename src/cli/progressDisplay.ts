@@ -2,7 +2,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { RecordedEpochEnd, RecordedEvent } from '../core/runs/recordedEvent';
 import { printable, printableLines } from '../core/runs/printable';
-import type { EpochEndEvent, RunStartEvent, TrainingEvent } from '../core/train/trainingEvents';
+import type { RunStartEvent, TrainingEvent } from '../core/train/trainingEvents';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
