@@ -84,7 +84,7 @@ describe('runs trained by Slurm jobs', () => {
     assert.equal(runDescription(pending), 'queued on Slurm: Resources');
     assert.equal(statusIcon(pending).id, 'clock');
     assert.equal(runContextValue(pending), 'run.queued');
-    assert.ok(runTooltip(pending).includes('| Slurm job | 12 · queued on Slurm: Resources (Slurm job 12) |'));
+    assert.ok(runTooltip(pending).includes('| Slurm job | 12 · queued on Slurm: Resources |'));
     assert.equal(runDescription(recordedEntry(record)), 'submitted to Slurm (job 12)', 'before Slurm was first asked');
     const starting = recordedEntry(record, { job: { jobId: '12', phase: 'running', slurmState: 'RUNNING', nodes: 'node7', source: 'squeue' } });
     assert.equal(runDescription(starting), 'starting on node7');
