@@ -179,7 +179,16 @@ export class TrainingController implements vscode.Disposable, RunObserver {
         vscode.window.setStatusBarMessage(`Classifier Lab: run "${name}" stopped`, 5_000);
         break;
       case 'interrupted':
-        this.options.log.info(`Run "${name}" was interrupted; it can be resumed.`);
+        if (end.error !== undefined && runId !== undefined) {
+          // Stopped by something other than this window (a cluster's time limit, a failed node): say why, and offer to go on.
+          this.options.log.warn(`Run "${name}" was interrupted: ${end.error}`);
+          void vscode.window.showWarningMessage(`Run "${name}" stopped: ${firstLine(end.error)}`, 'Resume Run', ...openDashboard.map((a) => a.title)).then((picked) => {
+            if (picked === 'Resume Run') void vscode.commands.executeCommand('classifierLab.resumeRun', runId);
+            else if (picked) openDashboard[0]?.run();
+          });
+        } else {
+          this.options.log.info(`Run "${name}" was interrupted; it can be resumed.`);
+        }
         break;
     }
   }
