@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { localTrainerExecutor } from '../processes/trainer/trainerHost';
 import { SlurmJobWatch } from '../processes/slurm/slurmJobWatch';
 import type { ClassifierLabApi } from './api';
+import { clusterTrialRunner } from './cluster/trialRunnerForExecutor';
 import { windowSlurmClient, windowSlurmExecutor } from './cluster/windowSlurm';
 import { registerCommands } from './commands/command';
 import { COMMANDS } from './commands/commands';
@@ -84,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     experimentRows: () => tree.rows(),
     refresh: () => folder.refresh(),
     timings: (runId) => training.timings(runId),
+    clusterTrialRunner: (parallel) => clusterTrialRunner(lab, parallel),
   };
 }
 

@@ -16,7 +16,12 @@ export interface TrialRunnerChoice {
 }
 
 export function trialRunnerForExecutor(lab: Pick<Lab, 'slurm'>, choice: TrialRunnerChoice): TrialRunner {
-  if (readExecutorSettings().executor !== 'slurm') return choice.local();
+  return clusterTrialRunner(lab, choice.parallel) ?? choice.local();
+}
+
+/** The runner that makes each trial a Slurm job when the executor is slurm (`parallel` at once), else undefined: trials train here. */
+export function clusterTrialRunner(lab: Pick<Lab, 'slurm'>, parallel: number): TrialRunner | undefined {
+  if (readExecutorSettings().executor !== 'slurm') return undefined;
   if (!vscode.workspace.isTrusted) throw new Error('Classifier Lab submits no Slurm jobs in Restricted Mode: trust this workspace first.');
-  return new SlurmSweepTrialRunner(lab.slurm, Math.max(1, Math.floor(choice.parallel)));
+  return new SlurmSweepTrialRunner(lab.slurm, Math.max(1, Math.floor(parallel)));
 }
