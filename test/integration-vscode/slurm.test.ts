@@ -3,10 +3,12 @@
 // classifierLab.executor set to slurm a run is submitted with sbatch, shows in the Experiments view at
 // once with its job's state, trains to completion; a job waiting for CPUs reads "queued on Slurm:
 // Resources"; Stop Run cancels the job (scancel); a job its time limit killed says so and Resume Run
-// submits a new one from the checkpoint; a sweep's trials become jobs.
+// submits a new one from the checkpoint; a sweep's trials become jobs; a job the command line submitted
+// shows in the view with its state, and its end is recorded when Slurm ends it.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../src/core/runs/runRecord';
 import { RunStore } from '../../src/core/runs/runStore';
@@ -16,7 +18,7 @@ import type { ClassifierLabApi } from '../../src/extension/api';
 import type { ExperimentRow } from '../../src/extension/views/experimentsTree';
 import { slurmUnavailableReason, startSlurmCluster, type SlurmCluster } from '../fixtures/slurmCluster';
 import { after, before, describe, test } from './harness/inHostTests';
-import { labApi, readRun, report, sampleDataset, sampleSpec, waitFor, waitForBatches } from './helpers/labApi';
+import { extensionPath, labApi, readRun, report, sampleDataset, sampleSpec, waitFor, waitForBatches } from './helpers/labApi';
 
 const SETTINGS = ['executor', 'slurm.cpusPerTask', 'slurm.timeLimit', 'slurm.partition', 'runsFolder'] as const;
 
@@ -164,6 +166,30 @@ if (unavailable) {
         assert.equal(record.status, 'cancelled');
         assert.equal(record.slurm?.state, 'CANCELLED');
         assert.equal(record.startedAt, undefined, 'it never trained');
+        await waitFor('the cancelled row', () => row(api, runId, (r) => r.icon === 'circle-slash'));
+      } finally {
+        c.run('scancel', [blocker]);
+      }
+    });
+
+    test('a job the command line submitted shows in the view with its state, and the window records its end when Slurm ends it', { timeout: 120_000 }, async () => {
+      const api = await labApi();
+      const c = cluster!;
+      const blocker = c.run('sbatch', ['--parsable', `--cpus-per-task=${c.cpus}`, '--output=/dev/null', '--wrap', 'sleep 600']).trim();
+      try {
+        const submitted = spawnSync(process.execPath, [
+          join(extensionPath(), 'dist', 'cli.js'), 'train', '--data', sampleDataset('colour-shapes'), '--epochs', '1', '--limit', '100',
+          '--runs-dir', api.runsDir()!, '--name', 'slurm-from-cli', '--executor', 'slurm', '--detach', '--json',
+        ], { encoding: 'utf8', env: { ...c.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 60_000 });
+        assert.equal(submitted.status, 0, submitted.stderr);
+        const { runDir, jobId } = JSON.parse(submitted.stdout.trim().split('\n')[0]) as { runDir: string; jobId: string };
+        const runId = basename(runDir);
+        assert.deepEqual(api.trainingRunIds(), [], 'this window does not follow it');
+        await waitFor('the command line\'s job in the view, waiting for CPUs', () => row(api, runId, (r) => r.description === 'queued on Slurm: Resources'), 30_000);
+        c.run('scancel', [jobId]);
+        const record = await settled(api, runId, 60_000);
+        assert.equal(record.status, 'cancelled');
+        assert.equal(record.slurm?.state, 'CANCELLED');
         await waitFor('the cancelled row', () => row(api, runId, (r) => r.icon === 'circle-slash'));
       } finally {
         c.run('scancel', [blocker]);
