@@ -4,6 +4,7 @@ import { classifyImageCommand } from './classifyImage';
 import { deleteRunCommand } from './deleteRun';
 import { editNotesCommand, renameRunCommand } from './editRun';
 import { exportModelCommand } from './exportModel';
+import { installNativeBackendCommand } from './installNativeBackend';
 import { compareRunsCommand, openDashboardCommand } from './openDashboard';
 import { revealRunCommand, showLogCommand } from './runFiles';
 import { stopRunCommand } from './stopRun';
@@ -13,5 +14,5 @@ import { groupByCommand, openSettingsCommand, refreshCommand } from './viewComma
 export const COMMANDS: readonly Command[] = [
   newRunCommand, stopRunCommand, resumeRunCommand, rerunCommand, openDashboardCommand, compareRunsCommand,
   renameRunCommand, editNotesCommand, deleteRunCommand, exportModelCommand, revealRunCommand, showLogCommand,
-  refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand,
+  refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand, installNativeBackendCommand,
 ];
