@@ -1,5 +1,6 @@
 // What activate() returns: a small API for tests and other extensions, in terms of runs and run ids.
 import type { RunSpec } from '../core/runSpec';
+import type { TrialRunner } from '../core/sweeps/trialRunner';
 import type { RunTimings } from './training/trainingRun';
 import type { ExperimentRow } from './views/experimentsTree';
 
@@ -26,6 +27,8 @@ export interface ClassifierLabApi {
   refresh(): Promise<void>;
   /** When each stage of a run started in this window happened. */
   timings(runId: string): RunTimings | undefined;
+  /** The trial runner a sweep started now gets when its trials do not train here (Slurm jobs, `parallel` at once); undefined when they do. */
+  clusterTrialRunner(parallel: number): TrialRunner | undefined;
   /** How long activate() took, in milliseconds. */
   readonly activationMs: number;
 }

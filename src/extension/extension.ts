@@ -2,14 +2,17 @@
 // Imports only TensorFlow.js-free code: training and inference happen in child processes.
 import * as vscode from 'vscode';
 import { localTrainerExecutor } from '../processes/trainer/trainerHost';
+import { SlurmJobWatch } from '../processes/slurm/slurmJobWatch';
 import type { ClassifierLabApi } from './api';
+import { clusterTrialRunner } from './cluster/trialRunnerForExecutor';
+import { windowSlurmClient, windowSlurmExecutor } from './cluster/windowSlurm';
 import { registerCommands } from './commands/command';
 import { COMMANDS } from './commands/commands';
 import { GROUP_BY_CONTEXT_KEY, GROUP_BY_STATE_KEY } from './commands/viewCommands';
 import type { Lab } from './lab';
-import { RunsFolder } from './runsFolder';
 import { processEnvironment } from './nativeBackend';
-import { primaryWorkspaceFolder, readSettings } from './settings';
+import { RunsFolder } from './runsFolder';
+import { primaryWorkspaceFolder, readExecutorSettings, readSettings } from './settings';
 import { trainingThreadsFor } from './settingsValues';
 import { TrainingStatusBar } from './training/statusBar';
 import { TrainingController } from './training/trainingController';
@@ -24,7 +27,10 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   // The Classifier Lab output channel: the extension's, the trainers' and the inference process's messages.
   const log = vscode.window.createOutputChannel('Classifier Lab', { log: true });
   const errors = new UserErrors(log);
-  const folder = RunsFolder.forWindow(log);
+  const slurmClient = windowSlurmClient();
+  // The runs folder's polls also ask Slurm how its runs' jobs stand, and record the end of those that ended.
+  const folder = RunsFolder.forWindow(log, new SlurmJobWatch({ client: slurmClient, onWarning: (message) => log.warn(message) }));
+  const slurm = windowSlurmExecutor(context, folder, slurmClient);
   const dashboards = new DashboardPanels(context.extensionUri, folder, log);
   const openDashboard = (runId: string) => void dashboards.open(runId);
   const training = new TrainingController({
@@ -35,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
         cwd: primaryWorkspaceFolder() ?? context.extensionPath, env: processEnvironment(context),
       };
     }),
+    clusterExecutor: () => (readExecutorSettings().executor === 'slurm' ? slurm : undefined),
     folder, log, errors, openDashboard,
     concurrency: () => readSettings().concurrentRuns,
   });
@@ -43,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const tree = new ExperimentsTree(folder, training, groupBy);
   const treeView = vscode.window.createTreeView<ExperimentNode>(EXPERIMENTS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true });
   const classify = new ClassifyPanels({ context, folder, log, openDashboard });
-  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, log, errors };
+  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, log, errors, slurm };
 
   // VS Code disposes subscriptions in order: commands and listeners first, views next, and the
   // trainers last (they are let go to end their runs as interrupted).
@@ -84,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     experimentRows: () => tree.rows(),
     refresh: () => folder.refresh(),
     timings: (runId) => training.timings(runId),
+    clusterTrialRunner: (parallel) => clusterTrialRunner(lab, parallel),
   };
 }
 

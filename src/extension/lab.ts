@@ -1,5 +1,6 @@
 // The services of one window, as commands get them: built once in activate(), one owner each.
 import type * as vscode from 'vscode';
+import type { SlurmExecutor } from '../processes/slurm/slurmExecutor';
 import type { RunsFolder } from './runsFolder';
 import type { TrainingController } from './training/trainingController';
 import type { UserErrors } from './userErrors';
@@ -20,4 +21,6 @@ export interface Lab {
   readonly classify: ClassifyPanels;
   readonly log: vscode.LogOutputChannel;
   readonly errors: UserErrors;
+  /** Submits runs as Slurm jobs (when `classifierLab.executor` is slurm) and cancels them. */
+  readonly slurm: SlurmExecutor;
 }

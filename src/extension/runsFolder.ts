@@ -1,7 +1,8 @@
 // The runs folder of this window and the one owner of everything about it: where it is (the setting,
 // the workspace folder, workspace trust), its run store, the one file watcher on it, and the one policy
-// for noticing change (watcher events coalesced, polls where watchers fall short). The Experiments view,
-// dashboards, commands, training and classification read runs through it and follow its events.
+// for noticing change (watcher events coalesced, polls where watchers fall short; the Slurm jobs of its
+// runs asked about and settled on the same polls). The Experiments view, dashboards, commands, training
+// and classification read runs through it and follow its events.
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
@@ -9,6 +10,8 @@ import { errorMessage } from '../core/errorMessage';
 import type { RunRecord } from '../core/runs/runRecord';
 import { classifyRunPath, runPaths, type RunFileChange, type RunFileKind } from '../core/runs/runLayout';
 import { RunStore } from '../core/runs/runStore';
+import type { SlurmJobState } from '../core/cluster/slurmJobState';
+import type { SlurmJobWatch } from '../processes/slurm/slurmJobWatch';
 import { currentRunsDir } from './settings';
 
 export type { RunFileChange } from '../core/runs/runLayout';
@@ -26,10 +29,6 @@ const MISSING_POLL_MS = 3_000;
 
 /** The files views follow, in the order their changes are handed on (epochs refer to matrices and records). */
 const FOLLOWED_KINDS: readonly RunFileKind[] = ['metrics', 'record', 'confusion', 'predictions', 'bestModel'];
-
-function isLive(record: RunRecord): boolean {
-  return record.status === 'running' || record.status === 'queued';
-}
 
 /** A change stamp for one kind of a run's files: modification time and size, the matrices' names, or 'none'. */
 async function stampOf(runDir: string, kind: RunFileKind): Promise<string> {
@@ -81,14 +80,14 @@ export class RunsFolder implements vscode.Disposable {
   private readonly reportedUnreadable = new Set<string>();
   private disposed = false;
 
-  /** `locate` says where the folder is; it is asked again on `relocate()`. */
-  constructor(private readonly locate: () => string | undefined, private readonly log: vscode.LogOutputChannel) {
+  /** `locate` says where the folder is; it is asked again on `relocate()`. `jobs` follows the Slurm jobs of its runs. */
+  constructor(private readonly locate: () => string | undefined, private readonly log: vscode.LogOutputChannel, private readonly jobs?: SlurmJobWatch) {
     this.location = locate();
   }
 
   /** The window's runs folder: `classifierLab.runsFolder` below the first workspace folder, following the setting, the folders and trust. */
-  static forWindow(log: vscode.LogOutputChannel): RunsFolder {
-    const folder = new RunsFolder(currentRunsDir, log);
+  static forWindow(log: vscode.LogOutputChannel, jobs?: SlurmJobWatch): RunsFolder {
+    const folder = new RunsFolder(currentRunsDir, log, jobs);
     folder.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('classifierLab.runsFolder')) folder.relocate();
@@ -137,6 +136,11 @@ export class RunsFolder implements vscode.Disposable {
 
   record(runId: string): RunRecord | undefined {
     return this.records.find((record) => record.id === runId);
+  }
+
+  /** The state Slurm last gave for the job that trains run `runId`, while the run is not settled. */
+  jobState(runId: string): SlurmJobState | undefined {
+    return this.jobs?.jobState(runId);
   }
 
   /** Looks up where the folder is now (a setting, the workspace or trust changed) and reads it. */
@@ -283,6 +287,23 @@ export class RunsFolder implements vscode.Disposable {
     this.recordsChanged.clear();
     if (sameDir) for (const runId of told) this.fileEmitter.fire({ runId, kind: 'record' });
     if (!sameDir || changedIds.length > 0 || gone.length > 0) this.runsEmitter.fire();
+    if (exists) this.checkJobs(dir);
+  }
+
+  /** Asks Slurm about the jobs of the runs just read (at most every few seconds); a settled run is read again, a new job state redraws. */
+  private checkJobs(dir: string | undefined): void {
+    const store = this.store;
+    if (!this.jobs || !store || dir !== this.location) return;
+    void this.jobs.check(store, this.records).then((result) => {
+      if (this.disposed || dir !== this.location) return;
+      if (result === 'settled') this.scheduleRefresh();
+      else if (result === 'states') this.runsEmitter.fire();
+    });
+  }
+
+  /** While a run may still change: its trainer runs (or will), or its Slurm job's end is not recorded yet. */
+  private isLive(record: RunRecord): boolean {
+    return record.status === 'running' || record.status === 'queued' || (this.jobs?.follows(record) ?? false);
   }
 
   private schedulePolls(dir: string | undefined, exists: boolean): void {
@@ -298,7 +319,7 @@ export class RunsFolder implements vscode.Disposable {
       }, MISSING_POLL_MS);
       return;
     }
-    const live = this.records.filter(isLive).map((record) => record.id);
+    const live = this.records.filter((record) => this.isLive(record)).map((record) => record.id);
     if (live.length > 0) {
       this.folderPoll = setTimeout(() => void this.refresh(), LIVE_RECORDS_POLL_MS);
       const pollFiles = () => {

@@ -3,10 +3,17 @@
 // capabilities.untrustedWorkspaces.restrictedConfigurations), so a workspace cannot redirect the runs folder.
 import * as vscode from 'vscode';
 import { readSettingValues, resolveRunsFolder, SETTINGS_SECTION, type ClassifierLabSettings } from './settingsValues';
+import { readExecutorSettingValues, type ExecutorSettings } from './cluster/executorSettingValues';
 
 export function readSettings(): ClassifierLabSettings {
   const configuration = vscode.workspace.getConfiguration(SETTINGS_SECTION);
   return readSettingValues((key) => configuration.get<unknown>(key));
+}
+
+/** Where runs train: `classifierLab.executor` and `classifierLab.slurm.*` (machine-scoped or restricted, so a workspace cannot set what a job runs). */
+export function readExecutorSettings(): ExecutorSettings {
+  const configuration = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  return readExecutorSettingValues((key) => configuration.get<unknown>(key));
 }
 
 /** The first workspace folder on disk, where relative settings and the dataset search start. */

@@ -1,9 +1,13 @@
 // How a run gets trained somewhere: the contract an executor fulfils. Local trainer processes
-// (trainer/trainerHost.ts) are one executor; a cluster scheduler would be another. The extension's
-// training queue speaks only this.
+// (trainer/trainerHost.ts) are one executor; Slurm jobs (slurm/slurmExecutor.ts) another. The
+// extension's training queue speaks only this.
 import type { RunSpec } from '../core/runSpec';
+import type { RecordedEvent } from '../core/runs/recordedEvent';
 import type { TrainingEvent } from '../core/train/trainingEvents';
 import type { TrainerFinishStatus } from '../protocol/trainer';
+
+/** A run's event as an executor hands it on: the trainer's own, or a line of metrics.jsonl (no confusion matrices) when it follows files. */
+export type ExecutionEvent = TrainingEvent | RecordedEvent;
 
 /** What to train. */
 export interface RunRequest {
@@ -23,15 +27,19 @@ export interface RunEnd {
   error?: string;
   /** True when the executor ended training by force (a stop that timed out). */
   killed: boolean;
+  /** True when the request was refused before anything trained (a cluster would not take the job); a resumed run is as it was. */
+  notStarted?: boolean;
 }
 
 /** What an executor reports while it trains. */
 export interface ExecutionListener {
   /** The run folder exists: the run's id and name are final. */
   created?(runId: string, name: string): void;
-  event?(event: TrainingEvent): void;
+  event?(event: ExecutionEvent): void;
   /** A line for the log: the trainer's own output, or a problem with it. */
   output?(line: string, level: 'info' | 'warn'): void;
+  /** Where the run stands while its events say nothing, in a few words (e.g. `queued on Slurm: Resources`); undefined once they do. */
+  state?(text: string | undefined): void;
 }
 
 /** One run being trained. */
@@ -47,5 +55,10 @@ export interface RunExecution {
 }
 
 export interface RunExecutor {
+  /**
+   * False when the runs it trains take none of this machine's slots (`classifierLab.concurrentRuns`): a
+   * cluster's scheduler queues them. Default true.
+   */
+  readonly usesLocalSlot?: boolean;
   launch(request: RunRequest, listener: ExecutionListener): RunExecution;
 }

@@ -125,7 +125,9 @@ export type ToDashboardView =
   | { type: 'weightStatistics'; layer: string; statistics?: LayerWeightStatistics; error?: string }
   | { type: 'sampleImages'; images: SampleImage[] }
   /** The run folder is gone or cannot be read. */
-  | { type: 'runError'; message: string };
+  | { type: 'runError'; message: string }
+  /** How the Slurm job that trains the run stands, in words (`queued on Slurm: Resources`, `running on node7`); absent when no live job does. */
+  | { type: 'jobState'; state?: string };
 
 /** Webview -> panel. Everything here is untrusted and validated before use. */
 export type FromDashboardView =

@@ -126,6 +126,9 @@ export class DashboardApp {
       case 'sampleImages':
         this.images.receive(message.images);
         return;
+      case 'jobState':
+        this.summary.setJobState(message.state);
+        return;
       case 'runError':
         this.root.removeAttribute('aria-busy');
         replaceChildren(this.problem, message.message);

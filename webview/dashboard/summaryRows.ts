@@ -38,7 +38,18 @@ function words(name: string): string {
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
 
-export function summaryGroups(run: RunRecord, epochs: readonly EpochPoint[], test: TestResult | undefined): SummaryGroup[] {
+/** The Slurm job that trains (or trained) the run, and how it stands: `12 · queued on Slurm: Resources`, `13 · TIMEOUT`. */
+function slurmRows(run: RunRecord, jobState: string | undefined): SummaryRow[] {
+  const { slurm } = run;
+  if (!slurm) return [];
+  return [
+    row('slurmJob', 'Slurm job', `${slurm.jobId} · ${slurm.state ?? jobState ?? 'submitted'}`),
+    ...(slurm.previousJobIds && slurm.previousJobIds.length > 0 ? [row('slurmPreviousJobs', 'Earlier Slurm jobs', slurm.previousJobIds.join(', '))] : []),
+  ];
+}
+
+/** `jobState`: how the run's live Slurm job stands, in words, when one trains it. */
+export function summaryGroups(run: RunRecord, epochs: readonly EpochPoint[], test: TestResult | undefined, jobState?: string): SummaryGroup[] {
   const { spec, summary, dataset } = run;
   const lastEpoch = summary.lastEpoch ?? epochs[epochs.length - 1]?.epoch;
   const progress = lastEpoch === undefined ? `0 of ${summary.epochs} epochs` : `${lastEpoch} of ${summary.epochs} epochs`;
@@ -52,6 +63,7 @@ export function summaryGroups(run: RunRecord, epochs: readonly EpochPoint[], tes
     row('backend', 'Backend', run.backend ?? '–'),
     ...(run.threads !== undefined ? [row('threads', 'Training threads', String(run.threads))] : []),
     ...(run.resumedFrom !== undefined ? [row('resumedFrom', 'Resumed from epoch', String(run.resumedFrom))] : []),
+    ...slurmRows(run, jobState),
     row('id', 'Run id', run.id),
   ];
   const results: SummaryRow[] = [

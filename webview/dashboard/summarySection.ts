@@ -50,11 +50,22 @@ export class SummarySection {
         h('div', { class: 'actions' }, save, this.saved)));
   }
 
+  /** How the run's Slurm job stands now, in words; shown with the run's next update. */
+  private jobState?: string;
+  private shown?: { run: RunRecord; epochs: readonly EpochPoint[]; test: TestResult | undefined };
+
+  /** The Slurm job's state changed: shows it at once. */
+  setJobState(state: string | undefined): void {
+    this.jobState = state;
+    if (this.shown) this.update(this.shown.run, this.shown.epochs, this.shown.test);
+  }
+
   update(run: RunRecord, epochs: readonly EpochPoint[], test: TestResult | undefined): void {
+    this.shown = { run, epochs, test };
     if (run.error) replaceChildren(this.problem, h('strong', {}, 'The run failed: '), run.error);
     else replaceChildren(this.problem);
     this.problem.hidden = !run.error;
-    replaceChildren(this.groups, ...summaryGroups(run, epochs, test).map((group) => h('section', { class: 'summary-group', attrs: { 'aria-label': group.title } },
+    replaceChildren(this.groups, ...summaryGroups(run, epochs, test, this.jobState).map((group) => h('section', { class: 'summary-group', attrs: { 'aria-label': group.title } },
       h('h3', {}, group.title),
       h('dl', { class: 'facts' }, ...group.rows.flatMap((row) => [h('dt', {}, row.label), h('dd', { attrs: { 'data-key': row.key } }, row.value)])))));
     this.renderClassCounts(run);

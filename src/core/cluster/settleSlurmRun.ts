@@ -36,14 +36,15 @@ export function isSlurmRunUnsettled(record: RunRecord): record is RunRecord & { 
 
 /**
  * Settles run `runId` given its job's latest state (undefined: neither squeue nor sacct knows the job).
- * Does nothing while the job lives. Writes run.json only if the record still belongs to the same job,
+ * Does nothing while the job lives, or when `job` is not the job run.json names now. Writes run.json only if the record still belongs to the same job,
  * so a concurrent resubmission is never overwritten. Returns the record as it now stands.
  */
 export async function settleSlurmRun(store: RunStore, runId: string, job: SlurmJobState | undefined): Promise<RunRecord> {
   const record = await store.read(runId);
   if (!isSlurmRunUnsettled(record)) return record;
   const jobId = record.slurm.jobId;
-  if (job && !isJobEnded(job.phase)) return record;
+  // A state of another job (the run was resubmitted since it was asked for) says nothing about this one.
+  if (job && (job.jobId !== jobId || !isJobEnded(job.phase))) return record;
   const runDir = store.runDir(runId);
   const outputTail = await readJobOutputTail(runDir, jobId);
   const state = job ?? stateFromJobOutput(jobId, outputTail);

@@ -29,6 +29,8 @@ export interface SlurmSubmission {
   /** How the job starts our CLI: node, its flags, the CLI script; absolute paths the compute nodes can reach. */
   cliCommand: readonly string[];
   client: SlurmClient;
+  /** How a user picks another runs folder, named when this one cannot take the run. Default `--runs-dir`. */
+  runsFolderHint?: string;
 }
 
 export interface SubmittedSlurmRun {
@@ -41,22 +43,22 @@ export interface SubmittedSlurmRun {
   metricsOffset: number;
 }
 
-function runsFolderError(error: unknown, runsDir: string): unknown {
+function runsFolderError(error: unknown, runsDir: string, hint = '--runs-dir'): unknown {
   if (!(error instanceof RunStoreError)) return error;
   return new SlurmError(
     `The runs folder ${runsDir} cannot take the run: ${error.message.replace(/([^.])$/, '$1.')} A Slurm job writes its run there, so it must be `
-    + 'writable, on a file system this machine and the compute nodes share (choose another with --runs-dir).',
+    + `writable, on a file system this machine and the compute nodes share (choose another with ${hint}).`,
     'runsFolder', { cause: error },
   );
 }
 
-async function writeJobScript(runDir: string, text: string, runsDir: string): Promise<string> {
+async function writeJobScript(runDir: string, text: string, runsDir: string, hint: string | undefined): Promise<string> {
   const path = join(runDir, SLURM_JOB_SCRIPT_FILE);
   try {
     await writeFileAtomic(path, text);
     await fs.chmod(path, 0o755);
   } catch (error) {
-    throw runsFolderError(RunStoreError.fromFileError(error, 'write', path), runsDir);
+    throw runsFolderError(RunStoreError.fromFileError(error, 'write', path), runsDir, hint);
   }
   return path;
 }
@@ -115,7 +117,7 @@ export async function submitSlurmRun(submission: SlurmSubmission): Promise<Submi
       before = structuredClone(raw);
       raw.status = 'queued';
       for (const key of reset) if (key !== 'status') delete raw[key];
-    }).catch((error: unknown) => { throw runsFolderError(error, store.runsDir); });
+    }).catch((error: unknown) => { throw runsFolderError(error, store.runsDir, submission.runsFolderHint); });
     undo = async () => {
       await store.editRecord(id, (raw) => {
         for (const key of reset) {
@@ -127,7 +129,7 @@ export async function submitSlurmRun(submission: SlurmSubmission): Promise<Submi
   } else {
     validateRunSpec(submission.run.spec);
     const writer = await store.create({ spec: submission.run.spec, name: submission.run.name })
-      .catch((error: unknown) => { throw runsFolderError(error, store.runsDir); });
+      .catch((error: unknown) => { throw runsFolderError(error, store.runsDir, submission.runsFolderHint); });
     await writer.close();
     const id = writer.id;
     undo = () => store.delete(id, { force: true });
@@ -136,7 +138,7 @@ export async function submitSlurmRun(submission: SlurmSubmission): Promise<Submi
       record = await store.editRecord(id, (raw) => { delete raw.process; });
     } catch (error) {
       await undo().catch(() => undefined);
-      throw runsFolderError(error, store.runsDir);
+      throw runsFolderError(error, store.runsDir, submission.runsFolderHint);
     }
   }
 
@@ -152,7 +154,7 @@ export async function submitSlurmRun(submission: SlurmSubmission): Promise<Submi
   let metricsOffset: number;
   try {
     const text = slurmJobScript({ runDir, runName: record.name, options, cliCommand: submission.cliCommand, backend: submission.backend });
-    script = await writeJobScript(runDir, text, store.runsDir);
+    script = await writeJobScript(runDir, text, store.runsDir, submission.runsFolderHint);
     metricsOffset = await metricsSize(runDir);
     jobId = await client.submit(script);
   } catch (error) {
@@ -173,7 +175,7 @@ export async function submitSlurmRun(submission: SlurmSubmission): Promise<Submi
     // A job the run does not name could never be followed or stopped from the run: take it back.
     await client.cancel(jobId).catch(() => undefined);
     await undoAll();
-    throw runsFolderError(error, store.runsDir);
+    throw runsFolderError(error, store.runsDir, submission.runsFolderHint);
   }
   return { runId: record.id, runDir, jobId, script, metricsOffset };
 }

@@ -1,7 +1,9 @@
-// Stop Run: a run trained or queued in this window stops after its batch (or leaves the queue); a run
-// another process on this machine trains (the command line, another window) is asked to stop with SIGTERM.
+// Stop Run: a run trained or queued in this window stops after its batch (or leaves the queue, or its
+// Slurm job is cancelled); a run another process on this machine trains (the command line, another
+// window) is asked to stop with SIGTERM; a Slurm job submitted elsewhere (or before a reload) is cancelled.
 import { hostname } from 'node:os';
 import * as vscode from 'vscode';
+import { isSlurmRunUnsettled } from '../../core/cluster/settleSlurmRun';
 import type { RunRecord } from '../../core/runs/runRecord';
 import type { Lab } from '../lab';
 import { entryStatus } from '../views/groupRuns';
@@ -21,6 +23,7 @@ export const stopRunCommand: Command = {
     }
     for (const entry of entries) {
       if (entry.training) await lab.training.stop({ ticket: entry.training.ticket });
+      else if (entry.kind === 'run' && isSlurmRunUnsettled(entry.record)) await cancelJob(lab, entry.record);
       else if (entry.kind === 'run' && entry.record.status === 'running') await stopElsewhere(lab, entry.record);
     }
   },
@@ -40,4 +43,15 @@ async function stopElsewhere(lab: Lab, record: RunRecord): Promise<void> {
   process.kill(owner.pid, 'SIGTERM');
   lab.log.info(`Sent SIGTERM to process ${owner.pid} training "${record.name}".`);
   lab.folder.scheduleRefresh();
+}
+
+async function cancelJob(lab: Lab, record: RunRecord & { slurm: { jobId: string } }): Promise<void> {
+  const jobId = record.slurm.jobId;
+  const answer = await vscode.window.showWarningMessage(
+    `Cancel Slurm job ${jobId}, which trains "${record.name}"?`,
+    { modal: true, detail: 'scancel ends the job; the run ends as cancelled and can be resumed from its last checkpoint.' }, 'Cancel Job',
+  );
+  if (answer !== 'Cancel Job') return;
+  await lab.slurm.cancel(record);
+  lab.log.info(`Cancelled Slurm job ${jobId} (scancel), which trains "${record.name}".`);
 }

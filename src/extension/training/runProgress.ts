@@ -1,5 +1,5 @@
 // Where a live run stands, folded from its trainer's events: what the status bar, tree and progress notification show.
-import type { TrainingEvent } from '../../core/train/trainingEvents';
+import type { ExecutionEvent } from '../../processes/runExecutor';
 
 export interface RunProgress {
   runId: string;
@@ -21,7 +21,7 @@ export interface RunProgress {
 }
 
 /** The progress after `event`; undefined before the run has started (no runStart seen yet). */
-export function nextProgress(previous: RunProgress | undefined, event: TrainingEvent, runId: string): RunProgress | undefined {
+export function nextProgress(previous: RunProgress | undefined, event: ExecutionEvent, runId: string): RunProgress | undefined {
   switch (event.type) {
     case 'runStart':
       return {

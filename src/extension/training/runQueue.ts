@@ -1,28 +1,33 @@
 // The runs this window trains: a queue, first come first served, with at most `concurrency()` training at
-// once through an executor. Each run is one TrainingRun from its request to its end; the queue keeps it
-// current (phase, real id and name, progress) and tells an observer what happens. No VS Code API here.
-import type { TrainingEvent } from '../../core/train/trainingEvents';
+// once on this machine through an executor (runs sent to a cluster's scheduler take no slot and start at
+// once). Each run is one TrainingRun from its request to its end; the queue keeps it current (phase, real
+// id and name, progress) and tells an observer what happens. No VS Code API here.
 import { errorMessage } from '../../core/errorMessage';
-import type { RunExecution, RunExecutor } from '../../processes/runExecutor';
+import type { ExecutionEvent, RunExecution, RunExecutor } from '../../processes/runExecutor';
 import { nextProgress } from './runProgress';
 import { provisionalName, type RunEnd, type RunRequest, type TrainingRun } from './trainingRun';
 
 /** Progress changes more often than this are told in one go (a batch can take a few milliseconds). */
 const PROGRESS_INTERVAL_MS = 250;
 
+function usesLocalSlot(entry: Entry): boolean {
+  return entry.executor.usesLocalSlot !== false;
+}
+
 export interface RunObserver {
   /** Its turn came: the executor started it. */
   launched?(run: TrainingRun): void;
   /** Its folder exists: `runId` and `name` are final. */
   created?(run: TrainingRun): void;
-  event?(run: TrainingRun, event: TrainingEvent): void;
+  event?(run: TrainingRun, event: ExecutionEvent): void;
   output?(run: TrainingRun, line: string, level: 'info' | 'warn'): void;
   ended?(run: TrainingRun, end: RunEnd): void;
 }
 
 export interface RunQueueOptions {
-  executor: RunExecutor;
-  /** How many runs may train at once (read at every decision, so a settings change applies at once). */
+  /** The executor, or a function giving the one for a run requested now (a settings change applies to runs requested after it). */
+  executor: RunExecutor | (() => RunExecutor);
+  /** How many runs may train at once on this machine (read at every decision, so a settings change applies at once). */
   concurrency(): number;
   observer?: RunObserver;
 }
@@ -40,6 +45,8 @@ type MutableRun = { -readonly [K in keyof TrainingRun]: TrainingRun[K] };
 
 interface Entry {
   run: MutableRun;
+  /** Chosen when the run was requested. */
+  executor: RunExecutor;
   execution?: RunExecution;
   lastNotice: number;
   resolveCreated(runId: string): void;
@@ -70,7 +77,8 @@ export class RunQueue {
       ticket: this.nextTicket++, request, queuedAt: new Date(), phase: 'queued', name: provisionalName(request),
       timings: { requestedAt }, ...(request.resumeRunId !== undefined ? { runId: request.resumeRunId } : {}),
     };
-    this.entries.push({ run, lastNotice: 0, resolveCreated, rejectCreated, settle });
+    const executor = typeof this.options.executor === 'function' ? this.options.executor() : this.options.executor;
+    this.entries.push({ run, executor, lastNotice: 0, resolveCreated, rejectCreated, settle });
     this.pump();
     this.changed();
     return { run, created, ended };
@@ -109,11 +117,12 @@ export class RunQueue {
     return true;
   }
 
-  /** Starts waiting runs while there are free slots (call after the concurrency setting changes). */
+  /** Starts waiting runs while there are free slots, and those that need none (call after the concurrency setting changes). */
   pump(): void {
     const limit = Math.max(1, Math.floor(this.options.concurrency()));
-    for (let next = this.nextWaiting(); !this.disposed && next && this.active().length < limit; next = this.nextWaiting()) {
-      this.launch(next);
+    for (const entry of this.entries.filter((e) => e.run.phase === 'queued')) {
+      if (this.disposed) break;
+      if (!usesLocalSlot(entry) || this.entries.filter((e) => e.run.phase !== 'queued' && usesLocalSlot(e)).length < limit) this.launch(entry);
     }
     this.checkIdle();
   }
@@ -144,17 +153,13 @@ export class RunQueue {
     this.listeners.clear();
   }
 
-  private nextWaiting(): Entry | undefined {
-    return this.entries.find((entry) => entry.run.phase === 'queued');
-  }
-
   private launch(entry: Entry): void {
     const { run } = entry;
     const observer = this.options.observer;
     run.phase = 'starting';
     run.timings.trainerStartedAt = Date.now();
     try {
-      entry.execution = this.options.executor.launch(run.request, {
+      entry.execution = entry.executor.launch(run.request, {
         created: (runId, name) => {
           run.runId = runId;
           run.name = name;
@@ -176,6 +181,12 @@ export class RunQueue {
           this.changed();
         },
         output: (line, level) => observer?.output?.(run, line, level),
+        state: (text) => {
+          if (text === run.stateText) return;
+          if (text === undefined) delete run.stateText;
+          else run.stateText = text;
+          this.changed();
+        },
       });
     } catch (error) {
       this.entries.splice(this.entries.indexOf(entry), 1);

@@ -2,9 +2,8 @@
 // notification, a notification when a run ends. The lifecycle itself is the queue's (runQueue.ts).
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { TrainingEvent } from '../../core/train/trainingEvents';
 import { errorMessage } from '../../core/errorMessage';
-import type { RunExecutor } from '../../processes/runExecutor';
+import type { ExecutionEvent, RunExecutor } from '../../processes/runExecutor';
 import type { RunsFolder } from '../runsFolder';
 import type { UserErrors } from '../userErrors';
 import { RunQueue, type QueuedRun, type RunObserver } from './runQueue';
@@ -19,7 +18,10 @@ export interface StartOptions {
 }
 
 export interface TrainingControllerOptions {
+  /** Trains runs on this machine. */
   executor: RunExecutor;
+  /** The executor for a run requested now when it trains elsewhere (`classifierLab.executor`), else undefined. */
+  clusterExecutor?(): RunExecutor | undefined;
   folder: RunsFolder;
   log: vscode.LogOutputChannel;
   errors: UserErrors;
@@ -40,11 +42,11 @@ export class TrainingController implements vscode.Disposable, RunObserver {
   private readonly timingsByRun = new Map<string, RunTimings>();
 
   constructor(private readonly options: TrainingControllerOptions) {
-    this.queue = new RunQueue({ executor: options.executor, concurrency: options.concurrency, observer: this });
+    this.queue = new RunQueue({ executor: () => options.clusterExecutor?.() ?? options.executor, concurrency: options.concurrency, observer: this });
     this.queue.onDidChange(() => this.changeEmitter.fire());
   }
 
-  /** Queues a run; it starts when fewer than `classifierLab.concurrentRuns` runs are training. */
+  /** Queues a run; it starts when fewer than `classifierLab.concurrentRuns` runs train here (a Slurm job is submitted at once). */
   start(request: RunRequest, startOptions: StartOptions = {}): QueuedRun {
     if (!vscode.workspace.isTrusted) throw new Error('Training is turned off in Restricted Mode: trust this workspace to train.');
     const queued = this.queue.enqueue(request, startOptions.requestedAt);
@@ -99,7 +101,8 @@ export class TrainingController implements vscode.Disposable, RunObserver {
   }
 
   launched(run: TrainingRun): void {
-    this.options.log.info(`Started trainer process ${run.pid ?? '(failed to start)'} for "${run.name}".`);
+    // Executors without a local process say what they did through `output`.
+    if (run.pid !== undefined) this.options.log.info(`Started trainer process ${run.pid} for "${run.name}".`);
   }
 
   created(run: TrainingRun): void {
@@ -113,7 +116,7 @@ export class TrainingController implements vscode.Disposable, RunObserver {
     else this.options.log.info(line);
   }
 
-  event(run: TrainingRun, event: TrainingEvent): void {
+  event(run: TrainingRun, event: ExecutionEvent): void {
     const log = this.options.log;
     const name = run.name;
     switch (event.type) {
@@ -164,6 +167,8 @@ export class TrainingController implements vscode.Disposable, RunObserver {
         const reason = end.error ?? 'no reason was given';
         if (runId === undefined) {
           this.options.errors.show(`Could not start training: ${firstLine(reason)}`, new Error(reason), ['showLog', 'openSettings']);
+        } else if (end.notStarted) {
+          this.options.errors.show(`Could not resume "${name}": ${firstLine(reason)}`, new Error(reason), ['showLog', 'openSettings']);
         } else {
           this.options.errors.show(`Run "${name}" failed: ${firstLine(reason)}`, new Error(reason), ['showLog', ...openDashboard]);
         }
@@ -174,7 +179,16 @@ export class TrainingController implements vscode.Disposable, RunObserver {
         vscode.window.setStatusBarMessage(`Classifier Lab: run "${name}" stopped`, 5_000);
         break;
       case 'interrupted':
-        this.options.log.info(`Run "${name}" was interrupted; it can be resumed.`);
+        if (end.error !== undefined && runId !== undefined) {
+          // Stopped by something other than this window (a cluster's time limit, a failed node): say why, and offer to go on.
+          this.options.log.warn(`Run "${name}" was interrupted: ${end.error}`);
+          void vscode.window.showWarningMessage(`Run "${name}" stopped: ${firstLine(end.error)}`, 'Resume Run', ...openDashboard.map((a) => a.title)).then((picked) => {
+            if (picked === 'Resume Run') void vscode.commands.executeCommand('classifierLab.resumeRun', runId);
+            else if (picked) openDashboard[0]?.run();
+          });
+        } else {
+          this.options.log.info(`Run "${name}" was interrupted; it can be resumed.`);
+        }
         break;
     }
   }
@@ -189,7 +203,7 @@ export class TrainingController implements vscode.Disposable, RunObserver {
       let reported = 0;
       let shown = '';
       const update = () => {
-        const text = run.phase === 'queued' ? 'waiting for a free slot…' : run.progress ? progressText(run.progress) : 'loading the dataset…';
+        const text = run.phase === 'queued' ? 'waiting for a free slot…' : run.progress ? progressText(run.progress) : run.stateText ?? 'loading the dataset…';
         const increment = Math.max(0, (run.progress ? progressFraction(run.progress) * 100 : 0) - reported);
         if (`${run.name}: ${text}` === shown && increment === 0) return;
         shown = `${run.name}: ${text}`;

@@ -32,6 +32,8 @@ export interface TrainingRun {
   readonly progress?: RunProgress;
   /** The local process training it. */
   readonly pid?: number;
+  /** Where it stands while its events say nothing, e.g. `queued on Slurm: Resources`. */
+  readonly stateText?: string;
   readonly timings: RunTimings;
 }
 

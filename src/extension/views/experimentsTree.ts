@@ -46,7 +46,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
 
   /** The runs as the view shows them (before grouping). */
   entries(): RunEntry[] {
-    return runEntries(this.folder.runs, this.training.runs());
+    return runEntries(this.folder.runs, this.training.runs(), (runId) => this.folder.jobState(runId));
   }
 
   get grouping(): GroupBy {

@@ -5,6 +5,7 @@ import type { RunStatus } from '../../core/train/trainingEvents';
 import { entryStatus } from './groupRuns';
 import { formatPercent, progressText } from '../training/runProgress';
 import type { RunEntry } from './runEntries';
+import { slurmEndWord, slurmRows, slurmWaitingText } from './slurmRunText';
 
 export interface StatusIcon {
   /** Codicon id, e.g. `pass` or `loading~spin`. */
@@ -37,7 +38,7 @@ export function runLabel(entry: RunEntry): string {
 export function runDescription(entry: RunEntry): string {
   const { training } = entry;
   if (training?.phase === 'queued') return training.request.resumeRunId ? 'queued to resume' : 'queued';
-  if (entry.kind === 'queued') return entry.training.progress ? progressText(entry.training.progress) : 'starting…';
+  if (entry.kind === 'queued') return entry.training.progress ? progressText(entry.training.progress) : entry.training.stateText ?? 'starting…';
   const { record } = entry;
   if (record.status === 'running') {
     if (training?.progress) return progressText(training.progress);
@@ -46,8 +47,9 @@ export function runDescription(entry: RunEntry): string {
   const best = record.summary.bestValAcc;
   const accuracy = best !== undefined ? `val acc ${formatPercent(best)}` : undefined;
   if (record.status === 'completed') return accuracy ?? 'completed';
-  if (record.status === 'queued') return 'waiting to start';
-  return accuracy ? `${accuracy} · ${record.status}` : record.status;
+  if (record.status === 'queued') return slurmWaitingText(record, entry.job) ?? 'waiting to start';
+  const status = slurmEndWord(record) ?? record.status;
+  return accuracy ? `${accuracy} · ${status}` : status;
 }
 
 /** The `viewItem` value menus match on: `run.<status>`; a run without a saved model gets no `.model` suffix. */
@@ -141,7 +143,7 @@ export function runTooltip(entry: RunEntry): string {
   if (entry.kind === 'run') {
     const { model } = entry.record;
     if (model) rows[0] = ['Model', `${model.kind.toUpperCase()} · ${model.parameterCount.toLocaleString('en-US')} parameters`];
-    rows.push(...recordRows(entry.record));
+    rows.push(...recordRows(entry.record), ...slurmRows(entry.record, entry.job));
   }
   lines.push('| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${escapeMarkdown(value)} |`));
   if (entry.kind === 'run') {

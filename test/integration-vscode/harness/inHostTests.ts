@@ -69,14 +69,16 @@ async function withTimeout(body: Body, timeoutMs: number, what: string): Promise
   }
 }
 
-function countTests(suite: Suite): TestEntry[] {
-  return suite.children.flatMap((child) => (child.kind === 'test' ? [child] : countTests(child)));
+/** The full titles of every test in `suite` (whose own title is `title`), its nested suites' names included. */
+function testTitles(suite: Suite, title: string[]): string[][] {
+  return suite.children.flatMap((child) => (child.kind === 'test' ? [[...title, child.name]] : testTitles(child, [...title, child.name])));
 }
 
 async function runSuite(suite: Suite, path: string[], filter: string | undefined, report: (r: InHostTestResult) => void): Promise<void> {
   const title = suite.name ? [...path, suite.name] : path;
-  const matches = (entry: TestEntry): boolean => !filter || [...title, entry.name].join(' ').includes(filter);
-  if (!countTests(suite).some(matches)) return;
+  const wanted = (testTitle: string[]): boolean => !filter || testTitle.join(' ').includes(filter);
+  const matches = (entry: TestEntry): boolean => wanted([...title, entry.name]);
+  if (!testTitles(suite, title).some(wanted)) return;
   let setupError: unknown;
   for (const hook of suite.before) {
     try {
@@ -89,7 +91,7 @@ async function runSuite(suite: Suite, path: string[], filter: string | undefined
   for (const child of suite.children) {
     if (child.kind === 'suite') {
       if (setupError) {
-        for (const t of countTests(child).filter(matches)) report({ title: [...title, child.name, t.name], ok: false, durationMs: 0, error: `before hook failed: ${describeError(setupError)}` });
+        for (const t of testTitles(child, [...title, child.name]).filter(wanted)) report({ title: t, ok: false, durationMs: 0, error: `before hook failed: ${describeError(setupError)}` });
       } else {
         await runSuite(child, title, filter, report);
       }

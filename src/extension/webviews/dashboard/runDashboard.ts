@@ -7,6 +7,7 @@ import { errorMessage } from '../../../core/errorMessage';
 import type { RunRecord } from '../../../core/runs/runRecord';
 import type { FromDashboardView, ToDashboardView } from '../../../protocol/dashboardView';
 import type { RunsFolder } from '../../runsFolder';
+import { liveJobWords } from '../../views/slurmRunText';
 import { saveExport } from '../saveExport';
 import { WebviewPanel } from '../webviewPanel';
 import { parseFromDashboardView } from './dashboardMessages';
@@ -25,8 +26,10 @@ export class RunDashboard extends WebviewPanel<ToDashboardView, FromDashboardVie
   private readonly follower: RunFollower;
   /** The page's work runs one task after another, so messages leave in file order. */
   private queue: Promise<void> = Promise.resolve();
+  /** The Slurm job state the page shows ('' for none), or undefined before the page has been told. */
+  private shownJobState?: string;
 
-  private constructor(panel: vscode.WebviewPanel, readonly runId: string, folder: RunsFolder, extensionUri: vscode.Uri) {
+  private constructor(panel: vscode.WebviewPanel, readonly runId: string, private readonly folder: RunsFolder, extensionUri: vscode.Uri) {
     super(panel, extensionUri, parseFromDashboardView);
     this.follower = new RunFollower(folder.requireStore(), runId, {
       send: (message) => this.post(message),
@@ -35,7 +38,17 @@ export class RunDashboard extends WebviewPanel<ToDashboardView, FromDashboardVie
     });
     this.disposables.push(folder.onDidChangeRunFile((change) => {
       if (change.runId === runId && this.isPageReady) this.enqueue(() => this.follower.changed(change.kind));
-    }));
+    }), folder.onDidChangeRuns(() => this.sendJobState()));
+  }
+
+  /** Tells the page how the run's Slurm job stands, when that changed (after the snapshot, which holds the run's record). */
+  private sendJobState(): void {
+    if (!this.isPageReady) return;
+    const record = this.folder.record(this.runId);
+    const state = record ? liveJobWords(record, this.folder.jobState(this.runId)) ?? '' : '';
+    if (state === this.shownJobState) return;
+    this.shownJobState = state;
+    this.enqueue(async () => this.post({ type: 'jobState', ...(state ? { state } : {}) }));
   }
 
   /**
@@ -55,7 +68,9 @@ export class RunDashboard extends WebviewPanel<ToDashboardView, FromDashboardVie
 
   protected onReady(): void {
     this.follower.forget();
+    this.shownJobState = undefined;
     this.enqueue(() => this.follower.sendSnapshot());
+    this.sendJobState();
   }
 
   protected override onPageHidden(): void {

@@ -84,6 +84,22 @@ test('a run resubmitted meanwhile (another job id) is left alone', async () => {
   }
 });
 
+test('the ended state of an earlier job does not settle the job that trains the run now', async () => {
+  const { runsDir, cleanup } = await tempRunsDir();
+  try {
+    const store = new RunStore(runsDir, { isProcessAlive: () => false });
+    const id = await killedRun(store);
+    // Resubmitted before a poll that asked about job 31 got round to settling.
+    await store.editRecord(id, (raw) => { raw.status = 'queued'; delete raw.process; raw.slurm = { ...job, jobId: '32', previousJobIds: ['31'] }; });
+    const record = await settleSlurmRun(store, id, { jobId: '31', phase: 'timeout', slurmState: 'TIMEOUT', source: 'squeue' });
+    assert.equal(record.status, 'queued');
+    assert.equal(record.slurm?.state, undefined);
+    assert.equal((await store.read(id)).slurm?.state, undefined);
+  } finally {
+    await cleanup();
+  }
+});
+
 test('the trainer keeps the job its submitter recorded after it started; the reader drops a malformed one', async () => {
   const { runsDir, cleanup } = await tempRunsDir();
   try {

@@ -112,6 +112,32 @@ describe('RunQueue', () => {
     assert.equal(queue.active().length, 1);
   });
 
+  test('runs for an executor that takes no local slot (a cluster) start at once, and the executor is the one of the moment they were requested', async () => {
+    const local: FakeExecution[] = [];
+    const cluster: FakeExecution[] = [];
+    let useCluster = false;
+    const localExecutor = { launch: (request: RunRequest, listener: ExecutionListener) => { const t = new FakeExecution(request, listener, 100 + local.length); local.push(t); return t; } };
+    const clusterExecutor = {
+      usesLocalSlot: false,
+      launch: (request: RunRequest, listener: ExecutionListener) => { const t = new FakeExecution(request, listener, 200 + cluster.length); cluster.push(t); return t; },
+    };
+    const queue = new RunQueue({ concurrency: () => 1, executor: () => (useCluster ? clusterExecutor : localExecutor) });
+    queue.enqueue({ spec, runsDir, name: 'local-1' });
+    const waitingLocal = queue.enqueue({ spec, runsDir, name: 'local-2' });
+    useCluster = true;
+    for (const name of ['job-1', 'job-2', 'job-3']) queue.enqueue({ spec, runsDir, name });
+    assert.deepEqual(cluster.map((t) => t.request.name), ['job-1', 'job-2', 'job-3'], 'jobs do not wait behind the local queue, nor for each other');
+    assert.deepEqual(local.map((t) => t.request.name), ['local-1']);
+    assert.deepEqual(queue.queued().map((r) => r.name), ['local-2']);
+    cluster[0].finish();
+    await settle();
+    assert.equal(local.length, 1, 'an ended job frees no local slot');
+    local[0].finish();
+    await settle();
+    assert.deepEqual(local.map((t) => t.request.name), ['local-1', 'local-2'], 'a run requested before the switch still trains here');
+    assert.equal(await waitingLocal.created, 'run-101');
+  });
+
   test('tells listeners about changes, and dispose lets trainers go and drops waiting runs', async () => {
     const { queue, launched } = makeQueue(() => 1);
     let changes = 0;

@@ -75,6 +75,49 @@ describe('run tooltip', () => {
   });
 });
 
+describe('runs trained by Slurm jobs', () => {
+  const job = { jobId: '12', submittedAt: '2026-01-01T10:00:00.000Z', script: 'slurm-job.sh' };
+
+  test('a submitted run says why Slurm keeps it waiting, and can be stopped', () => {
+    const record = testRecord('a', { status: 'queued', slurm: job });
+    const pending = recordedEntry(record, { job: { jobId: '12', phase: 'pending', slurmState: 'PENDING', reason: 'Resources', source: 'squeue' } });
+    assert.equal(runDescription(pending), 'queued on Slurm: Resources');
+    assert.equal(statusIcon(pending).id, 'clock');
+    assert.equal(runContextValue(pending), 'run.queued');
+    assert.ok(runTooltip(pending).includes('| Slurm job | 12 · queued on Slurm: Resources |'));
+    assert.equal(runDescription(recordedEntry(record)), 'submitted to Slurm (job 12)', 'before Slurm was first asked');
+    const starting = recordedEntry(record, { job: { jobId: '12', phase: 'running', slurmState: 'RUNNING', nodes: 'node7', source: 'squeue' } });
+    assert.equal(runDescription(starting), 'starting on node7');
+    const stale = recordedEntry(record, { job: { jobId: '11', phase: 'pending', slurmState: 'PENDING', reason: 'Priority', source: 'squeue' } });
+    assert.equal(runDescription(stale), 'submitted to Slurm (job 12)', 'the state of an earlier job does not count');
+  });
+
+  test('a job that ended the run says how, and the earlier jobs are listed', () => {
+    const timedOut = recordedEntry(testRecord('a', {
+      status: 'interrupted', error: 'Slurm job 13 reached its time limit after epoch 3; resume the run to continue from there.',
+      summary: { epochs: 10, lastEpoch: 3, bestEpoch: 3, bestValAcc: 0.8 },
+      slurm: { ...job, jobId: '13', state: 'TIMEOUT', previousJobIds: ['12'] },
+    }));
+    assert.equal(runDescription(timedOut), 'val acc 80.0% · timed out');
+    assert.equal(statusIcon(timedOut).id, 'debug-pause');
+    assert.equal(runContextValue(timedOut), 'run.interrupted.model', 'it can be resumed');
+    const tooltip = runTooltip(timedOut);
+    for (const expected of ['| Slurm job | 13 · TIMEOUT |', '| Earlier Slurm jobs | 12 |', '**Error:** Slurm job 13 reached its time limit after epoch 3']) {
+      assert.ok(tooltip.includes(expected), `missing ${expected} in:\n${tooltip}`);
+    }
+    const outOfMemory = recordedEntry(testRecord('b', { status: 'failed', slurm: { ...job, state: 'OUT_OF_MEMORY' } }));
+    assert.equal(runDescription(outOfMemory), 'out of memory');
+    const cancelled = recordedEntry(testRecord('c', { status: 'cancelled', slurm: { ...job, state: 'CANCELLED' } }));
+    assert.equal(runDescription(cancelled), 'cancelled');
+    const completed = recordedEntry(testRecord('d', { summary: { epochs: 2, bestEpoch: 2, bestValAcc: 0.9 }, slurm: { ...job, state: 'COMPLETED' } }));
+    assert.equal(runDescription(completed), 'val acc 90.0%');
+  });
+
+  test('a run being submitted says so until its folder exists', () => {
+    assert.equal(runDescription(queuedEntry({ phase: 'starting', stateText: 'submitting to Slurm…' })), 'submitting to Slurm…');
+  });
+});
+
 describe('formatting helpers', () => {
   test('durations and markdown escaping', () => {
     assert.equal(formatDuration(4_400), '4 s');

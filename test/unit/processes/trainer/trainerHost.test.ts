@@ -4,13 +4,12 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TrainerHost, type TrainerHostOptions } from '../../../../src/processes/trainer/trainerHost';
-import type { ExecutionListener } from '../../../../src/processes/runExecutor';
+import type { ExecutionEvent, ExecutionListener } from '../../../../src/processes/runExecutor';
 import { RunStore } from '../../../../src/core/runs/runStore';
 import { defaultModelSpec } from '../../../../src/core/models/defaultModelSpecs';
 import { noAugmentation } from '../../../../src/core/data/augment';
 import { defaultTrainingSpec } from '../../../../src/core/runSpecDefaults';
 import type { RunSpec } from '../../../../src/core/runSpec';
-import type { TrainingEvent } from '../../../../src/core/train/trainingEvents';
 import { makeShapesDataset, writeFolderDataset } from '../../../fixtures/syntheticImages';
 import { makeTempDir, removeTempDir } from '../../../fixtures/tempDir';
 
@@ -130,7 +129,7 @@ describe('TrainerHost with the real trainer', () => {
   const realTrainer = { trainerScript: join(repoRoot, 'src', 'processes', 'trainer', 'trainerProcess.ts'), execArgv: ['--import', 'tsx'], cwd: repoRoot };
 
   test('trains a run to completion and forwards its events', { timeout: 120_000 }, async () => {
-    const events: TrainingEvent[] = [];
+    const events: ExecutionEvent[] = [];
     const host = hostFor(realTrainer, { event: (event) => events.push(event) });
     const exit = await host.ended;
     assert.equal(exit.status, 'completed', exit.error);

@@ -39,6 +39,18 @@ describe('summary rows', () => {
     assert.equal(valueOf(groups, 'dataPath'), '/data/shapes');
   });
 
+  test('a run trained by Slurm shows its job and how it stands, then how it ended and the jobs before it', () => {
+    const job = { jobId: '12', submittedAt: '2026-01-01T10:00:00.000Z', script: 'slurm-job.sh' };
+    const queued = runRecord({ id: 'q', name: 'q', status: 'queued', slurm: job });
+    assert.equal(valueOf(summaryGroups(queued, [], undefined, 'queued on Slurm: Resources'), 'slurmJob'), '12 · queued on Slurm: Resources');
+    assert.equal(valueOf(summaryGroups(queued, [], undefined), 'slurmJob'), '12 · submitted');
+    const ended = runRecord({ id: 'e', name: 'e', status: 'interrupted', slurm: { ...job, jobId: '13', state: 'TIMEOUT', previousJobIds: ['11', '12'] } });
+    const groups = summaryGroups(ended, [], undefined);
+    assert.equal(valueOf(groups, 'slurmJob'), '13 · TIMEOUT');
+    assert.equal(valueOf(groups, 'slurmPreviousJobs'), '11, 12');
+    assert.equal(valueOf(summaryGroups(runRecord({ id: 'l', name: 'l' }), [], undefined), 'slurmJob'), undefined, 'a local run has no job row');
+  });
+
   test('tags are trimmed, de-duplicated and empty ones dropped', () => {
     assert.deepEqual(parseTags(' baseline, aug ,, baseline ,'), ['baseline', 'aug']);
   });
