@@ -1,6 +1,6 @@
 // The summary section as label/value rows: what the run is, what it trained on, how, and how well.
 import type { EpochPoint, RunRecord, TestResult } from '../../src/protocol/dashboardView';
-import { formatCount, formatDuration, formatNumber, formatPercent, formatTime } from '../shared/format';
+import { formatBytes, formatCount, formatDuration, formatNumber, formatPercent, formatTime } from '../shared/format';
 
 export interface SummaryRow {
   label: string;
@@ -38,6 +38,12 @@ function words(name: string): string {
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
 
+/** The most memory the epochs recorded (a live run's summary has it only once run.json is rewritten). */
+function peakOf(epochs: readonly EpochPoint[]): number | undefined {
+  const peaks = epochs.flatMap((p) => (p.peakRssBytes === undefined ? [] : [p.peakRssBytes]));
+  return peaks.length > 0 ? Math.max(...peaks) : undefined;
+}
+
 export function summaryGroups(run: RunRecord, epochs: readonly EpochPoint[], test: TestResult | undefined): SummaryGroup[] {
   const { spec, summary, dataset } = run;
   const lastEpoch = summary.lastEpoch ?? epochs[epochs.length - 1]?.epoch;
@@ -59,6 +65,7 @@ export function summaryGroups(run: RunRecord, epochs: readonly EpochPoint[], tes
     row('bestValLoss', 'Best validation loss', formatNumber(summary.bestValLoss)),
     row('testAcc', 'Test accuracy', formatPercent(summary.testAcc ?? test?.acc)),
     row('imagesPerSecond', 'Images per second', summary.imagesPerSecond === undefined ? '–' : formatNumber(summary.imagesPerSecond, 3)),
+    row('peakMemory', 'Peak memory', formatBytes(summary.peakRssBytes ?? peakOf(epochs))),
   ];
   const data: SummaryRow[] = [
     row('dataPath', 'Path', dataset?.root ?? spec.data.path),

@@ -29,6 +29,10 @@ export function toEpochPoint(event: Extract<RecordedEvent, { type: 'epochEnd' }>
     epoch: event.epoch, time: event.time, loss: event.loss, acc: event.acc, valLoss: event.valLoss, valAcc: event.valAcc,
     learningRate: event.learningRate, imagesPerSecond: event.imagesPerSecond, durationMs: event.durationMs,
     isBest: event.isBest, perClass: event.perClass,
+    // System metrics, in runs recorded since they exist.
+    ...(event.cpuPercent !== undefined ? { cpuPercent: event.cpuPercent } : {}),
+    ...(event.rssBytes !== undefined ? { rssBytes: event.rssBytes } : {}),
+    ...(event.peakRssBytes !== undefined ? { peakRssBytes: event.peakRssBytes } : {}),
   };
 }
 
