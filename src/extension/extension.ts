@@ -5,6 +5,8 @@ import { localTrainerExecutor } from '../processes/trainer/trainerHost';
 import type { ClassifierLabApi } from './api';
 import { registerCommands } from './commands/command';
 import { COMMANDS } from './commands/commands';
+import { DoctorCodeActions } from './doctor/doctorCodeActions';
+import { RunDoctor } from './doctor/runDoctor';
 import { GROUP_BY_CONTEXT_KEY, GROUP_BY_STATE_KEY } from './commands/viewCommands';
 import type { Lab } from './lab';
 import { RunsFolder } from './runsFolder';
@@ -23,7 +25,8 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const log = vscode.window.createOutputChannel('Classifier Lab', { log: true });
   const errors = new UserErrors(log);
   const folder = RunsFolder.forWindow(log);
-  const dashboards = new DashboardPanels(context.extensionUri, folder, log);
+  const doctor = new RunDoctor(folder, vscode.Uri.joinPath(context.extensionUri, 'docs', 'doctor.md'), log);
+  const dashboards = new DashboardPanels(context.extensionUri, folder, log, doctor);
   const openDashboard = (runId: string) => void dashboards.open(runId);
   const training = new TrainingController({
     executor: localTrainerExecutor(() => ({
@@ -37,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const tree = new ExperimentsTree(folder, training, groupBy);
   const treeView = vscode.window.createTreeView<ExperimentNode>(EXPERIMENTS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true });
   const classify = new ClassifyPanels({ context, folder, log, openDashboard });
-  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, log, errors };
+  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, doctor, log, errors };
 
   // VS Code disposes subscriptions in order: commands and listeners first, views next, and the
   // trainers last (they are let go to end their runs as interrupted).
@@ -48,7 +51,8 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('classifierLab.concurrentRuns')) training.pump();
     }),
-    new TrainingStatusBar(training), treeView, tree, classify, dashboards, training, folder, log,
+    DoctorCodeActions.register(doctor),
+    new TrainingStatusBar(training), treeView, tree, classify, dashboards, doctor, training, folder, log,
   );
   void vscode.commands.executeCommand('setContext', GROUP_BY_CONTEXT_KEY, groupBy);
   void folder.refresh().then(() => log.info(`Listed ${folder.runs.length} run(s) from ${folder.dir ?? '(no runs folder)'} in ${Math.round(performance.now() - started)} ms after activation began.`));

@@ -1,5 +1,6 @@
 // The services of one window, as commands get them: built once in activate(), one owner each.
 import type * as vscode from 'vscode';
+import type { RunDoctor } from './doctor/runDoctor';
 import type { RunsFolder } from './runsFolder';
 import type { TrainingController } from './training/trainingController';
 import type { UserErrors } from './userErrors';
@@ -18,6 +19,8 @@ export interface Lab {
   readonly treeView: vscode.TreeView<ExperimentNode>;
   readonly dashboards: DashboardPanels;
   readonly classify: ClassifyPanels;
+  /** The training doctor's findings on every run (Problems panel, dashboards, quick fixes). */
+  readonly doctor: RunDoctor;
   readonly log: vscode.LogOutputChannel;
   readonly errors: UserErrors;
 }

@@ -1,5 +1,6 @@
 // Every command the extension contributes, in the order of package.json.
 import type { Command } from './command';
+import { applyDoctorFixCommand } from './applyDoctorFix';
 import { classifyImageCommand } from './classifyImage';
 import { deleteRunCommand } from './deleteRun';
 import { editNotesCommand, renameRunCommand } from './editRun';
@@ -14,4 +15,5 @@ export const COMMANDS: readonly Command[] = [
   newRunCommand, stopRunCommand, resumeRunCommand, rerunCommand, openDashboardCommand, compareRunsCommand,
   renameRunCommand, editNotesCommand, deleteRunCommand, exportModelCommand, revealRunCommand, showLogCommand,
   refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand,
+  applyDoctorFixCommand,
 ];

@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../../core/errorMessage';
 import type { RunRecord } from '../../../core/runs/runRecord';
 import type { FromDashboardView, ToDashboardView } from '../../../protocol/dashboardView';
+import { APPLY_DOCTOR_FIX_COMMAND } from '../../doctor/doctorCodeActions';
+import type { RunDoctor } from '../../doctor/runDoctor';
 import type { RunsFolder } from '../../runsFolder';
 import { saveExport } from '../saveExport';
 import { WebviewPanel } from '../webviewPanel';
@@ -26,7 +28,7 @@ export class RunDashboard extends WebviewPanel<ToDashboardView, FromDashboardVie
   /** The page's work runs one task after another, so messages leave in file order. */
   private queue: Promise<void> = Promise.resolve();
 
-  private constructor(panel: vscode.WebviewPanel, readonly runId: string, folder: RunsFolder, extensionUri: vscode.Uri) {
+  private constructor(panel: vscode.WebviewPanel, readonly runId: string, folder: RunsFolder, extensionUri: vscode.Uri, private readonly doctor?: RunDoctor) {
     super(panel, extensionUri, parseFromDashboardView);
     this.follower = new RunFollower(folder.requireStore(), runId, {
       send: (message) => this.post(message),
@@ -36,14 +38,19 @@ export class RunDashboard extends WebviewPanel<ToDashboardView, FromDashboardVie
     this.disposables.push(folder.onDidChangeRunFile((change) => {
       if (change.runId === runId && this.isPageReady) this.enqueue(() => this.follower.changed(change.kind));
     }));
+    if (doctor) {
+      this.disposables.push(doctor.onDidChange((changed) => {
+        if (changed === runId && this.isPageReady) this.enqueue(async () => this.sendDiagnoses());
+      }));
+    }
   }
 
   /**
    * Takes over `panel` (new, restored after a reload, or a run.json custom editor) for run `runId` of
    * `folder`. The run is read first, so the page loads once, with its dataset folder allowed for thumbnails.
    */
-  static async show(panel: vscode.WebviewPanel, runId: string, folder: RunsFolder, extensionUri: vscode.Uri): Promise<RunDashboard> {
-    const dashboard = new RunDashboard(panel, runId, folder, extensionUri);
+  static async show(panel: vscode.WebviewPanel, runId: string, folder: RunsFolder, extensionUri: vscode.Uri, doctor?: RunDoctor): Promise<RunDashboard> {
+    const dashboard = new RunDashboard(panel, runId, folder, extensionUri, doctor);
     const run = await dashboard.follower.readRecord();
     panel.title = run?.name ?? runId;
     dashboard.load({
@@ -56,6 +63,23 @@ export class RunDashboard extends WebviewPanel<ToDashboardView, FromDashboardVie
   protected onReady(): void {
     this.follower.forget();
     this.enqueue(() => this.follower.sendSnapshot());
+    this.enqueue(async () => this.sendDiagnoses());
+  }
+
+  /** The doctor's findings, once it has diagnosed the run (it is asked to do so first when they are not known yet). */
+  private sendDiagnoses(): void {
+    const diagnoses = this.doctor?.diagnoses(this.runId);
+    if (!diagnoses) {
+      this.doctor?.prioritise(this.runId);
+      return;
+    }
+    this.post({
+      type: 'diagnoses',
+      findings: diagnoses.map((d) => ({
+        rule: d.rule, severity: d.severity, message: d.message,
+        ...(d.epoch !== undefined ? { epoch: d.epoch } : {}), ...(d.fix ? { fixTitle: d.fix.title } : {}),
+      })),
+    });
   }
 
   protected override onPageHidden(): void {
@@ -90,6 +114,9 @@ export class RunDashboard extends WebviewPanel<ToDashboardView, FromDashboardVie
       }
       case 'export':
         return saveExport(message);
+      case 'applyFix':
+        await vscode.commands.executeCommand(APPLY_DOCTOR_FIX_COMMAND, this.runId, message.rule);
+        return;
       case 'setNotes':
         try {
           await this.follower.setNotes(message.notes, message.tags);
