@@ -3,17 +3,9 @@
 import type { DoctorFinding } from '../../src/protocol/dashboardView';
 import { h, replaceChildren } from '../shared/dom';
 import { dashboardHost } from './dashboardHost';
+import { findingsSummary } from './findingsSummary';
 
 const SEVERITY_WORDS: Record<DoctorFinding['severity'], string> = { error: 'Error', warning: 'Warning', info: 'Note' };
-
-/** `1 error, 2 warnings`: the banner's heading. */
-export function findingsSummary(findings: readonly Pick<DoctorFinding, 'severity'>[]): string {
-  const count = (severity: DoctorFinding['severity'], word: string): string[] => {
-    const n = findings.filter((finding) => finding.severity === severity).length;
-    return n === 0 ? [] : [`${n} ${word}${n === 1 ? '' : 's'}`];
-  };
-  return [...count('error', 'error'), ...count('warning', 'warning'), ...count('info', 'note')].join(', ');
-}
 
 export class DoctorBanner {
   readonly element: HTMLElement;

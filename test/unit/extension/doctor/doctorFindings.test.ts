@@ -8,7 +8,7 @@ import { diagnoseRun } from '../../../../src/core/doctor/diagnoseRun';
 import { readDoctorInput } from '../../../../src/core/doctor/readDoctorInput';
 import { findingMessage, findingSpan } from '../../../../src/extension/doctor/doctorFindings';
 import { parseFromDashboardView } from '../../../../src/extension/webviews/dashboard/dashboardMessages';
-import { findingsSummary } from '../../../../webview/dashboard/doctorBanner';
+import { findingsSummary } from '../../../../webview/dashboard/findingsSummary';
 import { writeRun } from '../../../fixtures/doctorRuns';
 import { makeTempDir, removeTempDir } from '../../../fixtures/tempDir';
 
