@@ -10,6 +10,8 @@ import { RunDoctor } from './doctor/runDoctor';
 import { GROUP_BY_CONTEXT_KEY, GROUP_BY_STATE_KEY } from './commands/viewCommands';
 import type { Lab } from './lab';
 import { RunsFolder } from './runsFolder';
+import { SweepRunner } from './sweeps/sweepRunner';
+import { SweepsFolder } from './sweeps/sweepsFolder';
 import { primaryWorkspaceFolder, readSettings } from './settings';
 import { TrainingStatusBar } from './training/statusBar';
 import { TrainingController } from './training/trainingController';
@@ -18,6 +20,7 @@ import { EXPERIMENTS_VIEW_ID, ExperimentsTree, type ExperimentNode } from './vie
 import { GROUP_BY_OPTIONS, type GroupBy } from './views/groupRuns';
 import { ClassifyPanels } from './webviews/classify/classifyPanels';
 import { DashboardPanels } from './webviews/dashboard/dashboardPanels';
+import { SweepPanels } from './webviews/sweep/sweepPanels';
 
 export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const started = performance.now();
@@ -35,12 +38,19 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     folder, log, errors, openDashboard,
     concurrency: () => readSettings().concurrentRuns,
   });
+  // Sweeps: the folder beside the runs, the sweeps this window runs (trials through the queue above), their tabs.
+  // (The folder asks the runner only from its first read on, after both exist.)
+  const sweeps: SweepsFolder = new SweepsFolder(folder, log, (id): boolean => sweepRunner.isRunning(id));
+  const sweepRunner: SweepRunner = new SweepRunner({ folder, sweeps, training, concurrency: () => readSettings().concurrentRuns, log, errors, openSweep: (id): void => sweepPanels.open(id) });
+  const sweepPanels: SweepPanels = new SweepPanels(context.extensionUri, {
+    sweeps, folder, runner: sweepRunner, openRun: openDashboard, compare: (runIds) => void dashboards.compare(runIds),
+  });
   const storedGroupBy = context.workspaceState.get<string>(GROUP_BY_STATE_KEY);
   const groupBy: GroupBy = GROUP_BY_OPTIONS.find((option) => option === storedGroupBy) ?? 'none';
-  const tree = new ExperimentsTree(folder, training, groupBy);
+  const tree = new ExperimentsTree(folder, training, groupBy, { folder: sweeps, runner: sweepRunner });
   const treeView = vscode.window.createTreeView<ExperimentNode>(EXPERIMENTS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true });
   const classify = new ClassifyPanels({ context, folder, log, openDashboard });
-  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, doctor, log, errors };
+  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, doctor, sweeps, sweepRunner, sweepPanels, log, errors };
 
   // VS Code disposes subscriptions in order: commands and listeners first, views next, and the
   // trainers last (they are let go to end their runs as interrupted).
@@ -52,7 +62,9 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
       if (event.affectsConfiguration('classifierLab.concurrentRuns')) training.pump();
     }),
     DoctorCodeActions.register(doctor),
-    new TrainingStatusBar(training), treeView, tree, classify, dashboards, doctor, training, folder, log,
+    // The sweep runner lets go of its sweeps before the queue lets go of their trials (they resume later).
+    sweepRunner, sweepPanels,
+    new TrainingStatusBar(training), treeView, tree, classify, dashboards, doctor, sweeps, training, folder, log,
   );
   void vscode.commands.executeCommand('setContext', GROUP_BY_CONTEXT_KEY, groupBy);
   void folder.refresh().then(() => log.info(`Listed ${folder.runs.length} run(s) from ${folder.dir ?? '(no runs folder)'} in ${Math.round(performance.now() - started)} ms after activation began.`));

@@ -2,11 +2,14 @@
 import type * as vscode from 'vscode';
 import type { RunDoctor } from './doctor/runDoctor';
 import type { RunsFolder } from './runsFolder';
+import type { SweepRunner } from './sweeps/sweepRunner';
+import type { SweepsFolder } from './sweeps/sweepsFolder';
 import type { TrainingController } from './training/trainingController';
 import type { UserErrors } from './userErrors';
 import type { ExperimentNode, ExperimentsTree } from './views/experimentsTree';
 import type { DashboardPanels } from './webviews/dashboard/dashboardPanels';
 import type { ClassifyPanels } from './webviews/classify/classifyPanels';
+import type { SweepPanels } from './webviews/sweep/sweepPanels';
 
 export interface Lab {
   readonly context: vscode.ExtensionContext;
@@ -21,6 +24,11 @@ export interface Lab {
   readonly classify: ClassifyPanels;
   /** The training doctor's findings on every run (Problems panel, dashboards, quick fixes). */
   readonly doctor: RunDoctor;
+  /** The sweeps folder beside the runs: its sweeps, their changes. */
+  readonly sweeps: SweepsFolder;
+  /** The sweeps this window runs (their trials go through `training`'s queue). */
+  readonly sweepRunner: SweepRunner;
+  readonly sweepPanels: SweepPanels;
   readonly log: vscode.LogOutputChannel;
   readonly errors: UserErrors;
 }

@@ -8,6 +8,9 @@ import { exportModelCommand } from './exportModel';
 import { compareRunsCommand, openDashboardCommand } from './openDashboard';
 import { revealRunCommand, showLogCommand } from './runFiles';
 import { stopRunCommand } from './stopRun';
+import {
+  deleteSweepCommand, newSweepCommand, openSweepCommand, rerunBestTrialCommand, resumeSweepCommand, stopSweepCommand,
+} from './sweepCommands';
 import { newRunCommand, rerunCommand, resumeRunCommand } from './trainRun';
 import { groupByCommand, openSettingsCommand, refreshCommand } from './viewCommands';
 
@@ -15,5 +18,5 @@ export const COMMANDS: readonly Command[] = [
   newRunCommand, stopRunCommand, resumeRunCommand, rerunCommand, openDashboardCommand, compareRunsCommand,
   renameRunCommand, editNotesCommand, deleteRunCommand, exportModelCommand, revealRunCommand, showLogCommand,
   refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand,
-  applyDoctorFixCommand,
+  applyDoctorFixCommand, newSweepCommand, openSweepCommand, stopSweepCommand, resumeSweepCommand, deleteSweepCommand, rerunBestTrialCommand,
 ];
