@@ -94,6 +94,12 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     experimentRows: () => tree.rows(),
     refresh: () => folder.refresh(),
     timings: (runId) => training.timings(runId),
+    startSweep: (spec) => sweepRunner.start(spec),
+    stopSweep: (id) => sweepRunner.stop(id),
+    resumeSweep: (id) => sweepRunner.resume(id),
+    whenSweepsIdle: () => sweepRunner.whenIdle(),
+    readSweep: (id) => sweeps.requireStore().read(id).catch(() => undefined),
+    doctorFindings: (runId) => doctor.diagnoses(runId),
   };
 }
 

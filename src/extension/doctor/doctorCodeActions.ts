@@ -13,6 +13,7 @@ export class DoctorCodeActions implements vscode.CodeActionProvider {
   constructor(private readonly doctor: RunDoctor) {}
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    if (basename(document.uri.fsPath) !== 'run.json') return [];
     const runId = basename(dirname(document.uri.fsPath));
     const findings = this.doctor.diagnoses(runId) ?? [];
     const actions: vscode.CodeAction[] = [];
@@ -38,7 +39,8 @@ export class DoctorCodeActions implements vscode.CodeActionProvider {
 
   /** Registers the provider for run.json files. */
   static register(doctor: RunDoctor): vscode.Disposable {
-    return vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/run.json' }, new DoctorCodeActions(doctor), {
+    // By language, then by name: a runs folder may be anywhere (the setting), often inside a dot folder.
+    return vscode.languages.registerCodeActionsProvider([{ scheme: 'file', language: 'json' }, { scheme: 'file', language: 'jsonc' }], new DoctorCodeActions(doctor), {
       providedCodeActionKinds: DoctorCodeActions.providedCodeActionKinds,
     });
   }
