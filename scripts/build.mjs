@@ -18,6 +18,7 @@ const entries = [
   { in: 'webview/dashboard/main.ts', out: 'dist/webview.js', platform: 'browser', external: [] },
   { in: 'webview/classify/main.ts', out: 'dist/classifyWebview.js', platform: 'browser', external: [] },
   { in: 'webview/sweep/main.ts', out: 'dist/sweepWebview.js', platform: 'browser', external: [] },
+  { in: 'webview/runsTable/main.ts', out: 'dist/runsTableWebview.js', platform: 'browser', external: [] },
 ].filter((e) => existsSync(e.in));
 
 mkdirSync('dist', { recursive: true });

@@ -20,6 +20,7 @@ import { EXPERIMENTS_VIEW_ID, ExperimentsTree, type ExperimentNode } from './vie
 import { GROUP_BY_OPTIONS, type GroupBy } from './views/groupRuns';
 import { ClassifyPanels } from './webviews/classify/classifyPanels';
 import { DashboardPanels } from './webviews/dashboard/dashboardPanels';
+import { RunsTablePanels } from './webviews/runsTable/runsTablePanel';
 import { SweepPanels } from './webviews/sweep/sweepPanels';
 
 export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
@@ -50,7 +51,10 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const tree = new ExperimentsTree(folder, training, groupBy, { folder: sweeps, runner: sweepRunner });
   const treeView = vscode.window.createTreeView<ExperimentNode>(EXPERIMENTS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true });
   const classify = new ClassifyPanels({ context, folder, log, openDashboard });
-  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, doctor, sweeps, sweepRunner, sweepPanels, log, errors };
+  const runsTable = new RunsTablePanels(context.extensionUri, {
+    folder, state: context.workspaceState, openRun: openDashboard, compare: (runIds) => void dashboards.compare(runIds),
+  });
+  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, doctor, sweeps, sweepRunner, sweepPanels, runsTable, log, errors };
 
   // VS Code disposes subscriptions in order: commands and listeners first, views next, and the
   // trainers last (they are let go to end their runs as interrupted).
@@ -63,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     }),
     DoctorCodeActions.register(doctor),
     // The sweep runner lets go of its sweeps before the queue lets go of their trials (they resume later).
-    sweepRunner, sweepPanels,
+    sweepRunner, sweepPanels, runsTable,
     new TrainingStatusBar(training), treeView, tree, classify, dashboards, doctor, sweeps, training, folder, log,
   );
   void vscode.commands.executeCommand('setContext', GROUP_BY_CONTEXT_KEY, groupBy);

@@ -9,6 +9,7 @@ import type { UserErrors } from './userErrors';
 import type { ExperimentNode, ExperimentsTree } from './views/experimentsTree';
 import type { DashboardPanels } from './webviews/dashboard/dashboardPanels';
 import type { ClassifyPanels } from './webviews/classify/classifyPanels';
+import type { RunsTablePanels } from './webviews/runsTable/runsTablePanel';
 import type { SweepPanels } from './webviews/sweep/sweepPanels';
 
 export interface Lab {
@@ -29,6 +30,8 @@ export interface Lab {
   /** The sweeps this window runs (their trials go through `training`'s queue). */
   readonly sweepRunner: SweepRunner;
   readonly sweepPanels: SweepPanels;
+  /** The runs table tab (every run as a row). */
+  readonly runsTable: RunsTablePanels;
   readonly log: vscode.LogOutputChannel;
   readonly errors: UserErrors;
 }

@@ -6,6 +6,7 @@ import { deleteRunCommand } from './deleteRun';
 import { editNotesCommand, renameRunCommand } from './editRun';
 import { exportModelCommand } from './exportModel';
 import { compareRunsCommand, openDashboardCommand } from './openDashboard';
+import { openRunsTableCommand } from './openRunsTable';
 import { revealRunCommand, showLogCommand } from './runFiles';
 import { stopRunCommand } from './stopRun';
 import {
@@ -15,7 +16,7 @@ import { newRunCommand, rerunCommand, resumeRunCommand } from './trainRun';
 import { groupByCommand, openSettingsCommand, refreshCommand } from './viewCommands';
 
 export const COMMANDS: readonly Command[] = [
-  newRunCommand, stopRunCommand, resumeRunCommand, rerunCommand, openDashboardCommand, compareRunsCommand,
+  newRunCommand, stopRunCommand, resumeRunCommand, rerunCommand, openDashboardCommand, compareRunsCommand, openRunsTableCommand,
   renameRunCommand, editNotesCommand, deleteRunCommand, exportModelCommand, revealRunCommand, showLogCommand,
   refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand,
   applyDoctorFixCommand, newSweepCommand, openSweepCommand, stopSweepCommand, resumeSweepCommand, deleteSweepCommand, rerunBestTrialCommand,
