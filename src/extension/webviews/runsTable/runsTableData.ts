@@ -27,50 +27,53 @@ const FIXED_COLUMNS: readonly RunsTableColumn[] = [
 /** Columns shown by default besides the fixed ones: the settings people compare most. */
 const DEFAULT_SETTINGS = new Set(['training.epochs', 'training.batchSize', 'training.learningRate', 'training.optimizer']);
 
-/** A run's settings as flat cells, `training.learningRate`, `model.units`, `augment.flip`, `data.limit` (not the data path: that is `dataset`). */
-function settingCells(record: RunRecord): Record<string, RunsTableCell> {
-  const cells: Record<string, RunsTableCell> = {};
+/** Adds a run's settings to `cells`, flat: `training.learningRate`, `model.units`, `augment.flip`, `data.limit` (not the data path: that is `dataset`). */
+function addSettingCells(record: RunRecord, cells: Record<string, RunsTableCell>, seen: (key: string, value: RunsTableCell) => void): void {
   const put = (prefix: string, fields: object | undefined): void => {
     for (const [name, value] of Object.entries(fields ?? {})) {
-      if (typeof value === 'number' || typeof value === 'string') cells[`${prefix}.${name}`] = value;
-      else if (typeof value === 'boolean') cells[`${prefix}.${name}`] = value ? 'yes' : 'no';
-      else if (Array.isArray(value) && value.every((v) => typeof v === 'number' || typeof v === 'string')) cells[`${prefix}.${name}`] = value.join(',');
+      if (prefix === 'data' && name === 'path') continue;
+      let cell: RunsTableCell | undefined;
+      if (typeof value === 'number' || typeof value === 'string') cell = value;
+      else if (typeof value === 'boolean') cell = value ? 'yes' : 'no';
+      else if (Array.isArray(value) && value.every((v) => typeof v === 'number' || typeof v === 'string')) cell = value.join(',');
+      if (cell === undefined) continue;
+      const key = `${prefix}.${name}`;
+      cells[key] = cell;
+      seen(key, cell);
     }
   };
-  put('data', Object.fromEntries(Object.entries(record.spec.data).filter(([name]) => name !== 'path')));
+  put('data', record.spec.data);
   put('training', record.spec.training);
   put('model', record.spec.model.options);
   put('augment', record.spec.augment);
-  return cells;
 }
 
-function runCells(record: RunRecord): Record<string, RunsTableCell> {
+/** Adds the run's own cells and its results to `cells`. */
+function addRunCells(record: RunRecord, cells: Record<string, RunsTableCell>): void {
   const { summary } = record;
   const created = Date.parse(record.createdAt);
-  const cells: Record<string, RunsTableCell | undefined> = {
-    name: record.name,
-    status: record.status,
-    createdAt: Number.isFinite(created) ? created : undefined,
-    dataset: basename(record.dataset?.root ?? record.spec.data.path),
-    model: record.spec.model.kind,
-    bestValAcc: summary.bestValAcc,
-    bestValLoss: summary.bestValLoss,
-    testAcc: summary.testAcc,
-    bestEpoch: summary.bestEpoch,
-    lastEpoch: summary.lastEpoch,
-    durationMs: summary.durationMs,
-    imagesPerSecond: summary.imagesPerSecond,
-    peakRssBytes: summary.peakRssBytes,
-    parameters: record.model?.parameterCount,
-    tags: record.tags && record.tags.length > 0 ? record.tags.join(', ') : undefined,
-  };
-  const defined: Record<string, RunsTableCell> = {};
-  for (const [key, value] of Object.entries(cells)) {
+  const values: [string, RunsTableCell | undefined][] = [
+    ['name', record.name],
+    ['status', record.status],
+    ['createdAt', Number.isFinite(created) ? created : undefined],
+    ['dataset', basename(record.dataset?.root ?? record.spec.data.path)],
+    ['model', record.spec.model.kind],
+    ['bestValAcc', summary.bestValAcc],
+    ['bestValLoss', summary.bestValLoss],
+    ['testAcc', summary.testAcc],
+    ['bestEpoch', summary.bestEpoch],
+    ['lastEpoch', summary.lastEpoch],
+    ['durationMs', summary.durationMs],
+    ['imagesPerSecond', summary.imagesPerSecond],
+    ['peakRssBytes', summary.peakRssBytes],
+    ['parameters', record.model?.parameterCount],
+    ['tags', record.tags && record.tags.length > 0 ? record.tags.join(', ') : undefined],
+  ];
+  for (const [key, value] of values) {
     // Non-finite numbers (a diverged loss) read as text, so JSON keeps them and sorting puts them last.
-    if (typeof value === 'number') defined[key] = Number.isFinite(value) ? value : String(value);
-    else if (value !== undefined) defined[key] = value;
+    if (typeof value === 'number') cells[key] = Number.isFinite(value) ? value : String(value);
+    else if (value !== undefined) cells[key] = value;
   }
-  return defined;
 }
 
 export interface RunsTableData {
@@ -81,13 +84,14 @@ export interface RunsTableData {
 /** The table of `records`: fixed columns first, then every setting any run has, sorted by section and name. */
 export function runsTableData(records: readonly RunRecord[]): RunsTableData {
   const settingKinds = new Map<string, 'number' | 'text'>();
+  const seen = (key: string, value: RunsTableCell): void => {
+    if (settingKinds.get(key) !== 'text') settingKinds.set(key, typeof value === 'number' ? 'number' : 'text');
+  };
   const rows = records.map((record): RunsTableRow => {
-    const settings = settingCells(record);
-    for (const [key, value] of Object.entries(settings)) {
-      const kind = typeof value === 'number' ? 'number' : 'text';
-      settingKinds.set(key, settingKinds.get(key) === 'text' ? 'text' : kind);
-    }
-    return { id: record.id, cells: { ...runCells(record), ...settings } };
+    const cells: Record<string, RunsTableCell> = {};
+    addRunCells(record, cells);
+    addSettingCells(record, cells, seen);
+    return { id: record.id, cells };
   });
   const settingColumns = [...settingKinds].sort(([a], [b]) => a.localeCompare(b)).map(([key, kind]): RunsTableColumn => ({
     key, label: key.slice(key.indexOf('.') + 1), kind, group: 'setting',
