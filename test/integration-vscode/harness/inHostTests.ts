@@ -73,10 +73,16 @@ function countTests(suite: Suite): TestEntry[] {
   return suite.children.flatMap((child) => (child.kind === 'test' ? [child] : countTests(child)));
 }
 
+/** Every test under `suite` with its full title (the suites' names, then its own), `title` being the suite's. */
+function titledTests(suite: Suite, title: string[]): string[] {
+  return suite.children.flatMap((child) => (child.kind === 'test' ? [[...title, child.name].join(' ')] : titledTests(child, [...title, child.name])));
+}
+
 async function runSuite(suite: Suite, path: string[], filter: string | undefined, report: (r: InHostTestResult) => void): Promise<void> {
   const title = suite.name ? [...path, suite.name] : path;
   const matches = (entry: TestEntry): boolean => !filter || [...title, entry.name].join(' ').includes(filter);
-  if (!countTests(suite).some(matches)) return;
+  // A filter may name a suite (`describe`) as well as a test: look at every test's full title below.
+  if (!titledTests(suite, title).some((full) => !filter || full.includes(filter))) return;
   let setupError: unknown;
   for (const hook of suite.before) {
     try {
