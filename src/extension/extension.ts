@@ -10,9 +10,11 @@ import { RunDoctor } from './doctor/runDoctor';
 import { GROUP_BY_CONTEXT_KEY, GROUP_BY_STATE_KEY } from './commands/viewCommands';
 import type { Lab } from './lab';
 import { RunsFolder } from './runsFolder';
+import { processEnvironment } from './nativeBackend';
 import { SweepRunner } from './sweeps/sweepRunner';
 import { SweepsFolder } from './sweeps/sweepsFolder';
 import { primaryWorkspaceFolder, readSettings } from './settings';
+import { trainingThreadsFor } from './settingsValues';
 import { TrainingStatusBar } from './training/statusBar';
 import { TrainingController } from './training/trainingController';
 import { UserErrors } from './userErrors';
@@ -33,9 +35,13 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const dashboards = new DashboardPanels(context.extensionUri, folder, log, doctor);
   const openDashboard = (runId: string) => void dashboards.open(runId);
   const training = new TrainingController({
-    executor: localTrainerExecutor(() => ({
-      trainerScript: context.asAbsolutePath('dist/trainer.js'), backend: readSettings().backend, cwd: primaryWorkspaceFolder() ?? context.extensionPath,
-    })),
+    executor: localTrainerExecutor(() => {
+      const settings = readSettings();
+      return {
+        trainerScript: context.asAbsolutePath('dist/trainer.js'), backend: settings.backend, threads: trainingThreadsFor(settings),
+        cwd: primaryWorkspaceFolder() ?? context.extensionPath, env: processEnvironment(context),
+      };
+    }),
     folder, log, errors, openDashboard,
     concurrency: () => readSettings().concurrentRuns,
   });

@@ -5,6 +5,7 @@ import { classifyImageCommand } from './classifyImage';
 import { deleteRunCommand } from './deleteRun';
 import { editNotesCommand, renameRunCommand } from './editRun';
 import { exportModelCommand } from './exportModel';
+import { installNativeBackendCommand } from './installNativeBackend';
 import { compareRunsCommand, openDashboardCommand } from './openDashboard';
 import { openRunsTableCommand } from './openRunsTable';
 import { revealRunCommand, showLogCommand } from './runFiles';
@@ -18,6 +19,6 @@ import { groupByCommand, openSettingsCommand, refreshCommand } from './viewComma
 export const COMMANDS: readonly Command[] = [
   newRunCommand, stopRunCommand, resumeRunCommand, rerunCommand, openDashboardCommand, compareRunsCommand, openRunsTableCommand,
   renameRunCommand, editNotesCommand, deleteRunCommand, exportModelCommand, revealRunCommand, showLogCommand,
-  refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand,
+  refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand, installNativeBackendCommand,
   applyDoctorFixCommand, newSweepCommand, openSweepCommand, stopSweepCommand, resumeSweepCommand, deleteSweepCommand, rerunBestTrialCommand,
 ];
