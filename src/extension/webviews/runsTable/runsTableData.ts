@@ -27,7 +27,7 @@ const FIXED_COLUMNS: readonly RunsTableColumn[] = [
 /** Columns shown by default besides the fixed ones: the settings people compare most. */
 const DEFAULT_SETTINGS = new Set(['training.epochs', 'training.batchSize', 'training.learningRate', 'training.optimizer']);
 
-/** Adds a run's settings to `cells`, flat: `training.learningRate`, `model.units`, `augment.flip`, `data.limit` (not the data path: that is `dataset`). */
+/** Adds a run's settings to `cells`, flat: `training.learningRate`, `training.schedule.kind`, `model.units`, `augment.flip`, `data.limit` (not the data path: that is `dataset`). */
 function addSettingCells(record: RunRecord, cells: Record<string, RunsTableCell>, seen: (key: string, value: RunsTableCell) => void): void {
   const put = (prefix: string, fields: object | undefined): void => {
     for (const [name, value] of Object.entries(fields ?? {})) {
@@ -44,6 +44,7 @@ function addSettingCells(record: RunRecord, cells: Record<string, RunsTableCell>
   };
   put('data', record.spec.data);
   put('training', record.spec.training);
+  put('training.schedule', record.spec.training.schedule);
   put('model', record.spec.model.options);
   put('augment', record.spec.augment);
 }

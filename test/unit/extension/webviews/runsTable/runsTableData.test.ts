@@ -29,6 +29,14 @@ describe('runs table rows', () => {
     assert.equal(columns.find((c) => c.key === 'training.learningRate')?.kind, 'number');
   });
 
+  test('a learning-rate schedule shows as columns of its own', () => {
+    const scheduled = { ...records[0], spec: { ...records[0].spec, training: { ...records[0].spec.training, weightDecay: 0.0005, schedule: { kind: 'cosine' as const, warmup: 0.1, initialFactor: 0.1, finalFactor: 0, milestones: [], gamma: 0.1 } } } };
+    const { rows } = runsTableData([scheduled]);
+    assert.equal(rows[0].cells['training.schedule.kind'], 'cosine');
+    assert.equal(rows[0].cells['training.schedule.warmup'], 0.1);
+    assert.equal(rows[0].cells['training.weightDecay'], 0.0005);
+  });
+
   test('a failed run has no accuracy; a NaN loss stays readable as text', () => {
     const broken = { ...records[0], status: 'failed' as const, summary: { epochs: 3, bestValLoss: Number.NaN } };
     const { rows } = runsTableData([broken]);
