@@ -55,9 +55,11 @@ export default tseslint.config(
   },
   // The webview apps import only types from src/protocol, and share code only through webview/shared.
   ...[
-    { files: ['webview/shared/**/*.ts'], others: ['**/dashboard/**', '**/classify/**'] },
-    { files: ['webview/dashboard/**/*.ts'], others: ['**/classify/**'] },
-    { files: ['webview/classify/**/*.ts'], others: ['**/dashboard/**'] },
+    { files: ['webview/shared/**/*.ts'], others: ['**/dashboard/**', '**/classify/**', '**/sweep/**', '**/runsTable/**'] },
+    { files: ['webview/dashboard/**/*.ts'], others: ['**/classify/**', '**/sweep/**', '**/runsTable/**'] },
+    { files: ['webview/classify/**/*.ts'], others: ['**/dashboard/**', '**/sweep/**', '**/runsTable/**'] },
+    { files: ['webview/sweep/**/*.ts'], others: ['**/dashboard/**', '**/classify/**', '**/runsTable/**'] },
+    { files: ['webview/runsTable/**/*.ts'], others: ['**/dashboard/**', '**/classify/**', '**/sweep/**'] },
   ].map(({ files, others }) => ({
     files,
     rules: {

@@ -17,6 +17,8 @@ const entries = [
   { in: 'src/processes/inference/inferenceProcess.ts', out: 'dist/inference.js', platform: 'node', external: nodeExternals },
   { in: 'webview/dashboard/main.ts', out: 'dist/webview.js', platform: 'browser', external: [] },
   { in: 'webview/classify/main.ts', out: 'dist/classifyWebview.js', platform: 'browser', external: [] },
+  { in: 'webview/sweep/main.ts', out: 'dist/sweepWebview.js', platform: 'browser', external: [] },
+  { in: 'webview/runsTable/main.ts', out: 'dist/runsTableWebview.js', platform: 'browser', external: [] },
 ].filter((e) => existsSync(e.in));
 
 mkdirSync('dist', { recursive: true });

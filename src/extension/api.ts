@@ -1,6 +1,9 @@
 // What activate() returns: a small API for tests and other extensions, in terms of runs and run ids.
+import type { Diagnosis } from '../core/doctor/diagnosis';
 import type { RunSpec } from '../core/runSpec';
 import type { TrialRunner } from '../core/sweeps/trialRunner';
+import type { SweepRecord } from '../core/sweeps/sweepRecord';
+import type { SweepSpec } from '../core/sweeps/sweepSpec';
 import type { RunTimings } from './training/trainingRun';
 import type { ExperimentRow } from './views/experimentsTree';
 
@@ -31,4 +34,16 @@ export interface ClassifierLabApi {
   clusterTrialRunner(parallel: number): TrialRunner | undefined;
   /** How long activate() took, in milliseconds. */
   readonly activationMs: number;
+  /** Creates a sweep (a checked spec, `base.data` absolute) and runs it in this window; resolves with its id. */
+  startSweep(spec: SweepSpec): Promise<string>;
+  /** Stops a sweep this window runs; resolves once it has ended. False when it does not run here. */
+  stopSweep(id: string): Promise<boolean>;
+  /** Resumes a sweep whose process stopped. */
+  resumeSweep(id: string): Promise<void>;
+  /** Resolves once no sweep runs in this window. */
+  whenSweepsIdle(): Promise<void>;
+  /** The sweep as its sweep.json says now (undefined when there is none). */
+  readSweep(id: string): Promise<SweepRecord | undefined>;
+  /** The training doctor's findings on a run, once it has diagnosed it. */
+  doctorFindings(runId: string): readonly Diagnosis[] | undefined;
 }

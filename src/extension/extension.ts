@@ -8,10 +8,14 @@ import { clusterTrialRunner } from './cluster/trialRunnerForExecutor';
 import { windowSlurmClient, windowSlurmExecutor } from './cluster/windowSlurm';
 import { registerCommands } from './commands/command';
 import { COMMANDS } from './commands/commands';
+import { DoctorCodeActions } from './doctor/doctorCodeActions';
+import { RunDoctor } from './doctor/runDoctor';
 import { GROUP_BY_CONTEXT_KEY, GROUP_BY_STATE_KEY } from './commands/viewCommands';
 import type { Lab } from './lab';
 import { processEnvironment } from './nativeBackend';
 import { RunsFolder } from './runsFolder';
+import { SweepRunner } from './sweeps/sweepRunner';
+import { SweepsFolder } from './sweeps/sweepsFolder';
 import { primaryWorkspaceFolder, readExecutorSettings, readSettings } from './settings';
 import { trainingThreadsFor } from './settingsValues';
 import { TrainingStatusBar } from './training/statusBar';
@@ -21,6 +25,8 @@ import { EXPERIMENTS_VIEW_ID, ExperimentsTree, type ExperimentNode } from './vie
 import { GROUP_BY_OPTIONS, type GroupBy } from './views/groupRuns';
 import { ClassifyPanels } from './webviews/classify/classifyPanels';
 import { DashboardPanels } from './webviews/dashboard/dashboardPanels';
+import { RunsTablePanels } from './webviews/runsTable/runsTablePanel';
+import { SweepPanels } from './webviews/sweep/sweepPanels';
 
 export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const started = performance.now();
@@ -31,7 +37,8 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   // The runs folder's polls also ask Slurm how its runs' jobs stand, and record the end of those that ended.
   const folder = RunsFolder.forWindow(log, new SlurmJobWatch({ client: slurmClient, onWarning: (message) => log.warn(message) }));
   const slurm = windowSlurmExecutor(context, folder, slurmClient);
-  const dashboards = new DashboardPanels(context.extensionUri, folder, log);
+  const doctor = new RunDoctor(folder, vscode.Uri.joinPath(context.extensionUri, 'docs', 'doctor.md'), log);
+  const dashboards = new DashboardPanels(context.extensionUri, folder, log, doctor);
   const openDashboard = (runId: string) => void dashboards.open(runId);
   const training = new TrainingController({
     executor: localTrainerExecutor(() => {
@@ -45,12 +52,22 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     folder, log, errors, openDashboard,
     concurrency: () => readSettings().concurrentRuns,
   });
+  // Sweeps: the folder beside the runs, the sweeps this window runs (trials through the queue above), their tabs.
+  // (The folder asks the runner only from its first read on, after both exist.)
+  const sweeps: SweepsFolder = new SweepsFolder(folder, log, (id): boolean => sweepRunner.isRunning(id));
+  const sweepRunner: SweepRunner = new SweepRunner({ folder, sweeps, training, concurrency: () => readSettings().concurrentRuns, log, errors, openSweep: (id): void => sweepPanels.open(id) });
+  const sweepPanels: SweepPanels = new SweepPanels(context.extensionUri, {
+    sweeps, folder, runner: sweepRunner, openRun: openDashboard, compare: (runIds) => void dashboards.compare(runIds),
+  });
   const storedGroupBy = context.workspaceState.get<string>(GROUP_BY_STATE_KEY);
   const groupBy: GroupBy = GROUP_BY_OPTIONS.find((option) => option === storedGroupBy) ?? 'none';
-  const tree = new ExperimentsTree(folder, training, groupBy);
+  const tree = new ExperimentsTree(folder, training, groupBy, { folder: sweeps, runner: sweepRunner });
   const treeView = vscode.window.createTreeView<ExperimentNode>(EXPERIMENTS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true });
   const classify = new ClassifyPanels({ context, folder, log, openDashboard });
-  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, log, errors, slurm };
+  const runsTable = new RunsTablePanels(context.extensionUri, {
+    folder, state: context.workspaceState, openRun: openDashboard, compare: (runIds) => void dashboards.compare(runIds),
+  });
+  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, doctor, sweeps, sweepRunner, sweepPanels, runsTable, log, errors, slurm };
 
   // VS Code disposes subscriptions in order: commands and listeners first, views next, and the
   // trainers last (they are let go to end their runs as interrupted).
@@ -61,7 +78,10 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('classifierLab.concurrentRuns')) training.pump();
     }),
-    new TrainingStatusBar(training), treeView, tree, classify, dashboards, training, folder, log,
+    DoctorCodeActions.register(doctor),
+    // The sweep runner lets go of its sweeps before the queue lets go of their trials (they resume later).
+    sweepRunner, sweepPanels, runsTable,
+    new TrainingStatusBar(training), treeView, tree, classify, dashboards, doctor, sweeps, training, folder, log,
   );
   void vscode.commands.executeCommand('setContext', GROUP_BY_CONTEXT_KEY, groupBy);
   void folder.refresh().then(() => log.info(`Listed ${folder.runs.length} run(s) from ${folder.dir ?? '(no runs folder)'} in ${Math.round(performance.now() - started)} ms after activation began.`));
@@ -92,6 +112,12 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     refresh: () => folder.refresh(),
     timings: (runId) => training.timings(runId),
     clusterTrialRunner: (parallel) => clusterTrialRunner(lab, parallel),
+    startSweep: (spec) => sweepRunner.start(spec),
+    stopSweep: (id) => sweepRunner.stop(id),
+    resumeSweep: (id) => sweepRunner.resume(id),
+    whenSweepsIdle: () => sweepRunner.whenIdle(),
+    readSweep: (id) => sweeps.requireStore().read(id).catch(() => undefined),
+    doctorFindings: (runId) => doctor.diagnoses(runId),
   };
 }
 

@@ -1,12 +1,17 @@
 // The services of one window, as commands get them: built once in activate(), one owner each.
 import type * as vscode from 'vscode';
 import type { SlurmExecutor } from '../processes/slurm/slurmExecutor';
+import type { RunDoctor } from './doctor/runDoctor';
 import type { RunsFolder } from './runsFolder';
+import type { SweepRunner } from './sweeps/sweepRunner';
+import type { SweepsFolder } from './sweeps/sweepsFolder';
 import type { TrainingController } from './training/trainingController';
 import type { UserErrors } from './userErrors';
 import type { ExperimentNode, ExperimentsTree } from './views/experimentsTree';
 import type { DashboardPanels } from './webviews/dashboard/dashboardPanels';
 import type { ClassifyPanels } from './webviews/classify/classifyPanels';
+import type { RunsTablePanels } from './webviews/runsTable/runsTablePanel';
+import type { SweepPanels } from './webviews/sweep/sweepPanels';
 
 export interface Lab {
   readonly context: vscode.ExtensionContext;
@@ -19,6 +24,15 @@ export interface Lab {
   readonly treeView: vscode.TreeView<ExperimentNode>;
   readonly dashboards: DashboardPanels;
   readonly classify: ClassifyPanels;
+  /** The training doctor's findings on every run (Problems panel, dashboards, quick fixes). */
+  readonly doctor: RunDoctor;
+  /** The sweeps folder beside the runs: its sweeps, their changes. */
+  readonly sweeps: SweepsFolder;
+  /** The sweeps this window runs (their trials go through `training`'s queue). */
+  readonly sweepRunner: SweepRunner;
+  readonly sweepPanels: SweepPanels;
+  /** The runs table tab (every run as a row). */
+  readonly runsTable: RunsTablePanels;
   readonly log: vscode.LogOutputChannel;
   readonly errors: UserErrors;
   /** Submits runs as Slurm jobs (when `classifierLab.executor` is slurm) and cancels them. */

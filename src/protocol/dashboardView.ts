@@ -90,6 +90,17 @@ export type ModelGraphState =
   | { state: 'ready'; graph: ModelGraph }
   | { state: 'error'; message: string };
 
+/** One finding of the training doctor (src/core/doctor) as the dashboard's banner shows it. */
+export interface DoctorFinding {
+  /** The rule that found it, e.g. `lossDiverged`; the key of its fix. */
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  epoch?: number;
+  /** The button's title when the doctor has a fix: `Rerun with learning rate 0.0001`. */
+  fixTitle?: string;
+}
+
 export interface RunSnapshot {
   run: RunRecord;
   start?: TrainingStart;
@@ -127,7 +138,9 @@ export type ToDashboardView =
   /** The run folder is gone or cannot be read. */
   | { type: 'runError'; message: string }
   /** How the Slurm job that trains the run stands, in words (`queued on Slurm: Resources`, `running on node7`); absent when no live job does. */
-  | { type: 'jobState'; state?: string };
+  | { type: 'jobState'; state?: string }
+  /** The training doctor's findings on the run (sent after the snapshot and whenever they change). */
+  | { type: 'diagnoses'; findings: DoctorFinding[] };
 
 /** Webview -> panel. Everything here is untrusted and validated before use. */
 export type FromDashboardView =
@@ -139,4 +152,6 @@ export type FromDashboardView =
   | { type: 'requestSampleImages'; indices: number[] }
   /** Open a sample's image file in the editor. */
   | { type: 'openSample'; index: number }
-  | { type: 'setNotes'; notes: string; tags: string[] };
+  | { type: 'setNotes'; notes: string; tags: string[] }
+  /** Rerun with the fix the training doctor suggests for its finding of this rule. */
+  | { type: 'applyFix'; rule: string };

@@ -4,6 +4,7 @@ import type { RunRecord, RunSnapshot, ToDashboardView } from '../../src/protocol
 import { ArchitectureSection } from './architectureSection';
 import { assertNever } from '../shared/assertNever';
 import { ConfusionSection } from './confusionSection';
+import { DoctorBanner } from './doctorBanner';
 import { h, replaceChildren } from '../shared/dom';
 import { formatCount, formatDuration, formatNumber, formatPercent } from '../shared/format';
 import { MetricsSection } from './metricsSection';
@@ -28,6 +29,7 @@ export class DashboardApp {
   private readonly confusion: ConfusionSection;
   private readonly architecture: ArchitectureSection;
   private readonly samples: SamplesSection;
+  private readonly doctor = new DoctorBanner();
   private readonly title: HTMLElement;
   private readonly badge: HTMLElement;
   private readonly progress: HTMLElement;
@@ -60,6 +62,7 @@ export class DashboardApp {
     replaceChildren(root,
       h('header', { class: 'run-header' }, h('div', { class: 'title-row' }, this.title, this.badge), this.progress),
       this.problem,
+      this.doctor.element,
       this.tabs);
     onThemeChange((fresh) => {
       this.metricsSection.applyTheme(fresh);
@@ -133,6 +136,9 @@ export class DashboardApp {
         this.root.removeAttribute('aria-busy');
         replaceChildren(this.problem, message.message);
         this.problem.hidden = false;
+        return;
+      case 'diagnoses':
+        this.doctor.show(message.findings);
         return;
       default:
         assertNever(message);

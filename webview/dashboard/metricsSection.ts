@@ -1,15 +1,19 @@
 // Live metrics: loss, accuracy, learning rate and throughput over epochs, per batch (decimated,
-// smoothed) and per epoch. Redraws at most a few times a second, only when visible and changed.
+// smoothed) and per epoch, and the training process's CPU use and memory per epoch. Redraws at most a few times a second, only when visible and changed.
 import { decimate, type Point } from './decimate';
 import { appendChildren, h, replaceChildren } from '../shared/dom';
 import { emaSmooth } from './emaSmooth';
 import { batchesCsv, epochsCsv } from './dashboardCsv';
 import { exportCsv, exportFileName, exportPng } from '../shared/exportFile';
-import { formatNumber, formatPercent } from '../shared/format';
+import { formatBytes, formatNumber, formatPercent } from '../shared/format';
 import { applyChartTheme, createLineChart, lineDataset, setLogScale, zoomedRange, type LineChart, type SeriesStyle } from './lineChart';
 import { withAlpha } from './colour';
 import type { RunMetrics } from './runMetrics';
 import type { ThemeColours } from './themeColours';
+
+/** Bytes per MiB, the memory chart's unit. */
+const MIB = 1024 * 1024;
+const NOT_RECORDED = 'Not recorded for this run: runs trained before system metrics were recorded have none.';
 
 /** Redraws while streaming are at least this far apart, so a fast run never keeps the page busy. */
 const MIN_RENDER_INTERVAL_MS = 250;
@@ -64,6 +68,15 @@ export class MetricsSection {
       style: (c) => ({ label, colour: colour(c), width: 2, points: true, dashed }),
       points: (m) => m.epochs.map((p) => ({ x: p.epoch, y: pick(p) })),
     });
+    /** CPU and memory per epoch: epochs recorded before system metrics existed have no point. */
+    const systemSeries = (id: string, label: string, pick: (p: RunMetrics['epochs'][number]) => number | undefined, colour: (c: ThemeColours) => string, dashed = false): SeriesDefinition => ({
+      id,
+      style: (c) => ({ label, colour: colour(c), width: 2, points: true, dashed }),
+      points: (m) => m.epochs.flatMap((p) => {
+        const y = pick(p);
+        return y === undefined ? [] : [{ x: p.epoch, y }];
+      }),
+    });
     const card = (id: string, title: string, percent: boolean, series: SeriesDefinition[], describe: ChartCard['describe']): ChartCard => ({
       id, title, percent, series, describe,
       canvas: h('canvas', { attrs: { role: 'img', 'aria-label': title } }),
@@ -101,6 +114,19 @@ export class MetricsSection {
         batchSeries('ips', 'Images/s (smoothed)', 'imagesPerSecond', blue, false),
         epochSeries('ipsEpoch', 'Images/s (epoch)', (p) => p.imagesPerSecond, green),
       ], (m) => `Training throughput in images per second; latest epoch ${formatNumber(lastOf(m.epochs.map((p) => p.imagesPerSecond)), 3)}.`),
+      card('cpu', 'CPU use', true, [
+        systemSeries('cpu', 'CPU (% of all cores)', (p) => (p.cpuPercent === undefined ? undefined : p.cpuPercent / 100), blue),
+      ], (m) => {
+        const last = lastOf(m.epochs.flatMap((p) => (p.cpuPercent === undefined ? [] : [p.cpuPercent / 100])));
+        return last === undefined ? NOT_RECORDED : `CPU time of the training process by epoch, as a share of all cores; latest epoch ${formatPercent(last, 0)}.`;
+      }),
+      card('memory', 'Memory (MiB)', false, [
+        systemSeries('rss', 'Resident memory at epoch end', (p) => (p.rssBytes === undefined ? undefined : p.rssBytes / MIB), green),
+        systemSeries('peakRss', 'Peak so far', (p) => (p.peakRssBytes === undefined ? undefined : p.peakRssBytes / MIB), orange, true),
+      ], (m) => {
+        const peak = lastOf(m.epochs.flatMap((p) => (p.peakRssBytes === undefined ? [] : [p.peakRssBytes])));
+        return peak === undefined ? NOT_RECORDED : `Memory of the training process by epoch; peak ${formatBytes(peak)}.`;
+      }),
     ];
 
     const smoothingInput = h('input', {

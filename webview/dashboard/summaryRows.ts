@@ -1,6 +1,6 @@
 // The summary section as label/value rows: what the run is, what it trained on, how, and how well.
 import type { EpochPoint, RunRecord, TestResult } from '../../src/protocol/dashboardView';
-import { formatCount, formatDuration, formatNumber, formatPercent, formatTime } from '../shared/format';
+import { formatBytes, formatCount, formatDuration, formatNumber, formatPercent, formatTime } from '../shared/format';
 
 export interface SummaryRow {
   label: string;
@@ -48,6 +48,12 @@ function slurmRows(run: RunRecord, jobState: string | undefined): SummaryRow[] {
   ];
 }
 
+/** The most memory the epochs recorded (a live run's summary has it only once run.json is rewritten). */
+function peakOf(epochs: readonly EpochPoint[]): number | undefined {
+  const peaks = epochs.flatMap((p) => (p.peakRssBytes === undefined ? [] : [p.peakRssBytes]));
+  return peaks.length > 0 ? Math.max(...peaks) : undefined;
+}
+
 /** `jobState`: how the run's live Slurm job stands, in words, when one trains it. */
 export function summaryGroups(run: RunRecord, epochs: readonly EpochPoint[], test: TestResult | undefined, jobState?: string): SummaryGroup[] {
   const { spec, summary, dataset } = run;
@@ -72,6 +78,7 @@ export function summaryGroups(run: RunRecord, epochs: readonly EpochPoint[], tes
     row('bestValLoss', 'Best validation loss', formatNumber(summary.bestValLoss)),
     row('testAcc', 'Test accuracy', formatPercent(summary.testAcc ?? test?.acc)),
     row('imagesPerSecond', 'Images per second', summary.imagesPerSecond === undefined ? '–' : formatNumber(summary.imagesPerSecond, 3)),
+    row('peakMemory', 'Peak memory', formatBytes(summary.peakRssBytes ?? peakOf(epochs))),
   ];
   const data: SummaryRow[] = [
     row('dataPath', 'Path', dataset?.root ?? spec.data.path),

@@ -10,6 +10,19 @@ export function formatCount(n: number | undefined): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** Memory sizes in binary units: `512 KiB`, `1.4 GiB`. */
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '–';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
 /** Losses and learning rates: 4 significant digits, exponent notation for very small or large values. */
 export function formatNumber(value: number | undefined, significant = 4): string {
   if (value === undefined) return '–';

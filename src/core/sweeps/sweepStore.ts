@@ -158,6 +158,19 @@ export class SweepStore {
     return record;
   }
 
+  /**
+   * Deletes a sweep's folder (not its trials' runs, which are ordinary runs): renamed aside first, so a
+   * reader never sees half of it. Refuses a sweep a live process is running.
+   */
+  async delete(id: string): Promise<void> {
+    const dir = this.sweepDir(id);
+    const record = await this.read(id).catch(() => undefined);
+    if (record?.status === 'running') throw new SweepError(`Sweep "${record.name}" is still running: stop it before deleting it.`);
+    const doomed = join(this.sweepsDir, `.deleting-${id}-${this.randomSuffix()}`);
+    await fs.rename(dir, doomed);
+    await fs.rm(doomed, { recursive: true, force: true });
+  }
+
   /** Rewrites sweep.json (atomically), stamping `updatedAt`. */
   async write(record: SweepRecord): Promise<void> {
     record.updatedAt = this.now().toISOString();

@@ -1,18 +1,24 @@
 // Every command the extension contributes, in the order of package.json.
 import type { Command } from './command';
+import { applyDoctorFixCommand } from './applyDoctorFix';
 import { classifyImageCommand } from './classifyImage';
 import { deleteRunCommand } from './deleteRun';
 import { editNotesCommand, renameRunCommand } from './editRun';
 import { exportModelCommand } from './exportModel';
 import { installNativeBackendCommand } from './installNativeBackend';
 import { compareRunsCommand, openDashboardCommand } from './openDashboard';
+import { openRunsTableCommand } from './openRunsTable';
 import { revealRunCommand, showLogCommand } from './runFiles';
 import { stopRunCommand } from './stopRun';
+import {
+  deleteSweepCommand, newSweepCommand, openSweepCommand, rerunBestTrialCommand, resumeSweepCommand, stopSweepCommand,
+} from './sweepCommands';
 import { newRunCommand, rerunCommand, resumeRunCommand } from './trainRun';
 import { groupByCommand, openSettingsCommand, refreshCommand } from './viewCommands';
 
 export const COMMANDS: readonly Command[] = [
-  newRunCommand, stopRunCommand, resumeRunCommand, rerunCommand, openDashboardCommand, compareRunsCommand,
+  newRunCommand, stopRunCommand, resumeRunCommand, rerunCommand, openDashboardCommand, compareRunsCommand, openRunsTableCommand,
   renameRunCommand, editNotesCommand, deleteRunCommand, exportModelCommand, revealRunCommand, showLogCommand,
   refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand, installNativeBackendCommand,
+  applyDoctorFixCommand, newSweepCommand, openSweepCommand, stopSweepCommand, resumeSweepCommand, deleteSweepCommand, rerunBestTrialCommand,
 ];

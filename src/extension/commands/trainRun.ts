@@ -6,15 +6,20 @@ import type { RunSpec } from '../../core/runSpec';
 import type { Lab } from '../lab';
 import { rememberChoices, runNewRunWizard } from '../newRun/newRunWizard';
 import { primaryWorkspaceFolder, readSettings } from '../settings';
+import type { QueuedRun } from '../training/runQueue';
 import { EXPERIMENTS_VIEW_ID } from '../views/experimentsTree';
 import { requireRunsFolder, requireTrust, type Command } from './command';
 import { resolveRun } from './runArguments';
 
-function startTraining(lab: Lab, what: { spec: RunSpec; resumeRunId?: string }, requestedAt?: number): void {
+/** Queues a run started by the user (with a progress notification) and shows the Experiments view. */
+export function startTraining(lab: Lab, what: { spec: RunSpec; resumeRunId?: string; name?: string }, requestedAt?: number): QueuedRun | undefined {
   const runsDir = requireRunsFolder(lab);
-  if (runsDir === undefined) return;
-  lab.training.start({ spec: what.spec, runsDir, ...(what.resumeRunId ? { resumeRunId: what.resumeRunId } : {}) }, { interactive: true, requestedAt });
+  if (runsDir === undefined) return undefined;
+  const queued = lab.training.start({
+    spec: what.spec, runsDir, ...(what.resumeRunId ? { resumeRunId: what.resumeRunId } : {}), ...(what.name ? { name: what.name } : {}),
+  }, { interactive: true, requestedAt });
   if (!lab.treeView.visible) void vscode.commands.executeCommand(`${EXPERIMENTS_VIEW_ID}.focus`);
+  return queued;
 }
 
 export const newRunCommand: Command = {

@@ -4,8 +4,12 @@ import { noAugmentation, parseAugmentList } from '../../core/data/augment';
 import { isOneOf, isRecord } from '../../core/guards';
 import { defaultModelSpec } from '../../core/models/defaultModelSpecs';
 import {
+  applyModelOptions, describeAccepted, findModelOption, isModelOptionValue, modelOptionFields, parseModelOptionText, readModelOptions,
+  type ModelOptionField, type ModelOptionValue,
+} from '../../core/models/modelOptions';
+import {
   AUGMENT_KINDS, DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS,
-  type AugmentKind, type AugmentSpec, type LossKind, type RunSpec,
+  type AugmentKind, type AugmentSpec, type LossKind, type ModelKind, type RunSpec,
 } from '../../core/runSpec';
 import { defaultTrainingSpec, validateRunSpec } from '../../core/runSpecDefaults';
 import type { TrainingDefaults } from '../settingsValues';
@@ -16,6 +20,8 @@ export interface NewRunChoices extends TrainingDefaults {
   datasetPath: string;
   loss: LossKind;
   augment: AugmentKind[];
+  /** Options of the chosen model kind set away from its defaults, by name (`units`, `layers`); see modelOptionTables.ts. */
+  modelOptions?: Record<string, ModelOptionValue>;
 }
 
 /** The validation split the wizard uses, as the CLI does by default. */
@@ -42,6 +48,16 @@ export function rememberedChoices(value: unknown): Partial<NewRunChoices> {
   if (isOneOf(value.optimizer, OPTIMIZER_KINDS)) out.optimizer = value.optimizer;
   if (isOneOf(value.loss, LOSS_KINDS)) out.loss = value.loss;
   if (Array.isArray(value.augment) && value.augment.every((kind) => isOneOf(kind, AUGMENT_KINDS))) out.augment = value.augment as AugmentKind[];
+  if (out.model !== undefined && isRecord(value.modelOptions)) {
+    const kind = out.model;
+    const options = Object.entries(value.modelOptions).filter(([name, option]) => {
+      const field = findModelOption(kind, name);
+      return field !== undefined && isModelOptionValue(field, option);
+    });
+    if (options.length > 0 && modelOptionsProblem(kind, Object.fromEntries(options) as Record<string, ModelOptionValue>) === undefined) {
+      out.modelOptions = Object.fromEntries(options) as Record<string, ModelOptionValue>;
+    }
+  }
   return out;
 }
 
@@ -65,6 +81,7 @@ export function choicesFromSpec(spec: RunSpec): NewRunChoices {
     optimizer: spec.training.optimizer,
     loss: spec.training.loss,
     augment: augmentKinds(spec.augment),
+    modelOptions: readModelOptions(spec.model),
   };
 }
 
@@ -84,6 +101,11 @@ function augmentFor(kinds: readonly AugmentKind[], base: AugmentSpec | undefined
   return spec;
 }
 
+/** The answers' model options that the chosen kind has (options of a kind chosen before are left out). */
+function optionsOfKind(choices: NewRunChoices): Record<string, ModelOptionValue> {
+  return Object.fromEntries(Object.entries(choices.modelOptions ?? {}).filter(([name]) => findModelOption(choices.model, name) !== undefined));
+}
+
 /**
  * The run spec for the answers. With a base spec (a rerun or a saved spec), everything the wizard
  * does not ask about (model options when the kind is unchanged, split, seed, limit, ...) is kept.
@@ -96,7 +118,7 @@ export function specFromChoices(choices: NewRunChoices, base?: RunSpec): RunSpec
     data: sameDataset
       ? structuredClone(base.data)
       : { path: choices.datasetPath, format: 'auto', valSplit: base?.data.valSplit ?? WIZARD_VAL_SPLIT, cifar100Labels: 'fine' },
-    model: base && base.model.kind === choices.model ? structuredClone(base.model) : defaultModelSpec(choices.model),
+    model: applyModelOptions(base && base.model.kind === choices.model ? structuredClone(base.model) : defaultModelSpec(choices.model), optionsOfKind(choices)),
     training: {
       ...training,
       epochs: choices.epochs,
@@ -160,3 +182,52 @@ export function parseSavedRunSpec(value: unknown, baseDir: string): RunSpec {
   validateRunSpec(spec);
   return spec;
 }
+
+/** The model of `kind` with `options` set: undefined when they fit together, else the engine's message (`Model attention: embedDim (60) must be a multiple of heads (8).`). */
+export function modelOptionsProblem(kind: ModelKind, options: Readonly<Record<string, ModelOptionValue>>): string | undefined {
+  try {
+    applyModelOptions(defaultModelSpec(kind), options);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** One option typed in the wizard, checked with the engine's message for --model-option (`Model option "layers" of rnn must be ...`). */
+export function parseModelOptionInput(kind: ModelKind, name: string, text: string): { ok: true; value: ModelOptionValue } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: parseModelOptionText(kind, `${name}=${text}`).value };
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** A model option's value as typed after --model-option: `64,64`, `0.25`, `gru`. */
+export function modelOptionText(value: ModelOptionValue): string {
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+/** What the Model options step lists for a kind: each option with its value now, whether it is the default, and what it accepts. */
+export interface ModelOptionRow {
+  field: ModelOptionField;
+  value: string;
+  isDefault: boolean;
+  accepted: string;
+}
+
+export function modelOptionRows(kind: ModelKind, options: Readonly<Record<string, ModelOptionValue>>): ModelOptionRow[] {
+  const defaults = readModelOptions(defaultModelSpec(kind));
+  let current: Record<string, ModelOptionValue>;
+  try {
+    current = readModelOptions(applyModelOptions(defaultModelSpec(kind), options));
+  } catch {
+    current = { ...defaults, ...options };
+  }
+  return modelOptionFields(kind).map((field) => ({
+    field,
+    value: modelOptionText(current[field.name]),
+    isDefault: modelOptionText(current[field.name]) === modelOptionText(defaults[field.name]),
+    accepted: describeAccepted(field, 'comma'),
+  }));
+}
+

@@ -1,5 +1,6 @@
-// New Training Run: dataset (with its detected format and class counts), model, epochs, batch size,
-// learning rate, optimiser, loss, augmentation; remembers the answers; can start from a saved run spec.
+// New Training Run: dataset (with its detected format and class counts), model and its options, epochs,
+// batch size, learning rate, optimiser, loss, augmentation; remembers the answers; can start from a saved
+// run spec. The same steps open New Sweep, which goes on from them (runSettingsSteps).
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, relative, isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
@@ -10,15 +11,16 @@ import { classCountsText, datasetProblem, datasetSummaryText } from './datasetSu
 import { findDatasetFolders } from './findDatasetFolders';
 import { MultiStepInput, type InputStep } from './multiStepInput';
 import {
-  choicesFromSpec, initialChoices, parseLearningRate, parseSavedRunSpec, parseWholeNumber, rememberedChoices,
-  specFromChoices, type NewRunChoices, type Parsed,
+  choicesFromSpec, initialChoices, modelOptionRows, modelOptionsProblem, modelOptionText, parseLearningRate, parseModelOptionInput,
+  parseSavedRunSpec, parseWholeNumber, rememberedChoices, specFromChoices, type ModelOptionRow, type NewRunChoices, type Parsed,
 } from './newRunChoices';
 import type { TrainingDefaults } from '../settingsValues';
 
 const LAST_CHOICES_KEY = 'classifierLab.lastRunChoices';
 const RECENT_DATASETS_KEY = 'classifierLab.recentDatasets';
 const MAX_RECENT = 5;
-const TOTAL_STEPS = 8;
+/** The run settings' steps: dataset, model, model options, epochs, batch size, learning rate, optimiser, loss, augmentation. */
+export const RUN_SETTINGS_STEPS = 9;
 
 export interface NewRunWizardContext {
   workspaceState: vscode.Memento;
@@ -30,8 +32,42 @@ export interface NewRunWizardContext {
 type Choices = ReturnType<typeof initialChoices>;
 
 interface DatasetItem extends vscode.QuickPickItem {
-  action: 'dataset' | 'browse' | 'savedSpec';
+  action: 'dataset' | 'browse' | 'savedSpec' | 'extra';
   path?: string;
+  extra?: ExtraAction;
+}
+
+/** An action offered at the end of the first step besides the datasets (New Sweep's "From Sweep File..."). */
+export interface ExtraAction {
+  label: string;
+  detail: string;
+  /** Runs after the step's widget closed; returns the next step, or nothing to end the sequence. */
+  run(): Promise<InputStep | void>;
+}
+
+/** The run settings as answered. */
+export interface RunSettings {
+  spec: RunSpec;
+  choices: NewRunChoices;
+}
+
+/** How a sequence uses the run settings' steps. */
+export interface RunSettingsFlow {
+  /** The sequence's title, e.g. `New Training Run`; the dataset follows it once chosen. */
+  name: string;
+  /** Steps of the whole sequence: the run settings are its first RUN_SETTINGS_STEPS. */
+  totalSteps: number;
+  /** The review of a saved spec's item that goes on with it, e.g. `Start Training`. */
+  goLabel: string;
+  extraActions?: readonly ExtraAction[];
+  /** After the settings are answered: the next step, or nothing to end the sequence. */
+  next(settings: RunSettings): InputStep | void;
+}
+
+export interface RunSettingsSteps {
+  first: InputStep;
+  /** The sequence's title as it reads now (with the dataset once chosen). */
+  title(): string;
 }
 
 const MODEL_DETAILS: Record<ModelKind, string> = {
@@ -74,8 +110,12 @@ export async function rememberChoices(state: vscode.Memento, choices: NewRunChoi
   await state.update(RECENT_DATASETS_KEY, recent);
 }
 
-/** Runs the wizard; undefined when the user escaped. */
-export async function runNewRunWizard(context: NewRunWizardContext): Promise<{ spec: RunSpec; choices: NewRunChoices } | undefined> {
+/**
+ * The run settings' steps, as New Training Run asks them: dataset, model, the model's options, epochs,
+ * batch size, learning rate, optimiser, loss and augmentation (or a saved run spec, reviewed), then `flow.next`.
+ */
+export function runSettingsSteps(context: NewRunWizardContext, flow: RunSettingsFlow): RunSettingsSteps {
+  const totalSteps = flow.totalSteps;
   const choices: Choices = initialChoices(context.defaults, rememberedChoices(context.workspaceState.get(LAST_CHOICES_KEY)));
   /** A saved run spec the user started from: what the steps do not ask is taken from it. */
   let base: RunSpec | undefined;
@@ -90,8 +130,7 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<{ s
     return pending;
   };
   let datasetTitle = '';
-  const title = () => `New Training Run${datasetTitle ? ` · ${datasetTitle}` : ''}`;
-  let result: { spec: RunSpec; choices: NewRunChoices } | undefined;
+  const title = () => `${flow.name}${datasetTitle ? ` · ${datasetTitle}` : ''}`;
 
   /** Describes the chosen folder; false (after telling the user why) when it cannot be trained on. */
   const useDataset = async (path: string): Promise<boolean> => {
@@ -124,6 +163,7 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<{ s
       { kind: vscode.QuickPickItemKind.Separator, label: '', action: 'browse' },
       { action: 'browse', label: '$(folder-opened) Browse for a dataset folder…', detail: 'Class sub-folders of PNG/JPEG images, CIFAR binary files or MNIST-style IDX files' },
       { action: 'savedSpec', label: '$(json) Start from a saved run spec…', detail: 'A run spec JSON file, or a run.json from another run' },
+      ...(flow.extraActions ?? []).map((extra): DatasetItem => ({ action: 'extra', extra, label: extra.label, detail: extra.detail })),
     ];
     const section = (label: string, paths: string[], details: Map<string, string>): DatasetItem[] => paths.length === 0 ? [] : [
       { kind: vscode.QuickPickItemKind.Separator, label, action: 'dataset' },
@@ -143,7 +183,7 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<{ s
       return [...section('recent', recent, details), ...section('in this workspace', await found, details), ...actions];
     })();
     const chosen = await input.pick<DatasetItem>({
-      title: title(), step: 1, totalSteps: TOTAL_STEPS,
+      title: title(), step: 1, totalSteps,
       placeholder: 'Dataset to train on (the format and class counts are detected)',
       items: [...section('recent', recent, new Map()), ...actions],
       itemsLater: describedItems,
@@ -154,6 +194,7 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<{ s
       return (await useDataset(chosen.path)) ? pickModel : pickDataset;
     }
     input.hide();
+    if (chosen.action === 'extra' && chosen.extra) return chosen.extra.run();
     if (chosen.action === 'browse') {
       const picked = await vscode.window.showOpenDialog({
         canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Train on This Folder',
@@ -184,10 +225,10 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<{ s
     const done = choices as NewRunChoices;
     const summary = `${done.model.toUpperCase()} · ${done.epochs} epochs · batch ${done.batchSize} · lr ${done.learningRate} · ${done.optimizer} · ${done.loss}${done.augment.length ? ` · ${done.augment.join(', ')}` : ''}`;
     const chosen = await input.pick<vscode.QuickPickItem & { start: boolean }>({
-      title: title(), placeholder: 'Start with the saved settings, or go through them first',
+      title: title(), placeholder: 'Go on with the saved settings, or go through them first',
       items: [
-        { start: true, label: '$(play) Start Training', detail: summary },
-        { start: false, label: '$(settings) Adjust the Settings', detail: 'Model, epochs, batch size, learning rate, optimiser, loss and augmentation' },
+        { start: true, label: `$(play) ${flow.goLabel}`, detail: summary },
+        { start: false, label: '$(settings) Adjust the Settings', detail: 'Model and its options, epochs, batch size, learning rate, optimiser, loss and augmentation' },
       ],
     });
     return chosen.start ? finish() : pickModel;
@@ -196,10 +237,12 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<{ s
   /** A step that picks the `key` answer among `kinds`, then goes on to `next`. */
   const pickOne = <K extends 'model' | 'optimizer' | 'loss'>(key: K, kinds: readonly NewRunChoices[K][], details: Record<NewRunChoices[K], string>, step: number, placeholder: string, next: () => InputStep): InputStep => async (input) => {
     const chosen = await input.pick({
-      title: title(), step, totalSteps: TOTAL_STEPS, placeholder,
+      title: title(), step, totalSteps, placeholder,
       items: kinds.map((value) => ({ value, label: value, description: details[value] })),
       activeItem: (item) => item.value === choices[key],
     });
+    // Another kind of model has other options: they start from its defaults.
+    if (key === 'model' && chosen.value !== choices.model) choices.modelOptions = {};
     choices[key] = chosen.value;
     return next();
   };
@@ -207,23 +250,75 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<{ s
   /** A step that asks for the `key` number (checked by `parse`), then goes on to `next`. */
   const askNumber = (key: 'epochs' | 'batchSize' | 'learningRate', step: number, prompt: string, parse: (text: string) => Parsed, next: () => InputStep): InputStep => async (input) => {
     const text = await input.ask({
-      title: title(), step, totalSteps: TOTAL_STEPS, prompt, value: String(choices[key]),
+      title: title(), step, totalSteps, prompt, value: String(choices[key]),
       validate: (value) => { const parsed = parse(value); return parsed.ok ? undefined : parsed.message; },
     });
     choices[key] = Number(text.trim());
     return next();
   };
 
-  const pickModel = pickOne('model', MODEL_KINDS, MODEL_DETAILS, 2, 'Model architecture', () => askEpochs);
-  const askEpochs = askNumber('epochs', 3, 'Epochs: passes over the training images', (text) => parseWholeNumber(text, 'Epochs', 1, 10_000), () => askBatchSize);
-  const askBatchSize = askNumber('batchSize', 4, 'Batch size: images per training step', (text) => parseWholeNumber(text, 'The batch size', 1, 4096), () => askLearningRate);
-  const askLearningRate = askNumber('learningRate', 5, 'Learning rate (e.g. 0.001 or 1e-3)', parseLearningRate, () => pickOptimizer);
-  const pickOptimizer = pickOne('optimizer', OPTIMIZER_KINDS, OPTIMIZER_DETAILS, 6, 'Optimiser', () => pickLoss);
-  const pickLoss = pickOne('loss', LOSS_KINDS, LOSS_DETAILS, 7, 'Loss', () => pickAugmentation);
+  /** The model's options: each with its value now; picking one asks for a new value (checked as --model-option checks it). */
+  const pickModelOptions: InputStep = async (input) => {
+    const kind = choices.model;
+    let placeholder = `Options of the ${kind} model: pick one to change it, or go on`;
+    for (;;) {
+      const options = choices.modelOptions ?? {};
+      const rows = modelOptionRows(kind, options);
+      const problem = modelOptionsProblem(kind, options);
+      const changed = rows.filter((row) => !row.isDefault).map((row) => `${row.field.name}=${row.value}`);
+      type Item = vscode.QuickPickItem & { action: 'continue' | 'reset' | 'edit'; row?: ModelOptionRow };
+      const items: Item[] = [
+        {
+          action: 'continue', label: problem ? '$(warning) Continue' : '$(check) Continue with these options',
+          detail: problem ?? (changed.length > 0 ? changed.join(' · ') : `the ${kind} model's defaults`),
+        },
+        { kind: vscode.QuickPickItemKind.Separator, label: 'options', action: 'edit' },
+        ...rows.map((row): Item => ({
+          action: 'edit', row, label: row.field.name, description: row.isDefault ? `${row.value} (default)` : row.value,
+          detail: `${row.field.description}: ${row.accepted}`,
+        })),
+        ...(Object.keys(options).length > 0 ? [{ action: 'reset' as const, label: '$(discard) Reset to the defaults' }] : []),
+      ];
+      const chosen = await input.pick<Item>({ title: title(), step: 3, totalSteps, placeholder, items });
+      if (chosen.action === 'continue') {
+        if (!problem) return askEpochs;
+        placeholder = problem;
+        continue;
+      }
+      if (chosen.action === 'reset' || !chosen.row) {
+        choices.modelOptions = {};
+        continue;
+      }
+      const field = chosen.row.field;
+      let text: string;
+      if (field.type === 'choice') {
+        const picked = await input.pick({
+          title: title(), step: 3, totalSteps, placeholder: `${field.name}: ${field.description}`,
+          items: field.choices.map((value) => ({ label: value })), activeItem: (item) => item.label === chosen.row?.value,
+        });
+        text = picked.label;
+      } else {
+        text = await input.ask({
+          title: title(), step: 3, totalSteps, prompt: `${field.name}: ${field.description} (${chosen.row.accepted})`, value: chosen.row.value,
+          validate: (value) => { const parsed = parseModelOptionInput(kind, field.name, value); return parsed.ok ? undefined : parsed.message; },
+        });
+      }
+      const parsed = parseModelOptionInput(kind, field.name, text);
+      if (parsed.ok) choices.modelOptions = { ...options, [field.name]: parsed.value };
+      placeholder = `Options of the ${kind} model: ${field.name} is now ${parsed.ok ? modelOptionText(parsed.value) : chosen.row.value}; pick another, or go on`;
+    }
+  };
+
+  const pickModel = pickOne('model', MODEL_KINDS, MODEL_DETAILS, 2, 'Model architecture', () => pickModelOptions);
+  const askEpochs = askNumber('epochs', 4, 'Epochs: passes over the training images', (text) => parseWholeNumber(text, 'Epochs', 1, 10_000), () => askBatchSize);
+  const askBatchSize = askNumber('batchSize', 5, 'Batch size: images per training step', (text) => parseWholeNumber(text, 'The batch size', 1, 4096), () => askLearningRate);
+  const askLearningRate = askNumber('learningRate', 6, 'Learning rate (e.g. 0.001 or 1e-3)', parseLearningRate, () => pickOptimizer);
+  const pickOptimizer = pickOne('optimizer', OPTIMIZER_KINDS, OPTIMIZER_DETAILS, 7, 'Optimiser', () => pickLoss);
+  const pickLoss = pickOne('loss', LOSS_KINDS, LOSS_DETAILS, 8, 'Loss', () => pickAugmentation);
 
   const pickAugmentation: InputStep = async (input) => {
     const chosen = await input.pickMany<vscode.QuickPickItem & { value: AugmentKind }>({
-      title: title(), step: 8, totalSteps: TOTAL_STEPS, placeholder: 'Augmentation (none selected = off); Enter starts training',
+      title: title(), step: 9, totalSteps, placeholder: `Augmentation (none selected = off); Enter ${totalSteps > RUN_SETTINGS_STEPS ? 'goes on' : 'starts training'}`,
       items: AUGMENT_KINDS.map((value) => ({ value, label: value, description: AUGMENT_DETAILS[value] })),
       selected: (item) => choices.augment.includes(item.value),
     });
@@ -233,9 +328,19 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<{ s
 
   const finish = (): InputStep | void => {
     const complete = choices as NewRunChoices;
-    result = { spec: specFromChoices(complete, base), choices: { ...complete } };
+    return flow.next({ spec: specFromChoices(complete, base), choices: { ...complete, modelOptions: { ...(complete.modelOptions ?? {}) } } });
   };
 
-  const finished = await MultiStepInput.run(pickDataset);
+  return { first: pickDataset, title };
+}
+
+/** Runs the wizard; undefined when the user escaped. */
+export async function runNewRunWizard(context: NewRunWizardContext): Promise<RunSettings | undefined> {
+  let result: RunSettings | undefined;
+  const steps = runSettingsSteps(context, {
+    name: 'New Training Run', totalSteps: RUN_SETTINGS_STEPS, goLabel: 'Start Training',
+    next: (settings) => { result = settings; },
+  });
+  const finished = await MultiStepInput.run(steps.first);
   return finished ? result : undefined;
 }

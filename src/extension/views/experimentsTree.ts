@@ -1,19 +1,32 @@
 // The Experiments view: the runs folder's runs and this window's queue, newest first (optionally grouped
 // by dataset or status), each with its best validation accuracy or live progress, a status icon, a
-// tooltip with hyperparameters and timings, and menus by status.
+// tooltip with hyperparameters and timings, and menus by status; each sweep as a row of its own with its
+// progress, holding its trials' runs, best first.
 import * as vscode from 'vscode';
 import { entryId, groupRuns, type GroupBy, type RunGroup } from './groupRuns';
 import type { RunsFolder } from '../runsFolder';
+import type { SweepRunner } from '../sweeps/sweepRunner';
+import type { SweepsFolder } from '../sweeps/sweepsFolder';
 import type { TrainingController } from '../training/trainingController';
 import { runEntries, type RunEntry } from './runEntries';
 import { runContextValue, runDescription, runLabel, runTooltip, statusIcon } from './runPresentation';
+import { groupBySweep, topLevelItems, type SweepGroup } from './sweepGroups';
+import { sweepContextValue, sweepDescription, sweepIcon, sweepTooltip } from './sweepPresentation';
 
 export const EXPERIMENTS_VIEW_ID = 'classifierLab.experiments';
 export const OPEN_DASHBOARD_COMMAND = 'classifierLab.openDashboard';
+export const OPEN_SWEEP_COMMAND = 'classifierLab.openSweep';
 
 export type ExperimentNode =
   | { kind: 'group'; group: RunGroup }
-  | { kind: 'run'; entry: RunEntry; parent?: RunGroup };
+  | { kind: 'sweep'; group: SweepGroup }
+  | { kind: 'run'; entry: RunEntry; parent?: RunGroup; sweep?: SweepGroup };
+
+/** The sweeps shown with the runs: the sweeps folder's listing and the sweeps this window runs. */
+export interface ExperimentSweeps {
+  folder: SweepsFolder;
+  runner: SweepRunner;
+}
 
 /** What a row shows, for tests and the API (the same values the tree item gets). */
 export interface ExperimentRow {
@@ -35,8 +48,14 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
   private redraw?: NodeJS.Timeout;
   private trainingShape = '';
 
-  constructor(private readonly folder: RunsFolder, private readonly training: TrainingController, private groupBy: GroupBy) {
+  constructor(private readonly folder: RunsFolder, private readonly training: TrainingController, private groupBy: GroupBy, private readonly sweeps?: ExperimentSweeps) {
     this.subscriptions = [folder.onDidChangeRuns(() => this.changeEmitter.fire(undefined)), training.onDidChange(() => this.trainingChanged())];
+    if (sweeps) {
+      this.subscriptions.push(
+        sweeps.folder.onDidChangeSweeps(() => this.changeEmitter.fire(undefined)),
+        sweeps.runner.onDidChange(() => this.changeEmitter.fire(undefined)),
+      );
+    }
   }
 
   /** True once the runs folder has been read (before that the view stays empty rather than flash its welcome). */
@@ -61,17 +80,31 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
   getChildren(element?: ExperimentNode): ExperimentNode[] {
     if (element?.kind === 'run') return [];
     if (element?.kind === 'group') return element.group.entries.map((entry) => ({ kind: 'run', entry, parent: element.group }));
+    if (element?.kind === 'sweep') return element.group.entries.map((entry) => ({ kind: 'run', entry, sweep: element.group }));
     if (!this.isLoaded) return [];
-    const groups = groupRuns(this.entries(), this.groupBy);
-    if (this.groupBy === 'none') return (groups[0]?.entries ?? []).map((entry) => ({ kind: 'run', entry }));
-    return groups.map((group) => ({ kind: 'group', group }));
+    const { groups: sweepGroups, others } = groupBySweep(this.entries(), this.sweeps?.folder.sweeps ?? [], (ticket) => this.sweeps?.runner.trialOfTicket(ticket));
+    if (this.groupBy === 'none') {
+      return topLevelItems(sweepGroups, others).map((item): ExperimentNode => (item.kind === 'sweep' ? { kind: 'sweep', group: item.group } : { kind: 'run', entry: item.entry }));
+    }
+    return [
+      ...sweepGroups.map((group): ExperimentNode => ({ kind: 'sweep', group })),
+      ...groupRuns(others, this.groupBy).map((group): ExperimentNode => ({ kind: 'group', group })),
+    ];
   }
 
   getParent(element: ExperimentNode): ExperimentNode | undefined {
-    return element.kind === 'run' && element.parent ? { kind: 'group', group: element.parent } : undefined;
+    if (element.kind !== 'run') return undefined;
+    if (element.sweep) return { kind: 'sweep', group: element.sweep };
+    return element.parent ? { kind: 'group', group: element.parent } : undefined;
+  }
+
+  /** The sweeps as the view shows them (newest first). */
+  sweepGroups(): SweepGroup[] {
+    return groupBySweep(this.entries(), this.sweeps?.folder.sweeps ?? [], (ticket) => this.sweeps?.runner.trialOfTicket(ticket)).groups;
   }
 
   getTreeItem(element: ExperimentNode): vscode.TreeItem {
+    if (element.kind === 'sweep') return this.sweepItem(element.group);
     if (element.kind === 'group') {
       const item = new vscode.TreeItem(element.group.label, vscode.TreeItemCollapsibleState.Expanded);
       item.id = element.group.key;
@@ -97,22 +130,48 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
     return item;
   }
 
-  /** The rows as the view shows them now, top to bottom. */
+  /** The rows as the view shows them now, top to bottom (a sweep's row, then its trials' rows). */
   rows(): ExperimentRow[] {
     const rows: ExperimentRow[] = [];
     for (const node of this.getChildren()) {
-      const children = node.kind === 'group' ? this.getChildren(node) : [node];
+      if (node.kind === 'sweep') {
+        const item = this.getTreeItem(node);
+        rows.push({
+          id: String(item.id), label: node.group.sweep.name, description: String(item.description ?? ''),
+          contextValue: item.contextValue ?? '', icon: sweepIcon(node.group.sweep).id,
+        });
+      }
+      const children = node.kind === 'run' ? [node] : this.getChildren(node);
       for (const child of children) {
         if (child.kind !== 'run') continue;
         const item = this.getTreeItem(child);
         rows.push({
           id: String(item.id), label: runLabel(child.entry), description: String(item.description ?? ''),
           contextValue: item.contextValue ?? '', icon: statusIcon(child.entry).id,
-          ...(node.kind === 'group' ? { group: node.group.label } : {}),
+          ...(node.kind === 'group' ? { group: node.group.label } : node.kind === 'sweep' ? { group: node.group.sweep.name } : {}),
         });
       }
     }
     return rows;
+  }
+
+  private sweepItem(group: SweepGroup): vscode.TreeItem {
+    const { sweep } = group;
+    const running = sweep.status === 'running';
+    const state = group.entries.length === 0 ? vscode.TreeItemCollapsibleState.None
+      : running ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(sweep.name, state);
+    item.id = group.key;
+    item.description = sweepDescription(sweep);
+    const icon = sweepIcon(sweep);
+    item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
+    const tooltip = new vscode.MarkdownString(sweepTooltip(sweep));
+    tooltip.supportThemeIcons = false;
+    item.tooltip = tooltip;
+    item.contextValue = sweepContextValue(sweep, this.sweeps?.runner.isRunning(sweep.id) ?? false);
+    item.accessibilityInformation = { label: `Sweep ${sweep.name}, ${item.description}` };
+    item.command = { command: OPEN_SWEEP_COMMAND, title: 'Open Sweep', arguments: [sweep.id] };
+    return item;
   }
 
   dispose(): void {

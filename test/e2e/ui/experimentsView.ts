@@ -10,7 +10,7 @@ export interface ViewRow {
   icon: string;
 }
 
-const TOTAL_STEPS = 8;
+const TOTAL_STEPS = 9;
 
 function rowsLocator(workbench: Workbench): Locator {
   return workbench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]');
@@ -67,7 +67,8 @@ export interface WizardAnswers {
 
 /**
  * Classifier Lab: New Training Run, as a user: picks the dataset by name (returning the detail line
- * the picker shows for it: format and class counts), a CNN, the epochs, and accepts every other default.
+ * the picker shows for it: format and class counts), a CNN with its default options, the epochs, and
+ * accepts every other default.
  */
 export async function newTrainingRun(workbench: Workbench, answers: WizardAnswers): Promise<string> {
   const page = workbench.page;
@@ -84,10 +85,14 @@ export async function newTrainingRun(workbench: Workbench, answers: WizardAnswer
 
   await waitForStep(workbench, 2);
   await pickRow(workbench, 'cnn').click();
+  // The model's options: the first item goes on with them.
   await waitForStep(workbench, 3);
+  await workbench.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'Continue with these options' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await waitForStep(workbench, 4);
   await input.fill(String(answers.epochs));
   await page.keyboard.press('Enter');
-  for (const step of [4, 5, 6, 7, 8]) {
+  for (const step of [5, 6, 7, 8, 9]) {
     await waitForStep(workbench, step);
     await page.keyboard.press('Enter');
   }

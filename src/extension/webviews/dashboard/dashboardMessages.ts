@@ -36,6 +36,8 @@ export function parseFromDashboardView(raw: unknown): FromDashboardView | undefi
       if (!Array.isArray(tags) || tags.length > MAX_TAGS || !tags.every((tag) => isString(tag) && tag.length <= MAX_TAG_CHARS)) return undefined;
       return { type: 'setNotes', notes: raw.notes, tags: tags as string[] };
     }
+    case 'applyFix':
+      return isShortString(raw.rule, MAX_NAME_CHARS) ? { type: 'applyFix', rule: raw.rule } : undefined;
     default:
       return undefined;
   }

@@ -3,6 +3,7 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { isRunId } from '../../../core/runs/runId';
+import type { RunDoctor } from '../../doctor/runDoctor';
 import { RunsFolder } from '../../runsFolder';
 import { CompareDashboard } from '../compare/compareDashboard';
 import { OpenPanels } from '../webviewPanel';
@@ -30,13 +31,14 @@ export class DashboardPanels implements vscode.Disposable {
   private readonly editors = new OpenPanels<RunDashboard>();
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly folder: RunsFolder, log: vscode.LogOutputChannel) {
+  /** `doctor` gives the runs folder's dashboards the training doctor's findings. */
+  constructor(private readonly extensionUri: vscode.Uri, private readonly folder: RunsFolder, log: vscode.LogOutputChannel, private readonly doctor?: RunDoctor) {
     this.subscriptions = [
       vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
           const [runId] = runIdsOf(state);
           if (runId === undefined || !folder.store || this.runs.has(runId)) panel.dispose();
-          else this.runs.add(await RunDashboard.show(panel, runId, folder, extensionUri), runId);
+          else this.runs.add(await RunDashboard.show(panel, runId, folder, extensionUri, doctor), runId);
         },
       }),
       vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
@@ -59,7 +61,7 @@ export class DashboardPanels implements vscode.Disposable {
           const runsDir = dirname(runDir);
           const own = runsDir === folder.dir ? undefined : new RunsFolder(() => runsDir, log);
           void own?.refresh();
-          const dashboard = this.editors.add(await RunDashboard.show(panel, runId, own ?? folder, extensionUri));
+          const dashboard = this.editors.add(await RunDashboard.show(panel, runId, own ?? folder, extensionUri, own ? undefined : doctor));
           if (own) dashboard.onDidDispose(() => own.dispose());
         },
       } satisfies vscode.CustomReadonlyEditorProvider, { supportsMultipleEditorsPerDocument: false }),
@@ -71,7 +73,7 @@ export class DashboardPanels implements vscode.Disposable {
     if (this.runs.reveal(runId) || !this.requireFolder()) return;
     this.folder.requireStore().runDir(runId); // throws for anything that is not a run id
     const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, runId, vscode.ViewColumn.Active, { enableScripts: true });
-    this.runs.add(await RunDashboard.show(panel, runId, this.folder, this.extensionUri), runId);
+    this.runs.add(await RunDashboard.show(panel, runId, this.folder, this.extensionUri, this.doctor), runId);
   }
 
   /** Shows two or more runs side by side in one tab (the same set of runs reuses its tab). */

@@ -31,6 +31,10 @@ export function toEpochPoint(event: Extract<RecordedEvent, { type: 'epochEnd' }>
     valLoss: event.valLoss ?? event.loss, valAcc: event.valAcc ?? event.acc,
     learningRate: event.learningRate, imagesPerSecond: event.imagesPerSecond, durationMs: event.durationMs,
     isBest: event.isBest, perClass: event.perClass,
+    // System metrics, in runs recorded since they exist.
+    ...(event.cpuPercent !== undefined ? { cpuPercent: event.cpuPercent } : {}),
+    ...(event.rssBytes !== undefined ? { rssBytes: event.rssBytes } : {}),
+    ...(event.peakRssBytes !== undefined ? { peakRssBytes: event.peakRssBytes } : {}),
   };
 }
 

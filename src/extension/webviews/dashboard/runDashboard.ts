@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../../core/errorMessage';
 import type { RunRecord } from '../../../core/runs/runRecord';
 import type { FromDashboardView, ToDashboardView } from '../../../protocol/dashboardView';
+import { APPLY_DOCTOR_FIX_COMMAND } from '../../doctor/doctorCodeActions';
+import type { RunDoctor } from '../../doctor/runDoctor';
 import type { RunsFolder } from '../../runsFolder';
 import { liveJobWords } from '../../views/slurmRunText';
 import { saveExport } from '../saveExport';
@@ -29,7 +31,7 @@ export class RunDashboard extends WebviewPanel<ToDashboardView, FromDashboardVie
   /** The Slurm job state the page shows ('' for none), or undefined before the page has been told. */
   private shownJobState?: string;
 
-  private constructor(panel: vscode.WebviewPanel, readonly runId: string, private readonly folder: RunsFolder, extensionUri: vscode.Uri) {
+  private constructor(panel: vscode.WebviewPanel, readonly runId: string, private readonly folder: RunsFolder, extensionUri: vscode.Uri, private readonly doctor?: RunDoctor) {
     super(panel, extensionUri, parseFromDashboardView);
     this.follower = new RunFollower(folder.requireStore(), runId, {
       send: (message) => this.post(message),
@@ -39,6 +41,11 @@ export class RunDashboard extends WebviewPanel<ToDashboardView, FromDashboardVie
     this.disposables.push(folder.onDidChangeRunFile((change) => {
       if (change.runId === runId && this.isPageReady) this.enqueue(() => this.follower.changed(change.kind));
     }), folder.onDidChangeRuns(() => this.sendJobState()));
+    if (doctor) {
+      this.disposables.push(doctor.onDidChange((changed) => {
+        if (changed === runId && this.isPageReady) this.enqueue(async () => this.sendDiagnoses());
+      }));
+    }
   }
 
   /** Tells the page how the run's Slurm job stands, when that changed (after the snapshot, which holds the run's record). */
@@ -55,8 +62,8 @@ export class RunDashboard extends WebviewPanel<ToDashboardView, FromDashboardVie
    * Takes over `panel` (new, restored after a reload, or a run.json custom editor) for run `runId` of
    * `folder`. The run is read first, so the page loads once, with its dataset folder allowed for thumbnails.
    */
-  static async show(panel: vscode.WebviewPanel, runId: string, folder: RunsFolder, extensionUri: vscode.Uri): Promise<RunDashboard> {
-    const dashboard = new RunDashboard(panel, runId, folder, extensionUri);
+  static async show(panel: vscode.WebviewPanel, runId: string, folder: RunsFolder, extensionUri: vscode.Uri, doctor?: RunDoctor): Promise<RunDashboard> {
+    const dashboard = new RunDashboard(panel, runId, folder, extensionUri, doctor);
     const run = await dashboard.follower.readRecord();
     panel.title = run?.name ?? runId;
     dashboard.load({
@@ -71,6 +78,23 @@ export class RunDashboard extends WebviewPanel<ToDashboardView, FromDashboardVie
     this.shownJobState = undefined;
     this.enqueue(() => this.follower.sendSnapshot());
     this.sendJobState();
+    this.enqueue(async () => this.sendDiagnoses());
+  }
+
+  /** The doctor's findings, once it has diagnosed the run (it is asked to do so first when they are not known yet). */
+  private sendDiagnoses(): void {
+    const diagnoses = this.doctor?.diagnoses(this.runId);
+    if (!diagnoses) {
+      this.doctor?.prioritise(this.runId);
+      return;
+    }
+    this.post({
+      type: 'diagnoses',
+      findings: diagnoses.map((d) => ({
+        rule: d.rule, severity: d.severity, message: d.message,
+        ...(d.epoch !== undefined ? { epoch: d.epoch } : {}), ...(d.fix ? { fixTitle: d.fix.title } : {}),
+      })),
+    });
   }
 
   protected override onPageHidden(): void {
@@ -105,6 +129,9 @@ export class RunDashboard extends WebviewPanel<ToDashboardView, FromDashboardVie
       }
       case 'export':
         return saveExport(message);
+      case 'applyFix':
+        await vscode.commands.executeCommand(APPLY_DOCTOR_FIX_COMMAND, this.runId, message.rule);
+        return;
       case 'setNotes':
         try {
           await this.follower.setNotes(message.notes, message.tags);

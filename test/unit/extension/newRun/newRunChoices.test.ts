@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  choicesFromSpec, initialChoices, parseLearningRate, parseSavedRunSpec, parseWholeNumber, rememberedChoices, specFromChoices,
-  type NewRunChoices,
+  choicesFromSpec, initialChoices, modelOptionRows, modelOptionsProblem, parseLearningRate, parseModelOptionInput, parseSavedRunSpec,
+  parseWholeNumber, rememberedChoices, specFromChoices, type NewRunChoices,
 } from '../../../../src/extension/newRun/newRunChoices';
 import { RunSpecError } from '../../../../src/core/runSpecDefaults';
 import { testSpec } from '../views/runTestRecords';
@@ -96,5 +96,42 @@ describe('saved run specs', () => {
     assert.throws(() => parseSavedRunSpec({ name: 'package' }, '/'), /no "data.path"/);
     assert.throws(() => parseSavedRunSpec({ data: { path: '/d' }, model: { kind: 'gpt' } }, '/'), /Unknown model "gpt"/);
     assert.throws(() => parseSavedRunSpec({ data: { path: '/d' }, training: { epochs: 'many' } }, '/'), RunSpecError);
+  });
+});
+
+describe('model options in the wizard', () => {
+  test('options set in the wizard land in the spec, in the table\'s order whatever order they were set in', () => {
+    const spec = specFromChoices({ ...choices, model: 'rnn', modelOptions: { layers: 2, units: 64, cell: 'gru' } });
+    assert.deepEqual(spec.model, { kind: 'rnn', options: { cell: 'gru', units: [64, 64], dropout: 0 } });
+    const round = choicesFromSpec(spec);
+    assert.deepEqual(specFromChoices(round), spec);
+  });
+
+  test('typed values are checked with the command line\'s message', () => {
+    assert.deepEqual(parseModelOptionInput('rnn', 'units', '64,32'), { ok: true, value: [64, 32] });
+    assert.deepEqual(parseModelOptionInput('cnn', 'dropout', ' 0.25 '), { ok: true, value: 0.25 });
+    const refused = parseModelOptionInput('rnn', 'layers', '0');
+    assert.equal(refused.ok, false);
+    assert.equal((refused as { message: string }).message, 'Model option "layers" of rnn must be a whole number from 1 to 8 (got "0").');
+  });
+
+  test('options that do not fit together are named before the run is started', () => {
+    assert.equal(modelOptionsProblem('attention', { embedDim: 60, heads: 8 }), 'Model attention: embedDim (60) must be a multiple of heads (8).');
+    assert.equal(modelOptionsProblem('attention', { embedDim: 64, heads: 8 }), undefined);
+    assert.throws(() => specFromChoices({ ...choices, model: 'attention', modelOptions: { embedDim: 60, heads: 8 } }), /multiple of heads/);
+  });
+
+  test('the options step lists every option of the kind with its value, marking the defaults', () => {
+    const rows = modelOptionRows('cnn', { layers: 2, denseUnits: 128 });
+    assert.deepEqual(rows.map((row) => [row.field.name, row.value, row.isDefault]), [
+      ['filters', '32,64', false], ['layers', '2', false], ['denseUnits', '128', false], ['dropout', '0', true],
+    ]);
+    assert.match(rows[0].accepted, /comma-separated list of up to 6/);
+  });
+
+  test('remembered options are kept only when valid for the remembered model', () => {
+    assert.deepEqual(rememberedChoices({ model: 'rnn', modelOptions: { units: [64, 64], layers: 99, filters: [8] } }), { model: 'rnn', modelOptions: { units: [64, 64] } });
+    assert.deepEqual(rememberedChoices({ model: 'attention', modelOptions: { embedDim: 60, heads: 8 } }), { model: 'attention' });
+    assert.deepEqual(rememberedChoices({ modelOptions: { units: [64] } }), {});
   });
 });
