@@ -55,7 +55,9 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   // Sweeps: the folder beside the runs, the sweeps this window runs (trials through the queue above), their tabs.
   // (The folder asks the runner only from its first read on, after both exist.)
   const sweeps: SweepsFolder = new SweepsFolder(folder, log, (id): boolean => sweepRunner.isRunning(id));
-  const sweepRunner: SweepRunner = new SweepRunner({ folder, sweeps, training, concurrency: () => readSettings().concurrentRuns, log, errors, openSweep: (id): void => sweepPanels.open(id) });
+  const sweepRunner: SweepRunner = new SweepRunner({ folder, sweeps, training, concurrency: () => readSettings().concurrentRuns, log, errors, openSweep: (id): void => sweepPanels.open(id),
+    clusterRunner: (parallel) => clusterTrialRunner({ slurm }, parallel),
+  });
   const sweepPanels: SweepPanels = new SweepPanels(context.extensionUri, {
     sweeps, folder, runner: sweepRunner, openRun: openDashboard, compare: (runIds) => void dashboards.compare(runIds),
   });

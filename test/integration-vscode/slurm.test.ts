@@ -12,8 +12,6 @@ import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../src/core/runs/runRecord';
 import { RunStore } from '../../src/core/runs/runStore';
-import { runSweep } from '../../src/core/sweeps/runSweep';
-import { SweepStore, sweepsDirFor } from '../../src/core/sweeps/sweepStore';
 import type { ClassifierLabApi } from '../../src/extension/api';
 import type { ExperimentRow } from '../../src/extension/views/experimentsTree';
 import { slurmUnavailableReason, startSlurmCluster, type SlurmCluster } from '../fixtures/slurmCluster';
@@ -254,15 +252,26 @@ if (unavailable) {
       assert.ok(runner, 'with the executor set to slurm, trials are jobs');
       assert.equal(runner.capacity, 3);
       const runsDir = api.runsDir()!;
-      const store = new SweepStore(sweepsDirFor(runsDir));
-      const sweep = await store.create({
-        name: 'slurm-sweep', method: 'random', trials: 3, metric: 'valAcc', seed: 7,
-        base: { data: sampleDataset('colour-shapes'), limit: 200, epochs: 2, batchSize: 32 },
-        space: { learningRate: { min: 0.0005, max: 0.005, log: true } },
-      }, runsDir);
+      // New Sweep's path: the window's sweep runner, which sends trials to Slurm, as many at once as runs may train at once.
+      const config = vscode.workspace.getConfiguration('classifierLab');
+      const concurrentBefore = config.inspect<number>('concurrentRuns')?.workspaceValue;
+      await config.update('concurrentRuns', 3, vscode.ConfigurationTarget.Workspace);
+      let record;
       const started = Date.now();
-      const outcome = await runSweep({ store, id: sweep.id, runner });
+      try {
+        const sweepId = await api.startSweep({
+          name: 'slurm-sweep', method: 'random', trials: 3, metric: 'valAcc', seed: 7,
+          base: { data: sampleDataset('colour-shapes'), limit: 200, epochs: 2, batchSize: 32 },
+          space: { learningRate: { min: 0.0005, max: 0.005, log: true } },
+        });
+        await api.whenSweepsIdle();
+        record = await api.readSweep(sweepId);
+      } finally {
+        await config.update('concurrentRuns', concurrentBefore, vscode.ConfigurationTarget.Workspace);
+      }
       report(`3-trial sweep as Slurm jobs (3 at once allowed, 2 CPUs): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      assert.ok(record, 'the sweep was recorded');
+      const outcome = { record };
       assert.equal(outcome.record.status, 'completed');
       assert.deepEqual(outcome.record.trials.map((t) => t.status), ['completed', 'completed', 'completed']);
       const runs = await Promise.all(outcome.record.trials.map((t) => new RunStore(runsDir).read(t.runId!)));

@@ -1,11 +1,13 @@
 // The sweeps this window runs: starts a new sweep (its folder beside the runs), resumes one whose process
 // stopped, stops one as a whole, and says how each ended. The scheduler is the engine's (runSweep); its
-// trials go through the window's run queue (QueueTrialRunner), so they wait for a slot like any run.
+// trials go through the window's run queue (QueueTrialRunner), so they wait for a slot like any run, or
+// become cluster jobs when the executor sends runs to a cluster.
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errorMessage';
 import { metricIsMaximised, type SweepSpec } from '../../core/sweeps/sweepSpec';
 import type { SweepRecord } from '../../core/sweeps/sweepRecord';
 import { runSweep } from '../../core/sweeps/runSweep';
+import type { TrialRunner } from '../../core/sweeps/trialRunner';
 import type { RunsFolder } from '../runsFolder';
 import type { TrainingController } from '../training/trainingController';
 import type { UserErrors } from '../userErrors';
@@ -22,11 +24,17 @@ export interface SweepRunnerOptions {
   log: vscode.LogOutputChannel;
   errors: UserErrors;
   openSweep(id: string): unknown;
+  /**
+   * The runner that makes each trial a cluster job (`parallel` at once) when the executor of the moment
+   * sends runs to a cluster, else undefined: the trials go through this window's queue. Read when a sweep starts or resumes.
+   */
+  clusterRunner?(parallel: number): TrialRunner | undefined;
 }
 
 interface ActiveSweep {
   controller: AbortController;
-  runner: QueueTrialRunner;
+  /** Lets go of the sweep's trials as the window closes (queued ones are left to be resumed). */
+  release(): void;
   done: Promise<void>;
 }
 
@@ -91,7 +99,7 @@ export class SweepRunner implements vscode.Disposable {
   /** The window is closing: the sweeps are left as they are (read as interrupted once it is gone) to be resumed. */
   dispose(): void {
     this.disposed = true;
-    for (const sweep of this.active.values()) sweep.runner.release();
+    for (const sweep of this.active.values()) sweep.release();
     this.changeEmitter.dispose();
   }
 
@@ -99,7 +107,9 @@ export class SweepRunner implements vscode.Disposable {
     const { training, sweeps, folder } = this.options;
     const store = sweeps.requireStore();
     const controller = new AbortController();
-    const runner = new QueueTrialRunner({
+    // On a cluster, as many trials at once as this window would train runs at once here.
+    const cluster = this.options.clusterRunner?.(Math.max(1, this.options.concurrency()));
+    const runner = cluster ?? new QueueTrialRunner({
       queue: { start: (request) => training.start(request), stop: (target) => training.stop(target) },
       capacity: () => this.options.concurrency(),
       canResume: async (runsDir, runId) => {
@@ -122,7 +132,7 @@ export class SweepRunner implements vscode.Disposable {
         this.active.delete(id);
         changed();
       });
-    this.active.set(id, { controller, runner, done });
+    this.active.set(id, { controller, release: () => { if (runner instanceof QueueTrialRunner) runner.release(); }, done });
     changed();
   }
 
