@@ -2,7 +2,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeShapesDataset, writeFolderDataset, SHAPE_CLASSES } from '../../fixtures/syntheticImages';
 import { makeTempDir, removeTempDir } from '../../fixtures/tempDir';
@@ -78,6 +78,19 @@ describe('classifier-lab CLI', () => {
     const confusion = evaluation.confusion as number[][];
     assert.equal(confusion.length, 4);
     assert.equal(confusion.flat().reduce((a, b) => a + b, 0), 120);
+  });
+
+  test('eval says which images it skipped: an unreadable file in the evaluated data is named on stderr, the rest evaluated', () => {
+    const copy = join(root, 'shapes-with-broken');
+    cpSync(data, copy, { recursive: true });
+    const testClass = readdirSync(join(copy, 'test'))[0];
+    const broken = join(copy, 'test', testClass, 'broken.png');
+    writeFileSync(broken, Buffer.from('not an image at all'));
+    const result = run(['eval', '--run', runDir, '--data', copy, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^warning: .*broken\.png/m);
+    const [evaluation] = jsonLines(result.stdout);
+    assert.equal(evaluation.count, 120, 'the readable test images were evaluated');
   });
 
   test('classify --json gives the top classes of each image, mostly right', () => {
