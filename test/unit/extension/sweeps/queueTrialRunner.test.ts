@@ -4,7 +4,7 @@
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RunStore } from '../../../../src/core/runs/runStore';
+import { RunStore, type RunStoreOptions } from '../../../../src/core/runs/runStore';
 import { runSweep } from '../../../../src/core/sweeps/runSweep';
 import { SweepStore } from '../../../../src/core/sweeps/sweepStore';
 import type { SweepSpec } from '../../../../src/core/sweeps/sweepSpec';
@@ -21,7 +21,8 @@ class WritingExecutor implements RunExecutor {
   mostAtOnce = 0;
   readonly launched: RunRequest[] = [];
 
-  constructor(private readonly epochMs = 15) {}
+  /** `storeOptions`: how the run store sees the machine (e.g. that the trainers of a window that went away died with it). */
+  constructor(private readonly epochMs = 15, private readonly storeOptions: RunStoreOptions = {}) {}
 
   launch(request: RunRequest, listener: ExecutionListener): RunExecution {
     this.launched.push(request);
@@ -30,7 +31,7 @@ class WritingExecutor implements RunExecutor {
     this.active += 1;
     this.mostAtOnce = Math.max(this.mostAtOnce, this.active);
     const train = async (): Promise<RunEnd> => {
-      const store = new RunStore(request.runsDir);
+      const store = new RunStore(request.runsDir, this.storeOptions);
       const writer = request.resumeRunId ? await store.openWriter(request.resumeRunId) : await store.create({ spec: request.spec, name: request.name });
       listener.created?.(writer.id, request.name ?? writer.id);
       const startEpoch = (await store.readMetrics(writer.id)).filter((e) => e.type === 'epochEnd').length + 1;
@@ -159,7 +160,8 @@ describe('sweeps through the run queue', () => {
     const afterReload = new SweepStore(`${root}/sweeps`, { isProcessAlive: () => false });
     assert.equal((await afterReload.read(id)).status, 'interrupted');
 
-    const second = setUp(1);
+    // The first window's trainers died with it (here they were this process: its store is told so).
+    const second = setUp(1, new WritingExecutor(15, { isProcessAlive: () => false }));
     const resumed = await runSweep({ store: new SweepStore(`${root}/sweeps`, { isProcessAlive: () => false }), id, runner: second.runner });
     assert.equal(resumed.record.status, 'completed');
     assert.equal(resumed.record.trials.length, 3);
