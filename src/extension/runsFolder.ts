@@ -13,6 +13,7 @@ import { RunStore } from '../core/runs/runStore';
 import type { SlurmJobState } from '../core/cluster/slurmJobState';
 import type { SlurmJobWatch } from '../processes/slurm/slurmJobWatch';
 import { currentRunsDir } from './settings';
+import { SerialRead } from './serialRead';
 
 export type { RunFileChange } from '../core/runs/runLayout';
 
@@ -75,8 +76,7 @@ export class RunsFolder implements vscode.Disposable {
   private flushTimer?: NodeJS.Timeout;
   private filesPoll?: NodeJS.Timeout;
   private folderPoll?: NodeJS.Timeout;
-  private refreshing?: Promise<void>;
-  private refreshAgain = false;
+  private readonly reads = new SerialRead(() => this.readAll(), () => this.disposed);
   private readonly reportedUnreadable = new Set<string>();
   private disposed = false;
 
@@ -152,18 +152,7 @@ export class RunsFolder implements vscode.Disposable {
 
   /** Re-reads the folder now (calls that arrive during a read make one more read). */
   refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
-    }
-    this.refreshing = this.readAll().finally(() => {
-      this.refreshing = undefined;
-      if (this.refreshAgain && !this.disposed) {
-        this.refreshAgain = false;
-        void this.refresh();
-      }
-    });
-    return this.refreshing;
+    return this.reads.run();
   }
 
   /** Re-reads the folder soon; bursts of calls make one read. */

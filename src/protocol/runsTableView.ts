@@ -1,7 +1,7 @@
 // Messages between the runs table tab and its webview: one union per direction, and the plain data they
 // carry. The webview says `ready`; the panel answers with every run as a row, and again whenever the runs
 // folder changes. The page remembers its column layout through the panel (per workspace).
-import type { ExportMessage, OpenRunMessage, ReadyMessage } from './viewCommon';
+import type { CompareRunsMessage, ExportMessage, OpenRunMessage, ReadyMessage } from './viewCommon';
 
 export type { ExportFormat, ExportMessage } from './viewCommon';
 
@@ -42,5 +42,5 @@ export type FromRunsTableView =
   | ReadyMessage
   | ExportMessage
   | OpenRunMessage
-  | { type: 'compareRuns'; runIds: string[] }
+  | CompareRunsMessage
   | { type: 'saveLayout'; layout: RunsTableLayout };

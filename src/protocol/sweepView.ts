@@ -1,7 +1,7 @@
 // Messages between a sweep's tab and its webview: one union per direction, and the plain data they carry.
 // The webview says `ready`, the panel answers with the sweep as it stands, and again whenever its
 // sweep.json or one of its trials' runs changes.
-import type { ExportMessage, OpenRunMessage, ReadyMessage } from './viewCommon';
+import type { CompareRunsMessage, ExportMessage, OpenRunMessage, ReadyMessage } from './viewCommon';
 
 export type { ExportFormat, ExportMessage } from './viewCommon';
 
@@ -94,4 +94,4 @@ export type FromSweepView =
   | { type: 'stopSweep' }
   | { type: 'resumeSweep' }
   /** Compare these trials' runs in the comparison tab. */
-  | { type: 'compareRuns'; runIds: string[] };
+  | CompareRunsMessage;

@@ -1,5 +1,6 @@
 // Messages every webview may send its panel, whatever the view: the `ready` handshake (the first message
-// of every page load; the panel answers with a snapshot), saving an export, and opening a run's dashboard.
+// of every page load; the panel answers with a snapshot), saving an export, and opening a run's dashboard;
+// and comparing runs, for the views that list runs.
 
 /** The page loaded and listens. */
 export type ReadyMessage = { type: 'ready' };
@@ -11,3 +12,6 @@ export type ExportMessage = { type: 'export'; format: ExportFormat; fileName: st
 
 /** Open the dashboard of a run the view shows. */
 export type OpenRunMessage = { type: 'openRun'; runId: string };
+
+/** Compare these runs (two or more) in the comparison tab. */
+export type CompareRunsMessage = { type: 'compareRuns'; runIds: string[] };

@@ -2,37 +2,11 @@
 // batch overlaps the training step. Falls back to decoding on the calling thread when workers cannot
 // start (no bundled worker script, no tsx in development, a sandbox that forbids threads).
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import type { ImageShape } from '../runSpec';
 import { decodeImageFiles, type DecodedFiles } from './decodeImageFiles';
 import type { DecodeReply, DecodeRequest } from './decodeWorker';
-
-/** A worker script: a file path, or JavaScript source to evaluate. */
-export interface WorkerEntry {
-  script: string;
-  eval: boolean;
-}
-
-/**
- * Where the worker script is: `decodeWorker.js` next to the running bundle (dist/), else, when
- * running from TypeScript sources under tsx, the .ts source loaded through tsx's require hook
- * (a worker cannot start from a .ts file directly: the ESM loader hooks arrive too late).
- */
-function findWorkerEntry(): WorkerEntry | undefined {
-  const bundled = join(__dirname, 'decodeWorker.js');
-  if (existsSync(bundled)) return { script: bundled, eval: false };
-  const source = join(__dirname, 'decodeWorker.ts');
-  if (!existsSync(source)) return undefined;
-  try {
-    const tsx = createRequire(__filename).resolve('tsx/cjs');
-    return { script: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, eval: true };
-  } catch {
-    return undefined;
-  }
-}
+import { findWorkerScript, type WorkerEntry } from '../workers/findWorkerScript';
 
 /** Workers for a pool that shares the machine with a training step on the main thread. */
 export function defaultDecodeWorkers(): number {
@@ -65,7 +39,7 @@ export class DecodePool {
 
   /** `size` 0 decodes on the calling thread; `entry` overrides the worker script (tests). */
   constructor(private readonly size: number, entry?: WorkerEntry) {
-    this.entry = size > 0 ? entry ?? findWorkerEntry() : undefined;
+    this.entry = size > 0 ? entry ?? findWorkerScript(__dirname, 'decodeWorker') : undefined;
   }
 
   /** True while decoding goes to worker threads (false after they failed to start). */

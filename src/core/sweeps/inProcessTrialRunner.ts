@@ -6,7 +6,7 @@ import { RunStore } from '../runs/runStore';
 import { runTraining } from '../runTraining';
 import type { ThreadsRequest } from '../train/trainingThreads';
 import type { TrainingEvent } from '../train/trainingEvents';
-import type { TrialOutcome, TrialRequest, TrialRunner } from './trialRunner';
+import { canContinueTrialRun, type TrialOutcome, type TrialRequest, type TrialRunner } from './trialRunner';
 
 export interface InProcessTrialRunnerOptions {
   backend?: BackendPreference;
@@ -23,7 +23,7 @@ export class InProcessTrialRunner implements TrialRunner {
   async run(request: TrialRequest): Promise<TrialOutcome> {
     let runId: string | undefined;
     try {
-      const resumeRunId = request.resumeRunId && await hasCheckpoint(request.runsDir, request.resumeRunId) ? request.resumeRunId : undefined;
+      const resumeRunId = request.resumeRunId && await canContinueTrialRun(new RunStore(request.runsDir), request.resumeRunId) ? request.resumeRunId : undefined;
       const outcome = await runTraining({
         spec: request.spec,
         runsDir: request.runsDir,
@@ -46,17 +46,5 @@ export class InProcessTrialRunner implements TrialRunner {
     } catch (error) {
       return { runId, status: 'failed', error: error instanceof Error ? error.message : String(error) };
     }
-  }
-}
-
-/** True when the run exists and saved a checkpoint to continue from (it finished at least one epoch). */
-async function hasCheckpoint(runsDir: string, runId: string): Promise<boolean> {
-  const store = new RunStore(runsDir);
-  try {
-    const record = await store.read(runId);
-    const state = await store.readCheckpointState(runId);
-    return state !== undefined && state.epoch < record.spec.training.epochs;
-  } catch {
-    return false;
   }
 }

@@ -1,6 +1,8 @@
 // What runs a sweep's trials: the CLI in this process or in child processes, the editor through its run
 // queue, a cluster as jobs. The scheduler asks for trials and awaits them; they may finish in any order.
+// Also the one rule every runner follows to continue a trial's earlier run.
 import type { RunSpec } from '../runSpec';
+import type { RunStore } from '../runs/runStore';
 
 export interface TrialRequest {
   /** The sweep's id and the trial's number, to name and log the run. */
@@ -39,4 +41,17 @@ export interface TrialRunner {
   readonly capacity: number;
   /** Trains one trial. Should resolve, not reject, for a trial that fails (a rejection counts as failed). */
   run(request: TrialRequest): Promise<TrialOutcome>;
+}
+
+/**
+ * True when run `runId` exists with a checkpoint short of its last epoch, so a trial can continue it
+ * (`TrialRequest.resumeRunId`); false when it cannot, or cannot be read.
+ */
+export async function canContinueTrialRun(store: RunStore, runId: string): Promise<boolean> {
+  try {
+    const [record, state] = await Promise.all([store.read(runId), store.readCheckpointState(runId)]);
+    return state !== undefined && state.epoch < record.spec.training.epochs;
+  } catch {
+    return false;
+  }
 }

@@ -7,7 +7,7 @@ import { errorMessage } from '../../core/errorMessage';
 import { metricIsMaximised, type SweepSpec } from '../../core/sweeps/sweepSpec';
 import type { SweepRecord } from '../../core/sweeps/sweepRecord';
 import { runSweep } from '../../core/sweeps/runSweep';
-import type { TrialRunner } from '../../core/sweeps/trialRunner';
+import { canContinueTrialRun, type TrialRunner } from '../../core/sweeps/trialRunner';
 import type { RunsFolder } from '../runsFolder';
 import type { TrainingController } from '../training/trainingController';
 import type { UserErrors } from '../userErrors';
@@ -112,11 +112,7 @@ export class SweepRunner implements vscode.Disposable {
     const runner = cluster ?? new QueueTrialRunner({
       queue: { start: (request) => training.start(request), stop: (target) => training.stop(target) },
       capacity: () => this.options.concurrency(),
-      canResume: async (runsDir, runId) => {
-        const runStore = folder.storeAt(runsDir);
-        const [record, state] = await Promise.all([runStore.read(runId), runStore.readCheckpointState(runId)]);
-        return state !== undefined && state.epoch < record.spec.training.epochs;
-      },
+      canResume: (runsDir, runId) => canContinueTrialRun(folder.storeAt(runsDir), runId),
       onQueued: (ticket, request) => this.tickets.set(ticket, { sweepId: request.sweepId, trial: request.trial }),
       onEnded: (ticket) => this.tickets.delete(ticket),
     });

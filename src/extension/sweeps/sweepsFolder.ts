@@ -8,6 +8,7 @@ import { errorMessage } from '../../core/errorMessage';
 import type { SweepRecord } from '../../core/sweeps/sweepRecord';
 import { SweepStore, sweepsDirFor } from '../../core/sweeps/sweepStore';
 import type { RunsFolder } from '../runsFolder';
+import { SerialRead } from '../serialRead';
 
 /** Bursts of changes make one read, at most this often. */
 const COALESCE_MS = 150;
@@ -25,8 +26,7 @@ export class SweepsFolder implements vscode.Disposable {
   private sweepStore?: SweepStore;
   private timer?: NodeJS.Timeout;
   private poll?: NodeJS.Timeout;
-  private reading?: Promise<void>;
-  private readAgain = false;
+  private readonly reads = new SerialRead(() => this.read(), () => this.disposed);
   private readonly reportedUnreadable = new Set<string>();
   private disposed = false;
 
@@ -84,18 +84,7 @@ export class SweepsFolder implements vscode.Disposable {
 
   /** Reads the folder now (a call during a read makes one more read). */
   refresh(): Promise<void> {
-    if (this.reading) {
-      this.readAgain = true;
-      return this.reading;
-    }
-    this.reading = this.read().finally(() => {
-      this.reading = undefined;
-      if (this.readAgain && !this.disposed) {
-        this.readAgain = false;
-        void this.refresh();
-      }
-    });
-    return this.reading;
+    return this.reads.run();
   }
 
   dispose(): void {

@@ -9,7 +9,7 @@ import type { SweepRunner } from '../sweeps/sweepRunner';
 import type { SweepsFolder } from '../sweeps/sweepsFolder';
 import type { TrainingController } from '../training/trainingController';
 import { runEntries, type RunEntry } from './runEntries';
-import { runContextValue, runDescription, runLabel, runTooltip, statusIcon } from './runPresentation';
+import { runContextValue, runDescription, runLabel, runTooltip, statusIcon, type StatusIcon } from './runPresentation';
 import { groupBySweep, topLevelItems, type SweepGroup } from './sweepGroups';
 import { sweepContextValue, sweepDescription, sweepIcon, sweepTooltip } from './sweepPresentation';
 
@@ -117,11 +117,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
     const item = new vscode.TreeItem(runLabel(entry), vscode.TreeItemCollapsibleState.None);
     item.id = entryId(entry);
     item.description = runDescription(entry);
-    const icon = statusIcon(entry);
-    item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
-    const tooltip = new vscode.MarkdownString(runTooltip(entry));
-    tooltip.supportThemeIcons = false;
-    item.tooltip = tooltip;
+    showStatus(item, statusIcon(entry), runTooltip(entry));
     item.contextValue = runContextValue(entry);
     item.accessibilityInformation = { label: `${runLabel(entry)}, ${runDescription(entry)}` };
     if (entry.kind === 'run') {
@@ -163,11 +159,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
     const item = new vscode.TreeItem(sweep.name, state);
     item.id = group.key;
     item.description = sweepDescription(sweep);
-    const icon = sweepIcon(sweep);
-    item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
-    const tooltip = new vscode.MarkdownString(sweepTooltip(sweep));
-    tooltip.supportThemeIcons = false;
-    item.tooltip = tooltip;
+    showStatus(item, sweepIcon(sweep), sweepTooltip(sweep));
     item.contextValue = sweepContextValue(sweep, this.sweeps?.runner.isRunning(sweep.id) ?? false);
     item.accessibilityInformation = { label: `Sweep ${sweep.name}, ${item.description}` };
     item.command = { command: OPEN_SWEEP_COMMAND, title: 'Open Sweep', arguments: [sweep.id] };
@@ -192,4 +184,12 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
       this.changeEmitter.fire(undefined);
     }, PROGRESS_REDRAW_MS);
   }
+}
+
+/** A row's status icon and its markdown hover (run text may hold `$(…)`: shown as written, not as icons). */
+function showStatus(item: vscode.TreeItem, icon: StatusIcon, tooltipMarkdown: string): void {
+  item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
+  const tooltip = new vscode.MarkdownString(tooltipMarkdown);
+  tooltip.supportThemeIcons = false;
+  item.tooltip = tooltip;
 }

@@ -14,7 +14,8 @@ export interface StatusIcon {
   color?: string;
 }
 
-const ICONS: Record<RunStatus, StatusIcon> = {
+/** The icon of each status, for runs and sweeps alike. */
+export const STATUS_ICONS: Readonly<Record<RunStatus, StatusIcon>> = {
   running: { id: 'loading~spin' },
   queued: { id: 'clock' },
   completed: { id: 'pass', color: 'testing.iconPassed' },
@@ -24,7 +25,7 @@ const ICONS: Record<RunStatus, StatusIcon> = {
 };
 
 export function statusIcon(entry: RunEntry): StatusIcon {
-  return ICONS[entryStatus(entry)];
+  return STATUS_ICONS[entryStatus(entry)];
 }
 
 export function runLabel(entry: RunEntry): string {

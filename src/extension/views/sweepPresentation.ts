@@ -5,25 +5,13 @@ import type { SweepRecord } from '../../core/sweeps/sweepRecord';
 import type { SweepMetric } from '../../core/sweeps/sweepSpec';
 import { runSpecFromTrainOptions } from '../../core/trainOptions';
 import { formatPercent } from '../training/runProgress';
-import { escapeMarkdown, formatDuration, type StatusIcon } from './runPresentation';
-
-/** A sweep's status as the view shows it: `running` only while some process runs it. */
-export type SweepShownStatus = SweepRecord['status'];
-
-const ICONS: Record<SweepShownStatus, StatusIcon> = {
-  running: { id: 'loading~spin' },
-  queued: { id: 'clock' },
-  completed: { id: 'pass', color: 'testing.iconPassed' },
-  failed: { id: 'error', color: 'testing.iconFailed' },
-  cancelled: { id: 'circle-slash', color: 'disabledForeground' },
-  interrupted: { id: 'debug-pause', color: 'editorWarning.foreground' },
-};
+import { escapeMarkdown, formatDuration, STATUS_ICONS, type StatusIcon } from './runPresentation';
 
 /** Statuses a sweep can be resumed from: its process stopped before the method was done. */
 export const RESUMABLE_SWEEP_STATUSES: readonly SweepRecord['status'][] = ['interrupted', 'cancelled', 'failed', 'queued'];
 
 export function sweepIcon(sweep: Pick<SweepRecord, 'status'>): StatusIcon {
-  return ICONS[sweep.status] ?? ICONS.interrupted;
+  return STATUS_ICONS[sweep.status] ?? STATUS_ICONS.interrupted;
 }
 
 /** A metric value as a user reads it: accuracy as a percentage, loss as a number. */

@@ -1,7 +1,8 @@
 // The base of every Classifier Lab webview panel (a run's dashboard, a comparison, a Classify Image
 // result), and the set of open panels of one kind. The base owns the page in the strict-CSP shell, the
 // `ready` handshake (a page answers every load with it, and the panel then sends what the page shows),
-// a post that only reaches a page that listens, validated messages in, and disposal in reverse order.
+// a post that only reaches a page that listens, one send for a burst of changes, validated messages in,
+// and disposal in reverse order.
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errorMessage';
 import { webviewPageHtml } from './webviewPage';
@@ -30,6 +31,7 @@ export abstract class WebviewPanel<ToView, FromView extends { type: string }> im
   protected readonly disposables: vscode.Disposable[] = [];
   private pageReady = false;
   private disposed = false;
+  private sendTimer?: NodeJS.Timeout;
 
   protected constructor(
     readonly panel: vscode.WebviewPanel,
@@ -78,6 +80,18 @@ export abstract class WebviewPanel<ToView, FromView extends { type: string }> im
     if (this.pageReady && !this.disposed) void this.panel.webview.postMessage(message);
   }
 
+  /**
+   * Calls `send` once, `delayMs` after the first of a burst of changes (a training run rewrites run.json
+   * every epoch); nothing while no page listens (its `ready` brings everything anew).
+   */
+  protected sendSoon(send: () => void, delayMs: number): void {
+    if (!this.pageReady || this.sendTimer) return;
+    this.sendTimer = setTimeout(() => {
+      this.sendTimer = undefined;
+      send();
+    }, delayMs);
+  }
+
   /** The page (re)loaded and listens: send it what it shows. */
   protected abstract onReady(): Promise<void> | void;
 
@@ -102,6 +116,7 @@ export abstract class WebviewPanel<ToView, FromView extends { type: string }> im
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    clearTimeout(this.sendTimer);
     for (const disposable of this.disposables.splice(0).reverse()) disposable.dispose();
     this.panel.dispose();
     this.disposeEmitter.fire();

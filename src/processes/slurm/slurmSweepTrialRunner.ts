@@ -2,7 +2,7 @@
 // `capacity` at once (Slurm spreads them over its nodes), followed like any run the executor submits.
 // No VS Code API here.
 import { RunStore } from '../../core/runs/runStore';
-import type { TrialOutcome, TrialRequest, TrialRunner } from '../../core/sweeps/trialRunner';
+import { canContinueTrialRun, type TrialOutcome, type TrialRequest, type TrialRunner } from '../../core/sweeps/trialRunner';
 import { errorMessage } from '../../core/errorMessage';
 import type { RunExecutor } from '../runExecutor';
 
@@ -14,7 +14,7 @@ export class SlurmSweepTrialRunner implements TrialRunner {
     if (request.signal.aborted) return { ...(request.resumeRunId ? { runId: request.resumeRunId } : {}), status: 'cancelled' };
     let runId: string | undefined;
     try {
-      const resumeRunId = request.resumeRunId !== undefined && await canContinue(request.runsDir, request.resumeRunId) ? request.resumeRunId : undefined;
+      const resumeRunId = request.resumeRunId !== undefined && await canContinueTrialRun(new RunStore(request.runsDir), request.resumeRunId) ? request.resumeRunId : undefined;
       const execution = this.executor.launch({ spec: request.spec, runsDir: request.runsDir, name: request.name, ...(resumeRunId ? { resumeRunId } : {}) }, {
         created: (id) => {
           runId = id;
@@ -38,17 +38,5 @@ export class SlurmSweepTrialRunner implements TrialRunner {
     } catch (error) {
       return { ...(runId !== undefined ? { runId } : {}), status: 'failed', error: errorMessage(error) };
     }
-  }
-}
-
-/** True when the run exists with a checkpoint short of its last epoch, so a job can continue it. */
-async function canContinue(runsDir: string, runId: string): Promise<boolean> {
-  const store = new RunStore(runsDir);
-  try {
-    const record = await store.read(runId);
-    const state = await store.readCheckpointState(runId);
-    return state !== undefined && state.epoch < record.spec.training.epochs;
-  } catch {
-    return false;
   }
 }

@@ -2,10 +2,8 @@
 // messages are untrusted input.
 import { isRecord, isShortString } from '../../../core/guards';
 import type { FromRunsTableView, RunsTableLayout } from '../../../protocol/runsTableView';
-import { MAX_NAME_CHARS, parseCommonViewMessage } from '../viewMessages';
+import { MAX_NAME_CHARS, parseCommonViewMessage, parseCompareRunsMessage } from '../viewMessages';
 
-/** The most runs the page may ask to compare at once (the comparison's own limit). */
-const MAX_COMPARED = 50;
 /** The most columns a layout may name (settings of every model kind fit many times over). */
 const MAX_COLUMNS = 1000;
 
@@ -31,11 +29,8 @@ export function parseFromRunsTableView(raw: unknown): FromRunsTableView | undefi
     case 'export':
     case 'openRun':
       return parseCommonViewMessage(raw);
-    case 'compareRuns': {
-      const ids = raw.runIds;
-      if (!Array.isArray(ids) || ids.length < 2 || ids.length > MAX_COMPARED || !ids.every((id) => isShortString(id, MAX_NAME_CHARS))) return undefined;
-      return { type: 'compareRuns', runIds: [...new Set(ids as string[])] };
-    }
+    case 'compareRuns':
+      return parseCompareRunsMessage(raw);
     case 'saveLayout': {
       const layout = parseRunsTableLayout(raw.layout);
       return layout ? { type: 'saveLayout', layout } : undefined;

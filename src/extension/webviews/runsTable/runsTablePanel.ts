@@ -21,14 +21,10 @@ export interface RunsTableServices {
 }
 
 export class RunsTablePanel extends WebviewPanel<ToRunsTableView, FromRunsTableView> {
-  private redraw?: NodeJS.Timeout;
-
   constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly services: RunsTableServices) {
     super(panel, extensionUri, parseFromRunsTableView);
-    this.disposables.push(
-      services.folder.onDidChangeRuns(() => this.scheduleSend()),
-      { dispose: () => clearTimeout(this.redraw) },
-    );
+    // The folder changes in bursts (a training run rewrites run.json every epoch): one send for them.
+    this.disposables.push(services.folder.onDidChangeRuns(() => this.sendSoon(() => this.send(), 300)));
     panel.title = 'Runs Table';
     this.load({ script: 'dist/runsTableWebview.js', style: 'media/runsTable.css', icon: 'dashboard-icon', title: panel.title, loadingText: 'Loading the runs table…', data: { view: 'runs-table' } });
   }
@@ -54,15 +50,6 @@ export class RunsTablePanel extends WebviewPanel<ToRunsTableView, FromRunsTableV
       case 'export':
         return saveExport(message);
     }
-  }
-
-  /** The folder changes in bursts (a training run rewrites run.json every epoch): one send for them. */
-  private scheduleSend(): void {
-    if (!this.isPageReady || this.redraw) return;
-    this.redraw = setTimeout(() => {
-      this.redraw = undefined;
-      this.send();
-    }, 300);
   }
 
   private send(): void {

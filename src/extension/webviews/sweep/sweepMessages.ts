@@ -1,11 +1,8 @@
 // Validates what a sweep tab's page sends (src/protocol/sweepView.ts): the page runs scripts, so its
 // messages are untrusted input.
-import { isRecord, isShortString } from '../../../core/guards';
+import { isRecord } from '../../../core/guards';
 import type { FromSweepView } from '../../../protocol/sweepView';
-import { MAX_NAME_CHARS, parseCommonViewMessage } from '../viewMessages';
-
-/** The most runs the page may ask to compare at once. */
-const MAX_COMPARED = 50;
+import { parseCommonViewMessage, parseCompareRunsMessage } from '../viewMessages';
 
 export function parseFromSweepView(raw: unknown): FromSweepView | undefined {
   if (!isRecord(raw)) return undefined;
@@ -20,11 +17,8 @@ export function parseFromSweepView(raw: unknown): FromSweepView | undefined {
       return { type: 'stopSweep' };
     case 'resumeSweep':
       return { type: 'resumeSweep' };
-    case 'compareRuns': {
-      const ids = raw.runIds;
-      if (!Array.isArray(ids) || ids.length < 2 || ids.length > MAX_COMPARED || !ids.every((id) => isShortString(id, MAX_NAME_CHARS))) return undefined;
-      return { type: 'compareRuns', runIds: [...new Set(ids as string[])] };
-    }
+    case 'compareRuns':
+      return parseCompareRunsMessage(raw);
     default:
       return undefined;
   }

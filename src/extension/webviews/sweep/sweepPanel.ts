@@ -20,16 +20,15 @@ export interface SweepPanelServices {
 
 export class SweepPanel extends WebviewPanel<ToSweepView, FromSweepView> {
   private lastSent = '';
-  private redraw?: NodeJS.Timeout;
 
   constructor(panel: vscode.WebviewPanel, readonly sweepId: string, extensionUri: vscode.Uri, private readonly services: SweepPanelServices) {
     super(panel, extensionUri, parseFromSweepView);
-    const changed = () => this.scheduleSend();
+    // Changes come in bursts (a trial's run and sweep.json): one send for them.
+    const changed = () => this.sendSoon(() => this.send(), 200);
     this.disposables.push(
       services.sweeps.onDidChangeSweeps(changed),
       services.folder.onDidChangeRuns(changed),
       services.runner.onDidChange(changed),
-      { dispose: () => clearTimeout(this.redraw) },
     );
     panel.title = `Sweep: ${services.sweeps.sweep(sweepId)?.name ?? sweepId}`;
     this.load({
@@ -66,15 +65,6 @@ export class SweepPanel extends WebviewPanel<ToSweepView, FromSweepView> {
       case 'export':
         return saveExport(message);
     }
-  }
-
-  /** Changes come in bursts (a trial's run and sweep.json): one send for them. */
-  private scheduleSend(): void {
-    if (!this.isPageReady || this.redraw) return;
-    this.redraw = setTimeout(() => {
-      this.redraw = undefined;
-      this.send();
-    }, 200);
   }
 
   private send(): void {
