@@ -7,6 +7,7 @@ import { registerCommands } from './commands/command';
 import { COMMANDS } from './commands/commands';
 import { GROUP_BY_CONTEXT_KEY, GROUP_BY_STATE_KEY } from './commands/viewCommands';
 import type { Lab } from './lab';
+import { DatasetFolders } from './datasetFolders';
 import { RunsFolder } from './runsFolder';
 import { processEnvironment } from './nativeBackend';
 import { primaryWorkspaceFolder, readSettings } from './settings';
@@ -25,7 +26,8 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const log = vscode.window.createOutputChannel('Classifier Lab', { log: true });
   const errors = new UserErrors(log);
   const folder = RunsFolder.forWindow(log);
-  const dashboards = new DashboardPanels(context.extensionUri, folder, log);
+  const datasetFolders = new DatasetFolders(context.globalState);
+  const dashboards = new DashboardPanels(context.extensionUri, folder, log, datasetFolders);
   const openDashboard = (runId: string) => void dashboards.open(runId);
   const training = new TrainingController({
     executor: localTrainerExecutor(() => {
@@ -43,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const tree = new ExperimentsTree(folder, training, groupBy);
   const treeView = vscode.window.createTreeView<ExperimentNode>(EXPERIMENTS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true });
   const classify = new ClassifyPanels({ context, folder, log, openDashboard });
-  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, log, errors };
+  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, log, errors, datasetFolders };
 
   // VS Code disposes subscriptions in order: commands and listeners first, views next, and the
   // trainers last (they are let go to end their runs as interrupted).

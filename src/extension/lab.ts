@@ -1,5 +1,6 @@
 // The services of one window, as commands get them: built once in activate(), one owner each.
 import type * as vscode from 'vscode';
+import type { DatasetFolders } from './datasetFolders';
 import type { RunsFolder } from './runsFolder';
 import type { TrainingController } from './training/trainingController';
 import type { UserErrors } from './userErrors';
@@ -20,4 +21,6 @@ export interface Lab {
   readonly classify: ClassifyPanels;
   readonly log: vscode.LogOutputChannel;
   readonly errors: UserErrors;
+  /** Dataset folders outside the workspace whose images the user chose to see in dashboards. */
+  readonly datasetFolders: DatasetFolders;
 }
