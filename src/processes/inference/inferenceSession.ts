@@ -20,6 +20,8 @@ export interface InferenceSessionOptions {
   batchSize?: number;
   /** Decode worker threads (0 = decode on the main thread). Default: 2 when the machine has 3+ cores, else 0. */
   decodeWorkers?: number;
+  /** Loads a run's classifier (default ImageClassifier.fromRun); tests give one that fails on purpose. */
+  loadClassifier?: (runDir: string) => Promise<ImageClassifier>;
 }
 
 interface LoadedModel {
@@ -53,6 +55,7 @@ function describeModel(classifier: ImageClassifier, runDir: string): InferenceMo
     classes: classifier.classes,
     inputShape: classifier.inputShape,
     ...(run.summary?.bestValAcc !== undefined ? { accuracy: run.summary.bestValAcc } : {}),
+    ...(run.summary?.bestValAcc === undefined && run.summary?.bestTrainAcc !== undefined ? { trainAccuracy: run.summary.bestTrainAcc } : {}),
   };
 }
 
@@ -95,6 +98,7 @@ export class InferenceSession {
   private readonly batchSize: number;
   /** Decodes the next batch off the main thread while this one is predicted and sent. */
   private readonly decoder: DecodePool;
+  private readonly loadClassifier: (runDir: string) => Promise<ImageClassifier>;
 
   constructor(
     private readonly send: (message: FromInference) => void | Promise<void>,
@@ -105,6 +109,7 @@ export class InferenceSession {
     this.maxModels = Math.max(1, options.maxModels ?? 2);
     this.batchSize = Math.max(1, options.batchSize ?? 32);
     this.decoder = new DecodePool(options.decodeWorkers ?? inferenceDecodeWorkers());
+    this.loadClassifier = options.loadClassifier ?? ((runDir) => ImageClassifier.fromRun(runDir));
   }
 
   /** Runs a request; resolves when its `done` has been sent. */
@@ -137,7 +142,7 @@ export class InferenceSession {
       entry = undefined;
     }
     if (!entry) {
-      const loading = ImageClassifier.fromRun(runDir);
+      const loading = this.loadClassifier(runDir);
       entry = { classifier: loading, stamp, users: 0, stale: false };
       const created = entry;
       // A failed load is not kept: the next request tries again (the user may fix the files).
@@ -233,12 +238,14 @@ export class InferenceSession {
         const ranked = ok.probabilities
           .map((probability, c) => ({ label: classifier.classes[c], probability, c }))
           .sort((a, b) => b.probability - a.probability);
-        let saliency;
+        let saliency: SaliencyMap | undefined;
+        let saliencyError: string | undefined;
         if (request.saliency) {
           try {
             saliency = roundSaliency(classifier.explain(ok.pixels, ranked[0].c));
-          } catch {
-            saliency = undefined; // the prediction stands without its explanation
+          } catch (error) {
+            // The prediction stands without its explanation, and the page says why instead of waiting for it.
+            saliencyError = `The heat map could not be computed: ${errorMessage(error)}`;
           }
         }
         classified += 1;
@@ -246,6 +253,7 @@ export class InferenceSession {
           type: 'result', id, index, image,
           top: ranked.slice(0, topK).map(({ label, probability }) => ({ label, probability })),
           ...(saliency ? { saliency } : {}),
+          ...(saliencyError !== undefined ? { saliencyError } : {}),
         }));
       }
       await Promise.all(sent);
