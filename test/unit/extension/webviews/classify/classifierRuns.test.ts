@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultClassifierRun, describeClassifierRun, listClassifierRuns } from '../../../../../src/extension/webviews/classify/classifierRuns';
+import { classifierChoice, defaultClassifierRun, describeClassifierRun, listClassifierRuns } from '../../../../../src/extension/webviews/classify/classifierRuns';
 import type { RunRecord } from '../../../../../src/core/runs/runRecord';
 import { RunStore } from '../../../../../src/core/runs/runStore';
 import { defaultTrainingSpec } from '../../../../../src/core/runSpecDefaults';
@@ -56,5 +56,14 @@ describe('classifier runs', () => {
     assert.match(described.description, /val acc 95\.0% · cnn · cancelled/);
     assert.match(describeClassifierRun(runs[2]).description, /^train acc 100\.0% \(no validation split\) · cnn$/);
     assert.match(described.detail, /2 classes: cat, dog · input 32x32x3/);
+  });
+
+  test('in Restricted Mode the best run is only offered: the user is asked unless they chose a run before', async () => {
+    const runs = await listClassifierRuns(new RunStore(runsDir));
+    const best = runs[0];
+    assert.deepEqual(classifierChoice(runs, undefined, true), { run: best });
+    assert.deepEqual(classifierChoice(runs, undefined, false), { ask: runs }, 'untrusted: never picked unseen');
+    assert.deepEqual(classifierChoice(runs, '20260101-000003-cnn-cccc', false), { run: runs.find((r) => r.record.id.endsWith('cccc')) }, 'the user\'s own earlier choice');
+    assert.equal(classifierChoice([], undefined, false), undefined);
   });
 });
