@@ -73,10 +73,16 @@ function countTests(suite: Suite): TestEntry[] {
   return suite.children.flatMap((child) => (child.kind === 'test' ? [child] : countTests(child)));
 }
 
+/** Whether any test of `suite` (under `path`) has a full title containing `filter`, counting nested suites' names. */
+function hasMatch(suite: Suite, path: string[], filter: string | undefined): boolean {
+  const title = suite.name ? [...path, suite.name] : path;
+  return suite.children.some((child) => (child.kind === 'suite' ? hasMatch(child, title, filter) : !filter || [...title, child.name].join(' ').includes(filter)));
+}
+
 async function runSuite(suite: Suite, path: string[], filter: string | undefined, report: (r: InHostTestResult) => void): Promise<void> {
   const title = suite.name ? [...path, suite.name] : path;
   const matches = (entry: TestEntry): boolean => !filter || [...title, entry.name].join(' ').includes(filter);
-  if (!countTests(suite).some(matches)) return;
+  if (!hasMatch(suite, path, filter)) return;
   let setupError: unknown;
   for (const hook of suite.before) {
     try {
@@ -89,7 +95,7 @@ async function runSuite(suite: Suite, path: string[], filter: string | undefined
   for (const child of suite.children) {
     if (child.kind === 'suite') {
       if (setupError) {
-        for (const t of countTests(child).filter(matches)) report({ title: [...title, child.name, t.name], ok: false, durationMs: 0, error: `before hook failed: ${describeError(setupError)}` });
+        for (const t of countTests(child).filter((t) => !filter || [...title, child.name, t.name].join(' ').includes(filter))) report({ title: [...title, child.name, t.name], ok: false, durationMs: 0, error: `before hook failed: ${describeError(setupError)}` });
       } else {
         await runSuite(child, title, filter, report);
       }
