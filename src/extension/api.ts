@@ -28,4 +28,6 @@ export interface ClassifierLabApi {
   timings(runId: string): RunTimings | undefined;
   /** How long activate() took, in milliseconds. */
   readonly activationMs: number;
+  /** The file the Classifier Lab output channel writes to (what Show Log shows). */
+  logFile(): string;
 }

@@ -1,5 +1,6 @@
 // The VS Code entry point: builds the window's services (one owner each), the views and the commands.
 // Imports only TensorFlow.js-free code: training and inference happen in child processes.
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { localTrainerExecutor } from '../processes/trainer/trainerHost';
 import type { ClassifierLabApi } from './api';
@@ -86,6 +87,8 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     experimentRows: () => tree.rows(),
     refresh: () => folder.refresh(),
     timings: (runId) => training.timings(runId),
+    // A log output channel writes `<name>.log` in the extension's log folder.
+    logFile: () => join(context.logUri.fsPath, `${log.name}.log`),
   };
 }
 
