@@ -1,8 +1,9 @@
 // A user manages finished runs from the Experiments view in a real VS Code: Rename Run, Group Runs By...,
 // Export Model, Reveal Run Folder, the dashboard's CSV/PNG/SVG exports, Rerun with Same Settings (status bar and progress notification while it trains), Delete
-// Run; then the runs folder is deleted while a dashboard is open, and the view and dashboard say so.
+// Run; crafted runs naming / or /etc/passwd show and open nothing; then the runs folder is deleted while a
+// dashboard is open, and the view and dashboard say so.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makeTempDir, removeTempDir } from '../../fixtures/tempDir';
@@ -134,6 +135,40 @@ describe('run commands in the Experiments view', () => {
     await waitFor(() => !existsSync(join(runsDir(), ids[0])), 30_000);
     await waitFor(async () => !(await experimentRows(workbench())).some((row) => row.label === victim.name), 30_000);
     assert.ok(existsSync(runDir), 'the other run is untouched');
+  });
+
+  test('crafted runs naming / as their dataset or /etc/passwd as samples: the dashboard shows and opens neither', { timeout: 120_000 }, async () => {
+    const craft = (id: string, name: string, root: string, source: string): void => {
+      const dir = join(runsDir(), id);
+      cpSync(runDir, dir, { recursive: true });
+      const record = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown> & { dataset: Record<string, unknown> };
+      writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...record, id, name, dataset: { ...record.dataset, root } }, null, 2));
+      const predictions = JSON.parse(readFileSync(join(dir, 'predictions.json'), 'utf8')) as { items: { source: string }[] };
+      writeFileSync(join(dir, 'predictions.json'), JSON.stringify({ ...predictions, items: predictions.items.map((item) => ({ ...item, source })) }));
+    };
+    craft('20200101-000000-cnn-c0de', 'crafted-root', '/', '/etc/passwd');
+    craft('20200101-000001-cnn-c0df', 'crafted-samples', join(workspace, 'data', 'colour-shapes'), '/etc/passwd');
+    await showExperiments(workbench());
+    await waitForRow(workbench(), 'the crafted runs', (row) => row.label === 'crafted-samples');
+
+    await openDashboardFromPalette(workbench(), 'crafted-root');
+    const rootPage = await dashboardFrame(workbench().page, ['20200101-000000-cnn-c0de']);
+    await showTab(rootPage, 'Samples');
+    await rootPage.locator('.dataset-images', { hasText: /Images are not shown\. .*never shown from the file system root or a home folder/ }).waitFor({ timeout: 20_000 });
+    assert.equal(await rootPage.locator('.samples img').count(), 0, 'no image from /');
+
+    await openDashboardFromPalette(workbench(), 'crafted-samples');
+    const samplesPage = await dashboardFrame(workbench().page, ['20200101-000001-cnn-c0df']);
+    await showTab(samplesPage, 'Samples');
+    const missing = samplesPage.locator('.samples .thumb-missing').first();
+    await missing.waitFor({ timeout: 20_000 });
+    assert.match((await missing.getAttribute('title')) ?? '', /passwd is not a file inside the run's dataset folder/);
+    assert.equal(await samplesPage.locator('.samples img').count(), 0, 'no pixels of /etc/passwd');
+    // The page asks to open only samples the host gave it a URI for; the host also refuses any other (datasetImages.test.ts).
+    await samplesPage.locator('.samples button.thumb').first().click();
+    await workbench().page.waitForTimeout(3_000);
+    assert.equal(await workbench().page.locator('.tabs-container .tab', { hasText: 'passwd' }).count(), 0, '/etc/passwd is not opened');
+    await workbench().runCommand('View: Close All Editors');
   });
 
   test('the runs folder deleted while a dashboard is open: the dashboard says the run cannot be read, the view empties, a new run appears', { timeout: 240_000 }, async () => {
