@@ -1,5 +1,6 @@
 // The VS Code entry point: builds the window's services (one owner each), the views and the commands.
 // Imports only TensorFlow.js-free code: training and inference happen in child processes.
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { localTrainerExecutor } from '../processes/trainer/trainerHost';
 import { SlurmJobWatch } from '../processes/slurm/slurmJobWatch';
@@ -12,6 +13,7 @@ import { DoctorCodeActions } from './doctor/doctorCodeActions';
 import { RunDoctor } from './doctor/runDoctor';
 import { GROUP_BY_CONTEXT_KEY, GROUP_BY_STATE_KEY } from './commands/viewCommands';
 import type { Lab } from './lab';
+import { DatasetFolders } from './datasetFolders';
 import { processEnvironment } from './nativeBackend';
 import { RunsFolder } from './runsFolder';
 import { SweepRunner } from './sweeps/sweepRunner';
@@ -38,7 +40,8 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const folder = RunsFolder.forWindow(log, new SlurmJobWatch({ client: slurmClient, onWarning: (message) => log.warn(message) }));
   const slurm = windowSlurmExecutor(context, folder, slurmClient);
   const doctor = new RunDoctor(folder, vscode.Uri.joinPath(context.extensionUri, 'docs', 'doctor.md'), log);
-  const dashboards = new DashboardPanels(context.extensionUri, folder, log, doctor);
+  const datasetFolders = new DatasetFolders(context.globalState);
+  const dashboards = new DashboardPanels(context.extensionUri, folder, log, datasetFolders, doctor);
   const openDashboard = (runId: string) => void dashboards.open(runId);
   const training = new TrainingController({
     executor: localTrainerExecutor(() => {
@@ -67,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const runsTable = new RunsTablePanels(context.extensionUri, {
     folder, state: context.workspaceState, openRun: openDashboard, compare: (runIds) => void dashboards.compare(runIds),
   });
-  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, doctor, sweeps, sweepRunner, sweepPanels, runsTable, log, errors, slurm };
+  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, doctor, sweeps, sweepRunner, sweepPanels, runsTable, log, errors, slurm, datasetFolders };
 
   // VS Code disposes subscriptions in order: commands and listeners first, views next, and the
   // trainers last (they are let go to end their runs as interrupted).
@@ -118,6 +121,8 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     whenSweepsIdle: () => sweepRunner.whenIdle(),
     readSweep: (id) => sweeps.requireStore().read(id).catch(() => undefined),
     doctorFindings: (runId) => doctor.diagnoses(runId),
+    // A log output channel writes `<name>.log` in the extension's log folder.
+    logFile: () => join(context.logUri.fsPath, `${log.name}.log`),
   };
 }
 

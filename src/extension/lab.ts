@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { SlurmExecutor } from '../processes/slurm/slurmExecutor';
 import type { RunDoctor } from './doctor/runDoctor';
+import type { DatasetFolders } from './datasetFolders';
 import type { RunsFolder } from './runsFolder';
 import type { SweepRunner } from './sweeps/sweepRunner';
 import type { SweepsFolder } from './sweeps/sweepsFolder';
@@ -37,4 +38,6 @@ export interface Lab {
   readonly errors: UserErrors;
   /** Submits runs as Slurm jobs (when `classifierLab.executor` is slurm) and cancels them. */
   readonly slurm: SlurmExecutor;
+  /** Dataset folders outside the workspace whose images the user chose to see in dashboards. */
+  readonly datasetFolders: DatasetFolders;
 }

@@ -76,7 +76,7 @@ export class RunsFolder implements vscode.Disposable {
   private filesPoll?: NodeJS.Timeout;
   private folderPoll?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
-  private refreshAgain = false;
+  private nextRefresh?: Promise<void>;
   private readonly reportedUnreadable = new Set<string>();
   private disposed = false;
 
@@ -153,15 +153,15 @@ export class RunsFolder implements vscode.Disposable {
   /** Re-reads the folder now (calls that arrive during a read make one more read). */
   refresh(): Promise<void> {
     if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
+      // The read under way may have begun before the caller's change: answer with the read after it (one for all callers).
+      this.nextRefresh ??= this.refreshing.catch(() => undefined).then(() => {
+        this.nextRefresh = undefined;
+        return this.disposed ? undefined : this.refresh();
+      });
+      return this.nextRefresh;
     }
     this.refreshing = this.readAll().finally(() => {
       this.refreshing = undefined;
-      if (this.refreshAgain && !this.disposed) {
-        this.refreshAgain = false;
-        void this.refresh();
-      }
     });
     return this.refreshing;
   }

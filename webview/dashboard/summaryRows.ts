@@ -1,5 +1,6 @@
 // The summary section as label/value rows: what the run is, what it trained on, how, and how well.
 import type { EpochPoint, RunRecord, TestResult } from '../../src/protocol/dashboardView';
+import type { RunMetrics } from './runMetrics';
 import { formatBytes, formatCount, formatDuration, formatNumber, formatPercent, formatTime } from '../shared/format';
 
 export interface SummaryRow {
@@ -54,6 +55,24 @@ function peakOf(epochs: readonly EpochPoint[]): number | undefined {
   return peaks.length > 0 ? Math.max(...peaks) : undefined;
 }
 
+/** True for a run trained without a validation split: its best epoch was chosen by training accuracy. */
+export function hasNoValidation(run: RunRecord, epochs: readonly EpochPoint[] = []): boolean {
+  if (run.summary.bestValAcc !== undefined || epochs.some((point) => point.valAcc !== undefined)) return false;
+  return run.summary.bestTrainAcc !== undefined || run.dataset?.valCount === 0 || epochs.length > 0;
+}
+
+/** The header's words for the best epoch: its validation accuracy, or its training accuracy for a run without a validation split. */
+export function bestAccuracyParts(run: RunRecord, metrics: Pick<RunMetrics, 'bestEpoch'>): string[] {
+  const { summary } = run;
+  const words = (kind: 'validation' | 'training', accuracy: number, epoch: number) =>
+    `best ${kind} accuracy ${formatPercent(accuracy)} (epoch ${epoch}${kind === 'training' ? '; no validation split' : ''})`;
+  if (summary.bestEpoch !== undefined && summary.bestValAcc !== undefined) return [words('validation', summary.bestValAcc, summary.bestEpoch)];
+  if (summary.bestEpoch !== undefined && summary.bestTrainAcc !== undefined) return [words('training', summary.bestTrainAcc, summary.bestEpoch)];
+  const best = metrics.bestEpoch();
+  if (!best) return [];
+  return [best.valAcc !== undefined ? words('validation', best.valAcc, best.epoch) : words('training', best.acc, best.epoch)];
+}
+
 /** `jobState`: how the run's live Slurm job stands, in words, when one trains it. */
 export function summaryGroups(run: RunRecord, epochs: readonly EpochPoint[], test: TestResult | undefined, jobState?: string): SummaryGroup[] {
   const { spec, summary, dataset } = run;
@@ -67,15 +86,23 @@ export function summaryGroups(run: RunRecord, epochs: readonly EpochPoint[], tes
     ...(run.endedAt ? [row('ended', 'Ended', formatTime(run.endedAt))] : []),
     row('duration', 'Training time', formatDuration(summary.durationMs)),
     row('backend', 'Backend', run.backend ?? '–'),
+    ...(run.backendFallbackReason ? [row('backendFallback', 'Native backend', `not used: ${run.backendFallbackReason}`)] : []),
     ...(run.threads !== undefined ? [row('threads', 'Training threads', String(run.threads))] : []),
     ...(run.resumedFrom !== undefined ? [row('resumedFrom', 'Resumed from epoch', String(run.resumedFrom))] : []),
     ...slurmRows(run, jobState),
     row('id', 'Run id', run.id),
   ];
+  const trainingOnly = hasNoValidation(run, epochs);
   const results: SummaryRow[] = [
     row('bestEpoch', 'Best epoch', summary.bestEpoch === undefined ? '–' : String(summary.bestEpoch)),
-    row('bestValAcc', 'Best validation accuracy', formatPercent(summary.bestValAcc)),
-    row('bestValLoss', 'Best validation loss', formatNumber(summary.bestValLoss)),
+    ...(trainingOnly ? [
+      row('validation', 'Validation', 'none: no validation split, so the best epoch is the best by training accuracy'),
+      row('bestTrainAcc', 'Best training accuracy', formatPercent(summary.bestTrainAcc)),
+      row('bestTrainLoss', 'Best training loss', formatNumber(summary.bestTrainLoss)),
+    ] : [
+      row('bestValAcc', 'Best validation accuracy', formatPercent(summary.bestValAcc)),
+      row('bestValLoss', 'Best validation loss', formatNumber(summary.bestValLoss)),
+    ]),
     row('testAcc', 'Test accuracy', formatPercent(summary.testAcc ?? test?.acc)),
     row('imagesPerSecond', 'Images per second', summary.imagesPerSecond === undefined ? '–' : formatNumber(summary.imagesPerSecond, 3)),
     row('peakMemory', 'Peak memory', formatBytes(summary.peakRssBytes ?? peakOf(epochs))),

@@ -29,6 +29,8 @@ export const newRunCommand: Command = {
     const folder = primaryWorkspaceFolder();
     const result = await runNewRunWizard({ workspaceState: lab.context.workspaceState, defaults: readSettings().defaults, workspaceFolders: folder ? [folder] : [] });
     if (!result) return;
+    // The dataset the user picked is a folder they chose: its runs' dashboards may show its images.
+    await lab.datasetFolders.choose(result.spec.data.path);
     startTraining(lab, { spec: result.spec }, Date.now());
     await rememberChoices(lab.context.workspaceState, result.choices);
   },

@@ -28,6 +28,8 @@ export function parseFromDashboardView(raw: unknown): FromDashboardView | undefi
       if (!Array.isArray(indices) || indices.length > MAX_SAMPLE_IMAGES_PER_REQUEST || !indices.every(isIndex)) return undefined;
       return { type: 'requestSampleImages', indices: [...new Set(indices)] };
     }
+    case 'allowDatasetFolder':
+      return { type: 'allowDatasetFolder' };
     case 'openSample':
       return isIndex(raw.index) ? { type: 'openSample', index: raw.index } : undefined;
     case 'setNotes': {

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTags, summaryGroups } from '../../../../webview/dashboard/summaryRows';
+import { RunMetrics } from '../../../../webview/dashboard/runMetrics';
+import { bestAccuracyParts, parseTags, summaryGroups } from '../../../../webview/dashboard/summaryRows';
 import { runRecord } from './runFixtures';
 
 function valueOf(groups: ReturnType<typeof summaryGroups>, key: string): string | undefined {
@@ -49,6 +50,28 @@ describe('summary rows', () => {
     assert.equal(valueOf(groups, 'slurmJob'), '13 · TIMEOUT');
     assert.equal(valueOf(groups, 'slurmPreviousJobs'), '11, 12');
     assert.equal(valueOf(summaryGroups(runRecord({ id: 'l', name: 'l' }), [], undefined), 'slurmJob'), undefined, 'a local run has no job row');
+  });
+
+  test('a run without a validation split shows training accuracy as training accuracy, never as validation', () => {
+    const run = runRecord({
+      id: 'r', name: 'n', summary: { epochs: 3, lastEpoch: 3, bestEpoch: 2, bestTrainAcc: 0.935, bestTrainLoss: 0.21 },
+    });
+    const epochs = [1, 2, 3].map((epoch) => ({ epoch, time: '', loss: 0.3, acc: 0.9, learningRate: 0.001, imagesPerSecond: 800, durationMs: 10, isBest: epoch === 2, perClass: [] }));
+    const groups = summaryGroups({ ...run, dataset: { ...run.dataset!, valCount: 0 } }, epochs, undefined);
+    assert.equal(valueOf(groups, 'bestTrainAcc'), '93.50%');
+    assert.equal(valueOf(groups, 'bestTrainLoss'), '0.21');
+    assert.equal(valueOf(groups, 'bestValAcc'), undefined);
+    assert.match(valueOf(groups, 'validation') ?? '', /no validation split/);
+    assert.deepEqual(bestAccuracyParts(run, new RunMetrics()), ['best training accuracy 93.50% (epoch 2; no validation split)']);
+    // Before run.json has a best epoch, the epochs say it: by training accuracy.
+    const metrics = RunMetrics.fromSnapshot({ batches: { step: [], epoch: [], loss: [], acc: [], learningRate: [], imagesPerSecond: [] }, epochs: epochs.map((p, i) => ({ ...p, acc: [0.8, 0.95, 0.9][i] })) });
+    assert.deepEqual(bestAccuracyParts({ ...run, summary: { epochs: 3 } }, metrics), ['best training accuracy 95.00% (epoch 2; no validation split)']);
+  });
+
+  test('a run whose native backend could not be used says why', () => {
+    const groups = summaryGroups(runRecord({ id: 'r', name: 'n', backendFallbackReason: '@tensorflow/tfjs-node is not installed' }), [], undefined);
+    assert.equal(valueOf(groups, 'backendFallback'), 'not used: @tensorflow/tfjs-node is not installed');
+    assert.equal(valueOf(summaryGroups(runRecord({ id: 'r', name: 'n' }), [], undefined), 'backendFallback'), undefined);
   });
 
   test('tags are trimmed, de-duplicated and empty ones dropped', () => {
