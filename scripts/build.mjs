@@ -15,6 +15,7 @@ const entries = [
   { in: 'src/core/data/decodeWorker.ts', out: 'dist/decodeWorker.js', platform: 'node', external: nodeExternals },
   { in: 'src/core/train/replicas/replicaWorker.ts', out: 'dist/replicaWorker.js', platform: 'node', external: nodeExternals },
   { in: 'src/processes/inference/inferenceProcess.ts', out: 'dist/inference.js', platform: 'node', external: nodeExternals },
+  { in: 'src/processes/inspect/inspectProcess.ts', out: 'dist/inspect.js', platform: 'node', external: nodeExternals },
   { in: 'webview/dashboard/main.ts', out: 'dist/webview.js', platform: 'browser', external: [] },
   { in: 'webview/classify/main.ts', out: 'dist/classifyWebview.js', platform: 'browser', external: [] },
 ].filter((e) => existsSync(e.in));
