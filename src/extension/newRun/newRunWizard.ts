@@ -1,13 +1,13 @@
 // New Training Run: dataset (with its detected format and class counts), model, epochs, batch size,
 // learning rate, optimiser, loss, augmentation; remembers the answers; can start from a saved run spec.
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, relative, isAbsolute } from 'node:path';
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { describeDataset, type DatasetDescription } from '../../core/data/describeDataset';
 import { errorMessage } from '../../core/errorMessage';
 import { AUGMENT_KINDS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS, type AugmentKind, type LossKind, type ModelKind, type OptimizerKind, type RunSpec } from '../../core/runSpec';
-import { classCountsText, datasetProblem, datasetSummaryText } from './datasetSummaryText';
-import { findDatasetFolders } from './findDatasetFolders';
+import { browseForDataset, datasetPickItems, MAX_RECENT_DATASETS, RECENT_DATASETS_KEY, recentDatasets, type DatasetItem } from './datasetPicker';
+import { datasetProblem } from './datasetSummaryText';
 import { MultiStepInput, type InputStep } from './multiStepInput';
 import {
   choicesFromSpec, initialChoices, parseLearningRate, parseSavedRunSpec, parseWholeNumber, rememberedChoices,
@@ -16,8 +16,6 @@ import {
 import type { TrainingDefaults } from '../settingsValues';
 
 const LAST_CHOICES_KEY = 'classifierLab.lastRunChoices';
-const RECENT_DATASETS_KEY = 'classifierLab.recentDatasets';
-const MAX_RECENT = 5;
 const TOTAL_STEPS = 8;
 
 export interface NewRunWizardContext {
@@ -28,11 +26,6 @@ export interface NewRunWizardContext {
 }
 
 type Choices = ReturnType<typeof initialChoices>;
-
-interface DatasetItem extends vscode.QuickPickItem {
-  action: 'dataset' | 'browse' | 'savedSpec';
-  path?: string;
-}
 
 const MODEL_DETAILS: Record<ModelKind, string> = {
   cnn: 'Convolutional network: three 3×3 conv layers and a dense head. The fastest to train.',
@@ -52,24 +45,10 @@ const AUGMENT_DETAILS: Record<AugmentKind, string> = {
   flip: 'Random horizontal flips', rotate: 'Random rotations up to ±15°', crop: 'Random crops after 4 px of padding', color: 'Brightness, contrast and saturation jitter',
 };
 
-function displayPath(path: string, roots: readonly string[]): string {
-  for (const root of roots) {
-    const rel = relative(root, path);
-    if (rel === '') return basename(path);
-    if (!rel.startsWith('..') && !isAbsolute(rel)) return rel;
-  }
-  return path;
-}
-
-function recentDatasets(state: vscode.Memento): string[] {
-  const value = state.get<unknown>(RECENT_DATASETS_KEY);
-  return Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string' && isAbsolute(p)).slice(0, MAX_RECENT) : [];
-}
-
 /** Saves the answers for next time (after a run was started with them). */
 export async function rememberChoices(state: vscode.Memento, choices: NewRunChoices): Promise<void> {
   await state.update(LAST_CHOICES_KEY, choices);
-  const recent = [choices.datasetPath, ...recentDatasets(state).filter((p) => p !== choices.datasetPath)].slice(0, MAX_RECENT);
+  const recent = [choices.datasetPath, ...recentDatasets(state).filter((p) => p !== choices.datasetPath)].slice(0, MAX_RECENT_DATASETS);
   await state.update(RECENT_DATASETS_KEY, recent);
 }
 
@@ -112,40 +91,12 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<{ s
     return true;
   };
 
-  const datasetItem = (path: string, detail?: string): DatasetItem => ({
-    action: 'dataset', path, label: `$(database) ${basename(path)}`, description: displayPath(path, context.workspaceFolders), detail,
-  });
-
   const pickDataset: InputStep = async (input) => {
-    const recent = recentDatasets(context.workspaceState);
-    const found = findDatasetFolders(context.workspaceFolders).then((paths) => paths.filter((p) => !recent.includes(p)));
-    const actions: DatasetItem[] = [
-      { kind: vscode.QuickPickItemKind.Separator, label: '', action: 'browse' },
-      { action: 'browse', label: '$(folder-opened) Browse for a dataset folder…', detail: 'Class sub-folders of PNG/JPEG images, CIFAR binary files or MNIST-style IDX files' },
-      { action: 'savedSpec', label: '$(json) Start from a saved run spec…', detail: 'A run spec JSON file, or a run.json from another run' },
-    ];
-    const section = (label: string, paths: string[], details: Map<string, string>): DatasetItem[] => paths.length === 0 ? [] : [
-      { kind: vscode.QuickPickItemKind.Separator, label, action: 'dataset' },
-      ...paths.map((path) => datasetItem(path, details.get(path))),
-    ];
-    const describedItems = (async () => {
-      const paths = [...recent, ...(await found)];
-      const details = new Map<string, string>();
-      await Promise.all(paths.map(async (path) => {
-        try {
-          const description = await describe(path);
-          details.set(path, `${datasetSummaryText(description)} — ${classCountsText(description)}`);
-        } catch (error) {
-          details.set(path, `$(warning) ${errorMessage(error)}`);
-        }
-      }));
-      return [...section('recent', recent, details), ...section('in this workspace', await found, details), ...actions];
-    })();
+    const { items, itemsLater } = datasetPickItems(context, describe, { savedSpec: true });
     const chosen = await input.pick<DatasetItem>({
       title: title(), step: 1, totalSteps: TOTAL_STEPS,
       placeholder: 'Dataset to train on (the format and class counts are detected)',
-      items: [...section('recent', recent, new Map()), ...actions],
-      itemsLater: describedItems,
+      items, itemsLater,
       // The remembered dataset, else the first one found.
       activeItem: (item) => item.path !== undefined && (item.path === choices.datasetPath || choices.datasetPath === undefined),
     });
@@ -154,12 +105,9 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<{ s
     }
     input.hide();
     if (chosen.action === 'browse') {
-      const picked = await vscode.window.showOpenDialog({
-        canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Train on This Folder',
-        title: 'Dataset folder', defaultUri: context.workspaceFolders[0] ? vscode.Uri.file(context.workspaceFolders[0]) : undefined,
-      });
-      if (!picked?.[0]) return pickDataset;
-      return (await useDataset(picked[0].fsPath)) ? pickModel : pickDataset;
+      const picked = await browseForDataset(context, 'Train on This Folder');
+      if (picked === undefined) return pickDataset;
+      return (await useDataset(picked)) ? pickModel : pickDataset;
     }
     const file = await vscode.window.showOpenDialog({
       canSelectFiles: true, canSelectFolders: false, canSelectMany: false, openLabel: 'Use This Run Spec',
