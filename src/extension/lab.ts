@@ -6,6 +6,7 @@ import type { UserErrors } from './userErrors';
 import type { ExperimentNode, ExperimentsTree } from './views/experimentsTree';
 import type { DashboardPanels } from './webviews/dashboard/dashboardPanels';
 import type { ClassifyPanels } from './webviews/classify/classifyPanels';
+import type { DatasetPanels } from './webviews/dataset/datasetPanels';
 
 export interface Lab {
   readonly context: vscode.ExtensionContext;
@@ -18,6 +19,8 @@ export interface Lab {
   readonly treeView: vscode.TreeView<ExperimentNode>;
   readonly dashboards: DashboardPanels;
   readonly classify: ClassifyPanels;
+  /** The dataset tabs (Inspect Dataset). */
+  readonly datasets: DatasetPanels;
   readonly log: vscode.LogOutputChannel;
   readonly errors: UserErrors;
 }

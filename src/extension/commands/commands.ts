@@ -4,6 +4,7 @@ import { classifyImageCommand } from './classifyImage';
 import { deleteRunCommand } from './deleteRun';
 import { editNotesCommand, renameRunCommand } from './editRun';
 import { exportModelCommand } from './exportModel';
+import { inspectDatasetCommand, inspectDatasetWithRunCommand } from './inspectDataset';
 import { compareRunsCommand, openDashboardCommand } from './openDashboard';
 import { revealRunCommand, showLogCommand } from './runFiles';
 import { stopRunCommand } from './stopRun';
@@ -14,4 +15,5 @@ export const COMMANDS: readonly Command[] = [
   newRunCommand, stopRunCommand, resumeRunCommand, rerunCommand, openDashboardCommand, compareRunsCommand,
   renameRunCommand, editNotesCommand, deleteRunCommand, exportModelCommand, revealRunCommand, showLogCommand,
   refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand,
+  inspectDatasetCommand, inspectDatasetWithRunCommand,
 ];
