@@ -1,5 +1,5 @@
 // Bundles each entry point on its own: the extension host entry, the trainer and inference processes,
-// the CLI and the webview apps (dashboard and comparison; Classify Image; the dataset tab). TensorFlow.js stays external in the Node bundles so that the optional native
+// the CLI and the webview apps (dashboard and comparison; Classify Image; the dataset tab; the augmentation preview). TensorFlow.js stays external in the Node bundles so that the optional native
 // backend (tfjs-node) and the wasm backend share one tfjs-core engine from node_modules.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, chmodSync, copyFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ const entries = [
   { in: 'webview/dashboard/main.ts', out: 'dist/webview.js', platform: 'browser', external: [] },
   { in: 'webview/classify/main.ts', out: 'dist/classifyWebview.js', platform: 'browser', external: [] },
   { in: 'webview/dataset/main.ts', out: 'dist/datasetWebview.js', platform: 'browser', external: [] },
+  { in: 'webview/augmentPreview/main.ts', out: 'dist/augmentPreviewWebview.js', platform: 'browser', external: [] },
 ].filter((e) => existsSync(e.in));
 
 mkdirSync('dist', { recursive: true });

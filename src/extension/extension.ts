@@ -16,6 +16,7 @@ import { EXPERIMENTS_VIEW_ID, ExperimentsTree, type ExperimentNode } from './vie
 import { GROUP_BY_OPTIONS, type GroupBy } from './views/groupRuns';
 import { ClassifyPanels } from './webviews/classify/classifyPanels';
 import { DatasetPanels } from './webviews/dataset/datasetPanels';
+import { AugmentPreviewPanels } from './webviews/augmentPreview/augmentPreviewPanels';
 import { DashboardPanels } from './webviews/dashboard/dashboardPanels';
 
 export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
@@ -39,7 +40,11 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const treeView = vscode.window.createTreeView<ExperimentNode>(EXPERIMENTS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true });
   const classify = new ClassifyPanels({ context, folder, log, openDashboard });
   const datasets = new DatasetPanels({ context, folder, log, openDashboard });
-  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, datasets, log, errors };
+  const previews = new AugmentPreviewPanels({
+    context, log,
+    startNewRun: (spec) => void vscode.commands.executeCommand('classifierLab.newRun', { datasetPath: spec.data.path, augment: spec.augment }),
+  });
+  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, datasets, previews, log, errors };
 
   // VS Code disposes subscriptions in order: commands and listeners first, views next, and the
   // trainers last (they are let go to end their runs as interrupted).
@@ -50,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('classifierLab.concurrentRuns')) training.pump();
     }),
-    new TrainingStatusBar(training), treeView, tree, datasets, classify, dashboards, training, folder, log,
+    new TrainingStatusBar(training), treeView, tree, previews, datasets, classify, dashboards, training, folder, log,
   );
   void vscode.commands.executeCommand('setContext', GROUP_BY_CONTEXT_KEY, groupBy);
   void folder.refresh().then(() => log.info(`Listed ${folder.runs.length} run(s) from ${folder.dir ?? '(no runs folder)'} in ${Math.round(performance.now() - started)} ms after activation began.`));

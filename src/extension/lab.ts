@@ -7,6 +7,7 @@ import type { ExperimentNode, ExperimentsTree } from './views/experimentsTree';
 import type { DashboardPanels } from './webviews/dashboard/dashboardPanels';
 import type { ClassifyPanels } from './webviews/classify/classifyPanels';
 import type { DatasetPanels } from './webviews/dataset/datasetPanels';
+import type { AugmentPreviewPanels } from './webviews/augmentPreview/augmentPreviewPanels';
 
 export interface Lab {
   readonly context: vscode.ExtensionContext;
@@ -21,6 +22,8 @@ export interface Lab {
   readonly classify: ClassifyPanels;
   /** The dataset tabs (Inspect Dataset). */
   readonly datasets: DatasetPanels;
+  /** The augmentation preview tabs. */
+  readonly previews: AugmentPreviewPanels;
   readonly log: vscode.LogOutputChannel;
   readonly errors: UserErrors;
 }

@@ -37,6 +37,11 @@ export function recentDatasets(state: vscode.Memento): string[] {
   return Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string' && isAbsolute(p)).slice(0, MAX_RECENT_DATASETS) : [];
 }
 
+/** Puts `path` first among the recent datasets. */
+export async function rememberDataset(state: vscode.Memento, path: string): Promise<void> {
+  await state.update(RECENT_DATASETS_KEY, [path, ...recentDatasets(state).filter((p) => p !== path)].slice(0, MAX_RECENT_DATASETS));
+}
+
 /**
  * The picker's items: recent datasets now (`items`), and with the workspace's dataset folders and each
  * one's description once they are read (`itemsLater`). `savedSpec` adds "Start from a saved run spec…".

@@ -5,12 +5,12 @@ import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { describeDataset, type DatasetDescription } from '../../core/data/describeDataset';
 import { errorMessage } from '../../core/errorMessage';
-import { AUGMENT_KINDS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS, type AugmentKind, type LossKind, type ModelKind, type OptimizerKind, type RunSpec } from '../../core/runSpec';
-import { browseForDataset, datasetPickItems, MAX_RECENT_DATASETS, RECENT_DATASETS_KEY, recentDatasets, type DatasetItem } from './datasetPicker';
+import { AUGMENT_KINDS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS, type AugmentKind, type AugmentSpec, type LossKind, type ModelKind, type OptimizerKind, type RunSpec } from '../../core/runSpec';
+import { browseForDataset, datasetPickItems, rememberDataset, type DatasetItem } from './datasetPicker';
 import { datasetProblem } from './datasetSummaryText';
 import { MultiStepInput, type InputStep } from './multiStepInput';
 import {
-  choicesFromSpec, initialChoices, parseLearningRate, parseSavedRunSpec, parseWholeNumber, rememberedChoices,
+  augmentKinds, choicesFromSpec, initialChoices, parseLearningRate, parseSavedRunSpec, parseWholeNumber, rememberedChoices,
   specFromChoices, type NewRunChoices, type Parsed,
 } from './newRunChoices';
 import type { TrainingDefaults } from '../settingsValues';
@@ -23,7 +23,13 @@ export interface NewRunWizardContext {
   defaults: TrainingDefaults;
   /** Absolute paths of the open workspace folders, searched for datasets. */
   workspaceFolders: readonly string[];
+  /** Shows the augmentation preview of a spec (the augmentation step then has a button for it); resolves with the user's decision. */
+  previewAugmentation?(spec: RunSpec): Promise<{ action: 'start' | 'back'; augment: AugmentSpec } | undefined>;
+  /** Answers to start from: a dataset, and augmentation strengths set in a preview. */
+  preset?: { datasetPath: string; augment: AugmentSpec };
 }
+
+const PREVIEW_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('eye'), tooltip: 'Preview Augmentation…' };
 
 type Choices = ReturnType<typeof initialChoices>;
 
@@ -48,8 +54,7 @@ const AUGMENT_DETAILS: Record<AugmentKind, string> = {
 /** Saves the answers for next time (after a run was started with them). */
 export async function rememberChoices(state: vscode.Memento, choices: NewRunChoices): Promise<void> {
   await state.update(LAST_CHOICES_KEY, choices);
-  const recent = [choices.datasetPath, ...recentDatasets(state).filter((p) => p !== choices.datasetPath)].slice(0, MAX_RECENT_DATASETS);
-  await state.update(RECENT_DATASETS_KEY, recent);
+  await rememberDataset(state, choices.datasetPath);
 }
 
 /** Runs the wizard; undefined when the user escaped. */
@@ -57,6 +62,9 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<{ s
   const choices: Choices = initialChoices(context.defaults, rememberedChoices(context.workspaceState.get(LAST_CHOICES_KEY)));
   /** A saved run spec the user started from: what the steps do not ask is taken from it. */
   let base: RunSpec | undefined;
+  /** Strengths set in the augmentation preview: the spec keeps them for the augmentations still chosen. */
+  let previewed = context.preset?.augment;
+  if (context.preset) Object.assign(choices, { datasetPath: context.preset.datasetPath, augment: augmentKinds(context.preset.augment) });
   const descriptions = new Map<string, Promise<DatasetDescription>>();
   const describe = (path: string): Promise<DatasetDescription> => {
     let pending = descriptions.get(path);
@@ -168,19 +176,34 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<{ s
   const pickOptimizer = pickOne('optimizer', OPTIMIZER_KINDS, OPTIMIZER_DETAILS, 6, 'Optimiser', () => pickLoss);
   const pickLoss = pickOne('loss', LOSS_KINDS, LOSS_DETAILS, 7, 'Loss', () => pickAugmentation);
 
+  /** The spec the answers make, with the previewed strengths. */
+  const currentSpec = (): RunSpec => {
+    const complete = choices as NewRunChoices;
+    return specFromChoices(complete, previewed ? { ...(base ?? specFromChoices(complete)), augment: previewed } : base);
+  };
+
   const pickAugmentation: InputStep = async (input) => {
-    const chosen = await input.pickMany<vscode.QuickPickItem & { value: AugmentKind }>({
-      title: title(), step: 8, totalSteps: TOTAL_STEPS, placeholder: 'Augmentation (none selected = off); Enter starts training',
-      items: AUGMENT_KINDS.map((value) => ({ value, label: value, description: AUGMENT_DETAILS[value] })),
-      selected: (item) => choices.augment.includes(item.value),
-    });
-    choices.augment = chosen.map((item) => item.value);
-    return finish();
+    const preview = context.previewAugmentation;
+    for (;;) {
+      const { selected, button } = await input.pickManyOrButton<vscode.QuickPickItem & { value: AugmentKind }>({
+        title: title(), step: 8, totalSteps: TOTAL_STEPS,
+        placeholder: `Augmentation (none selected = off); Enter starts training${preview ? '; the eye previews it' : ''}`,
+        items: AUGMENT_KINDS.map((value) => ({ value, label: value, description: AUGMENT_DETAILS[value] })),
+        selected: (item) => choices.augment.includes(item.value),
+      }, preview ? [PREVIEW_BUTTON] : []);
+      choices.augment = selected.map((item) => item.value);
+      if (!button || !preview) return finish();
+      input.hide();
+      const decision = await preview(currentSpec());
+      if (!decision) continue;
+      previewed = decision.augment;
+      choices.augment = augmentKinds(decision.augment);
+      if (decision.action === 'start') return finish();
+    }
   };
 
   const finish = (): InputStep | void => {
-    const complete = choices as NewRunChoices;
-    result = { spec: specFromChoices(complete, base), choices: { ...complete } };
+    result = { spec: currentSpec(), choices: { ...(choices as NewRunChoices) } };
   };
 
   const finished = await MultiStepInput.run(pickDataset);
