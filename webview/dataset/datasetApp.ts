@@ -201,7 +201,7 @@ export class DatasetApp {
         const column = h('span', { class: 'column' });
         column.style.height = `${Math.max(item.count > 0 ? 2 : 0, item.share * 100)}%`;
         return h('span', { class: 'histogram-bar', attrs: { role: 'listitem', title: `${item.label}: ${formatCount(item.count)}` } },
-          h('span', { class: 'column-area' }, column), h('span', { class: 'histogram-label' }, item.label));
+          h('span', { class: 'column-area' }, column), h('span', { class: 'histogram-label' }, item.tick));
       })));
   }
 

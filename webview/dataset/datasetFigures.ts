@@ -24,8 +24,10 @@ export function balanceRows(classes: readonly EncodedClassReport[], findings: re
 }
 
 export interface HistogramBar {
-  /** `28`, `16–32`, `1–2 KB`. */
+  /** The bin's range: `28`, `16–31`, `1 KB–2 KB`. */
   label: string;
+  /** The bin's start, under its bar: `16`, `1 KB`. */
+  tick: string;
   count: number;
   /** Bar height as a share (0-1) of the tallest bar. */
   share: number;
@@ -43,7 +45,7 @@ export function histogramBars(histogram: Histogram, unit: 'pixels' | 'bytes'): H
   return histogram.bins.map((bin) => {
     const label = unit === 'bytes' ? `${formatBytes(bin.from)}–${formatBytes(bin.to)}`
       : bin.to - bin.from <= 1 ? String(bin.from) : `${bin.from}–${bin.to - 1}`;
-    return { label, count: bin.count, share: bin.count / max };
+    return { label, tick: unit === 'bytes' ? formatBytes(bin.from) : String(bin.from), count: bin.count, share: bin.count / max };
   });
 }
 

@@ -177,10 +177,7 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<{ s
   const pickLoss = pickOne('loss', LOSS_KINDS, LOSS_DETAILS, 7, 'Loss', () => pickAugmentation);
 
   /** The spec the answers make, with the previewed strengths. */
-  const currentSpec = (): RunSpec => {
-    const complete = choices as NewRunChoices;
-    return specFromChoices(complete, previewed ? { ...(base ?? specFromChoices(complete)), augment: previewed } : base);
-  };
+  const currentSpec = (): RunSpec => specFromChoices(choices as NewRunChoices, base, previewed);
 
   const pickAugmentation: InputStep = async (input) => {
     const preview = context.previewAugmentation;

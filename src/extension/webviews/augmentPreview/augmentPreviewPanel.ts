@@ -13,6 +13,7 @@ import type {
 } from '../../../protocol/augmentPreviewView';
 import { WebviewPanel } from '../webviewPanel';
 import { parseFromAugmentPreviewView } from './augmentPreviewMessages';
+import { otherExamples } from './previewExamples';
 
 /** Training images a preview shows. */
 export const PREVIEW_IMAGES = 16;
@@ -29,14 +30,6 @@ export interface AugmentPreviewDeps {
   host: InspectHost;
   /** Standalone: New Training Run on the spec's dataset with these strengths. */
   startNewRun(spec: RunSpec): void;
-}
-
-/** `count` distinct training examples drawn at random from `total`. */
-export function otherExamples(total: number, count: number, random: () => number = Math.random): number[] {
-  if (total <= count) return Array.from({ length: total }, (_, i) => i);
-  const chosen = new Set<number>();
-  while (chosen.size < count) chosen.add(Math.floor(random() * total));
-  return [...chosen].sort((a, b) => a - b);
 }
 
 export class AugmentPreviewPanel extends WebviewPanel<ToAugmentPreviewView, FromAugmentPreviewView> {

@@ -17,6 +17,7 @@ import type { BackendChoice } from '../../../protocol/trainer';
 import { WebviewPanel } from '../webviewPanel';
 import { parseFromDatasetView } from './datasetMessages';
 import { datasetSources } from './datasetSources';
+import { progressPercent, progressText } from './inspectionProgress';
 import { freePath, moveTarget } from './moveToClass';
 
 /** A run whose model ranks likely mislabelled images. */
@@ -36,17 +37,6 @@ export interface DatasetPanelDeps {
   openDashboard(runId: string): void;
   /** Asks the user for a run with a model (the current one marked); undefined when dismissed. */
   chooseRun(root: string, currentRunDir: string | undefined): Promise<InspectionRun | undefined>;
-}
-
-/** The progress notification's share of the work: reading (and scoring) 0-90%, comparing 90-100%. */
-export function progressPercent(progress: InspectProgress): number {
-  const fraction = progress.total > 0 ? Math.min(1, progress.done / progress.total) : 1;
-  return progress.phase === 'reading' ? fraction * 90 : 90 + fraction * 10;
-}
-
-export function progressText(progress: InspectProgress): string {
-  const what = progress.phase === 'reading' ? 'reading images' : 'comparing images';
-  return `${what}: ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')}`;
 }
 
 /** The image a report names under `source`, with its class and split, when it names one. */
