@@ -1,14 +1,18 @@
 // A user previews augmentation from New Training Run: the eye on the augmentation step opens a tab of
 // real training images as training augments them; the sliders and the flip switch change the images,
 // Re-roll shows the next epoch's; Back returns to the picker with the strengths kept, and Start Training
-// starts the run whose spec holds exactly the strengths set. Preview Augmentation on a dataset folder
-// opens the same tab on its own.
+// starts the run whose spec holds exactly the strengths set. The pixels shown are, byte for byte, what
+// training's augmentation makes of those images for the run's seed. Preview Augmentation on a dataset
+// folder opens the same tab on its own.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
+import { defaultModelSpec } from '../../../src/core/models/defaultModelSpecs';
+import { defaultTrainingSpec } from '../../../src/core/runSpecDefaults';
 import type { RunRecord } from '../../../src/core/runs/runRecord';
+import { previewRunAugmentation } from '../../../src/core/train/augmentationPreview';
 import { makeTempDir, removeTempDir } from '../../fixtures/tempDir';
 import { prepareTestWorkspace } from '../harness/testWorkspace';
 import { useWorkbench } from '../harness/useWorkbench';
@@ -110,6 +114,14 @@ describe('augmentation preview', () => {
     await frame.locator('code.flag', { hasText: 'flip,rotate=30,crop=3,brightness=0.5,contrast=0.25' }).waitFor({ timeout: 30_000 });
     now = await waitForChange(frame, now, 'crop, brightness, contrast and flip');
     await workbench().screenshot('augmentation-preview');
+    // Pixel for pixel what training's own augmentation makes of these images in epoch 1 with seed 42.
+    const examples = await frame.locator('.cell').evaluateAll((cells) => cells.map((cell) => Number(cell.getAttribute('data-example'))));
+    const expected = await previewRunAugmentation({
+      data: { path: join(workspace, 'data', 'mnist-digits'), format: 'auto', valSplit: 0.1, cifar100Labels: 'fine' },
+      model: defaultModelSpec('cnn'), training: { ...defaultTrainingSpec(), seed: 42 },
+      augment: { flip: true, rotateDegrees: 30, cropPadding: 3, brightness: 0.5, contrast: 0.25, saturation: 0 },
+    }, { epoch: 1, examples });
+    assert.deepEqual(now, expected.images.map((image) => Array.from(image.augmentedPixels, (v) => `${v},${v},${v},255`).join(',')), 'the shown pixels are training\'s');
 
     await frame.locator('vscode-button.reroll').click();
     await frame.locator('.explain', { hasText: 'as epoch 2 of' }).waitFor({ timeout: 30_000 });
