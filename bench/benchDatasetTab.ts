@@ -1,20 +1,23 @@
 // How long the dataset tab takes in a real VS Code (code-server + headless Chromium, as the UI tests run
 // it): from picking the dataset in Inspect Dataset's picker to the progress notification, to the finished
 // report on the page, and to the first thumbnail of its findings; beside it, in the same command, the
-// command line's `inspect --json` on the same dataset, so the tab's cost over the engine reads as a
-// difference despite the machine's load. A benchmark: it prints numbers, it asserts nothing.
+// same inspection in the dataset process outside VS Code and the command line's `inspect --json`, so the
+// tab's cost over the engine reads as a difference despite the machine's load. A benchmark: it prints
+// numbers, it asserts nothing.
 //
-//   npm run build && node --import tsx bench/benchDatasetTab.ts --data PATH [--repeat N] [--no-cli]
+//   npm run build && node --import tsx bench/benchDatasetTab.ts --data PATH [--repeat N] [--no-beside]
 //
 // The folder holding PATH is opened as the workspace (the picker finds PATH there); nothing in it is changed.
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { InspectHost } from '../src/processes/inspect/inspectHost';
 import { repoRoot } from '../test/e2e/harness/e2ePaths';
 import { openWorkbenchSession } from '../test/e2e/harness/workbenchSession';
 import { inspectFromPalette, waitForReport } from '../test/e2e/ui/datasetView';
 
-const USAGE = 'usage: node --import tsx bench/benchDatasetTab.ts --data PATH [--repeat N] [--no-cli]';
+const USAGE = 'usage: node --import tsx bench/benchDatasetTab.ts --data PATH [--repeat N] [--no-beside]';
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 
@@ -46,14 +49,26 @@ function inspectOnCommandLine(root: string): Promise<CliTiming> {
   });
 }
 
+/** The tab's inspection without VS Code: dist/inspect.js forked and asked as the tab asks it. */
+async function inspectInDatasetProcess(root: string): Promise<{ wall: number; engine: number }> {
+  const host = new InspectHost({ script: join(repoRoot, 'dist', 'inspect.js'), cwd: repoRoot });
+  try {
+    const started = Date.now();
+    const report = await host.inspect({ path: root, format: 'auto', cifar100Labels: 'fine', backend: 'auto' });
+    return { wall: (Date.now() - started) / 1000, engine: report.seconds };
+  } finally {
+    host.dispose();
+  }
+}
+
 async function main(): Promise<void> {
   const data = option('--data');
   const repeat = Number(option('--repeat') ?? 1);
   if (!data || !Number.isInteger(repeat) || repeat < 1) throw new Error(USAGE);
   const root = resolve(data);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`${root} is not a folder. ${USAGE}`);
-  const withCli = !args.includes('--no-cli');
-  if (withCli && !existsSync(join(repoRoot, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run npm run build first (or pass --no-cli).');
+  const beside = !args.includes('--no-beside');
+  if (beside && !existsSync(join(repoRoot, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run npm run build first (or pass --no-beside).');
   const name = basename(root);
   const opening = Date.now();
   const session = await openWorkbenchSession({ workspace: dirname(root) });
@@ -75,13 +90,15 @@ async function main(): Promise<void> {
       const thumbnailed = Date.now();
       const summary = (await frame.locator('.summary').innerText()).trim();
       const findings = (await frame.locator('.overview').innerText()).replace(/\s+/g, ' ').trim();
-      console.log(`round ${round}: ${summary}`);
+      console.log(`round ${round} (load average ${loadavg()[0].toFixed(1)}): ${summary}`);
       console.log(`  ${findings}`);
       console.log(`  tab: picked -> notification ${seconds(picked, notified)}; picked -> report shown ${seconds(picked, reported)}` +
         `${hasThumbs ? `; picked -> first finding thumbnail ${seconds(picked, thumbnailed)}` : ''} (palette and picker before it ${seconds(started, picked)})`);
-      if (withCli) {
+      if (beside) {
+        const alone = await inspectInDatasetProcess(root);
+        console.log(`  the dataset process outside VS Code, right after: ${alone.wall.toFixed(1)} s (engine ${alone.engine.toFixed(1)} s)`);
         const cli = await inspectOnCommandLine(root);
-        console.log(`  command line, right after: inspect --json ${cli.wall.toFixed(1)} s wall (engine ${cli.engine.toFixed(1)} s), ${cli.findings} findings`);
+        console.log(`  the command line, right after: inspect --json ${cli.wall.toFixed(1)} s wall (engine ${cli.engine.toFixed(1)} s), ${cli.findings} findings`);
       }
     }
   } finally {
