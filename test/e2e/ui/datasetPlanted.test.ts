@@ -1,7 +1,8 @@
 // A user inspects a folder seeded with planted problems (test/fixtures/plantedDataset.ts): the dataset
 // tab, opened from the folder's context menu in the Explorer, shows every planted problem; inspected
 // with a run trained on it (by the CLI), it ranks the ten swapped labels as likely mislabelled; "Move to
-// Class…" moves one to its true class (and the findings refresh), and Edit > Undo moves it back.
+// Class…" moves one to its true class (and the findings refresh), and Edit > Undo moves it back. Inspect
+// Dataset with Run on the run's context menu in the Experiments view opens the tab inspecting with it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { prepareTestWorkspace } from '../harness/testWorkspace';
 import { useWorkbench } from '../harness/useWorkbench';
 import type { WorkbenchSessionOptions } from '../harness/workbenchSession';
 import { datasetFrame, quickPickRow, sectionCount, sectionSources, waitForReport } from './datasetView';
+import { contextMenuAction, showExperiments, waitForRow } from './experimentsView';
 
 const RUN_NAME = 'planted-cnn';
 
@@ -120,5 +122,19 @@ describe('the dataset tab on a folder with planted problems', () => {
     // The tab says its findings are out of date, and offers to refresh them.
     const current = await datasetFrame(workbench().page, 'planted');
     await current.locator('.note.stale').waitFor({ timeout: 20_000 });
+  });
+
+  test('Inspect Dataset with Run on the run in the Experiments view opens the tab inspecting with its model', { timeout: 240_000 }, async () => {
+    await workbench().runCommand('View: Close All Editors');
+    await showExperiments(workbench());
+    await waitForRow(workbench(), `the run ${RUN_NAME}`, (row) => row.label === RUN_NAME);
+    await contextMenuAction(workbench(), RUN_NAME, 'Inspect Dataset with Run');
+    await workbench().waitForNotification(`Inspecting planted with run "${RUN_NAME}"`, 30_000);
+    await waitUntil('the likely mislabelled images', async () => (await sectionCount(await datasetFrame(workbench().page, 'planted'), 'likelyMislabelled')) > 0, 180_000);
+    frame = await waitForReport(workbench().page, 'planted');
+    const ranked = await frame.locator('tr.mislabelled-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-source') ?? ''));
+    for (const { file } of planted.swapped) assert.ok(ranked.includes(file), `${basename(file)} is ranked`);
+    // The run is this window's: its name links to its dashboard.
+    assert.equal((await frame.locator('.run a.run-link').innerText()).trim(), RUN_NAME);
   });
 });
