@@ -18,7 +18,7 @@ import { prepareTestWorkspace } from '../harness/testWorkspace';
 import { useWorkbench } from '../harness/useWorkbench';
 import type { Workbench } from '../harness/workbench';
 import type { WorkbenchSessionOptions } from '../harness/workbenchSession';
-import { quickPickRow } from './datasetView';
+import { explorerAction, quickPickRow } from './datasetView';
 
 const TOTAL_STEPS = 8;
 
@@ -163,7 +163,7 @@ describe('augmentation preview', () => {
   });
 
   test('Preview Augmentation on a dataset folder opens the preview on its own', { timeout: 180_000 }, async () => {
-    await workbench().explorerContextAction(['data', 'colour-shapes'], 'Preview Augmentation');
+    await explorerAction(workbench(), ['data', 'colour-shapes'], 'Preview Augmentation');
     const frame = await previewFrame(workbench().page, 'colour-shapes');
     await frame.locator('.cell canvas.augmented').nth(15).waitFor({ timeout: 90_000 });
     assert.equal(await frame.locator('input#saturation').isDisabled(), false, 'colour images have saturation');

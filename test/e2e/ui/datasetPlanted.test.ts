@@ -2,7 +2,8 @@
 // tab, opened from the folder's context menu in the Explorer, shows every planted problem; inspected
 // with a run trained on it (by the CLI), it ranks the ten swapped labels as likely mislabelled; "Move to
 // Class…" moves one to its true class (and the findings refresh), and Edit > Undo moves it back. Inspect
-// Dataset with Run on the run's context menu in the Experiments view opens the tab inspecting with it.
+// Dataset with Run on the run's context menu in the Experiments view opens the tab inspecting with it,
+// and the tab comes back after a window reload, inspecting again with the same run.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { repoRoot } from '../harness/e2ePaths';
 import { prepareTestWorkspace } from '../harness/testWorkspace';
 import { useWorkbench } from '../harness/useWorkbench';
 import type { WorkbenchSessionOptions } from '../harness/workbenchSession';
-import { datasetFrame, quickPickRow, sectionCount, sectionSources, waitForReport } from './datasetView';
+import { datasetFrame, explorerAction, quickPickRow, sectionCount, sectionSources, waitForReport } from './datasetView';
 import { contextMenuAction, showExperiments, waitForRow } from './experimentsView';
 
 const RUN_NAME = 'planted-cnn';
@@ -52,7 +53,7 @@ describe('the dataset tab on a folder with planted problems', () => {
   let frame: Frame;
 
   test('Inspect Dataset on the folder shows every planted problem', { timeout: 180_000 }, async () => {
-    await workbench().explorerContextAction(['data', 'planted'], 'Inspect Dataset');
+    await explorerAction(workbench(), ['data', 'planted'], 'Inspect Dataset');
     frame = await waitForReport(workbench().page, 'planted');
     const sources = async (kind: string) => new Set(await sectionSources(frame, kind));
     const includes = async (kind: string, files: readonly string[]) => {
@@ -136,5 +137,18 @@ describe('the dataset tab on a folder with planted problems', () => {
     for (const { file } of planted.swapped) assert.ok(ranked.includes(file), `${basename(file)} is ranked`);
     // The run is this window's: its name links to its dashboard.
     assert.equal((await frame.locator('.run a.run-link').innerText()).trim(), RUN_NAME);
+  });
+
+  test('the tab comes back after a window reload, inspected again with the same run', { timeout: 240_000 }, async () => {
+    await workbench().runCommand('Developer: Reload Window');
+    await workbench().page.waitForTimeout(1000);
+    await workbench().ready();
+    await waitUntil('the likely mislabelled images after the reload', async () => {
+      const current = await datasetFrame(workbench().page, 'planted', 120_000);
+      return (await sectionCount(current, 'likelyMislabelled')) > 0;
+    }, 180_000);
+    frame = await waitForReport(workbench().page, 'planted');
+    assert.match(await frame.locator('.run').innerText(), new RegExp(RUN_NAME));
+    assert.ok(await sectionCount(frame, 'unreadable') >= 2, 'the planted problems are found again');
   });
 });

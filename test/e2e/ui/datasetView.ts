@@ -58,3 +58,21 @@ export async function inspectFromPalette(workbench: Workbench, dataset: string):
   await row.waitFor({ state: 'visible', timeout: 30_000 });
   await row.click();
 }
+
+/**
+ * Picks `action` from the Explorer context menu of `path`, trying again while the menu lacks it: on a
+ * loaded machine the workbench can show the menu before the extension under test has contributed to it.
+ */
+export async function explorerAction(workbench: Workbench, path: readonly string[], action: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await workbench.explorerContextAction(path, action);
+      return;
+    } catch (error) {
+      await workbench.page.keyboard.press('Escape');
+      if (Date.now() >= deadline) throw error;
+      await workbench.page.waitForTimeout(2_000);
+    }
+  }
+}
