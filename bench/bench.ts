@@ -48,7 +48,7 @@ const flag = (name: string) => args.includes(`--${name}`);
 const option = (name: string) => args.find((_, i) => args[i - 1] === `--${name}`);
 const quick = flag('quick');
 const json = flag('json');
-const kinds = (option('models')?.split(',') ?? ['cnn', 'rnn', 'attention']) as ModelKind[];
+const kinds = (option('models')?.split(',') ?? ['cnn', 'rnn', 'attention', 'resnet']) as ModelKind[];
 const defaultThreads = autoTrainingThreads();
 const threadCounts = option('threads')?.split(',').map(Number)
   ?? [...new Set([1, defaultThreads, 2 * defaultThreads])];
@@ -78,7 +78,7 @@ function benchData(batches: number) {
 
 /** Training images/s through the real training loop (epoch 1 warms up, epoch 2 is measured), and inference images/s. */
 async function benchOurs(kind: ModelKind, threads: number): Promise<Row> {
-  const batches = quick ? 6 : { cnn: 30, rnn: 16, attention: 12, resnet: 12 }[kind as string] ?? 12;
+  const batches = quick ? 6 : { cnn: 30, rnn: 16, attention: 12, resnet: 8 }[kind];
   const data = benchData(batches);
   const source = InMemorySource.create({ pixels: data.pixels, labels: data.labels, shape: SHAPE, sourceOf: (i) => `#${i}` });
   const model = compiledModel(kind);
@@ -129,7 +129,7 @@ async function simulateOurs(kind: ModelKind, cores: number): Promise<Row> {
   const timings: number[] = [];
   for (let i = 0; i < (quick ? 6 : 20); i++) {
     const start = performance.now();
-    await replica.trainStep(inputs, labels, 1e-3);
+    await replica.trainStep(inputs, labels, { learningRate: 1e-3, epoch: 1 });
     // The exchange: this thread's 1/cores chunk summed over every thread's slot.
     const chunk = Math.ceil(parameters / cores);
     for (const slot of slots) for (let j = 0; j < chunk; j++) total[j] += slot[j];

@@ -2,8 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeImage } from '../src/core/data/imageDecode';
-import { toModelInput } from '../src/core/data/imagePreprocess';
+import { decodeImageToModelInput } from '../src/core/data/imageDecode';
 import { encodeJpeg, encodePngPixels } from '../test/fixtures/imageFixtures';
 import { makeShapesDataset } from '../test/fixtures/syntheticImages';
 
@@ -14,7 +13,7 @@ export interface DecodeResult {
 
 function measure(label: string, files: string[]): DecodeResult {
   const start = performance.now();
-  for (const file of files) toModelInput(decodeImage(readFileSync(file)), [32, 32, 3]);
+  for (const file of files) decodeImageToModelInput(readFileSync(file), [32, 32, 3]);
   return { label, imagesPerSecond: files.length / ((performance.now() - start) / 1000) };
 }
 

@@ -52,10 +52,10 @@ async function pureStepMilliseconds(threads: number): Promise<number> {
   const inputs = Float32Array.from({ length: BATCH * 3072 }, (_, i) => (i % 251) / 251);
   const labels = Int32Array.from({ length: BATCH }, (_, i) => i % 10);
   try {
-    for (let i = 0; i < 5; i++) await replicas.trainStep(inputs, labels, 1e-3);
+    for (let i = 0; i < 5; i++) await replicas.trainStep(inputs, labels, { learningRate: 1e-3, epoch: 1 });
     const steps = 40;
     const start = performance.now();
-    for (let i = 0; i < steps; i++) await replicas.trainStep(inputs, labels, 1e-3);
+    for (let i = 0; i < steps; i++) await replicas.trainStep(inputs, labels, { learningRate: 1e-3, epoch: 1 });
     return (performance.now() - start) / steps;
   } finally {
     await replicas.dispose();
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
         if (event.type === 'epochEnd') {
           epochMs += event.durationMs;
           batches += batchesPerEpoch;
-          valAcc = event.valAcc;
+          valAcc = event.valAcc ?? event.acc;
         }
         if (event.type === 'runEnd') testAcc = event.testAcc;
       },

@@ -1,46 +1,35 @@
 // `classifier-lab train` arguments -> a validated RunSpec plus the run's place on disk.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { noAugmentation, parseAugmentList } from '../core/data/augment';
+import { parseAugmentList } from '../core/data/augment';
 import { defaultModelSpec } from '../core/models/defaultModelSpecs';
 import { applyModelOptions, parseModelOptionText, type ModelOptionValue } from '../core/models/modelOptions';
 import {
   DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS,
   type DatasetFormat, type LossKind, type ModelKind, type ModelSpec, type OptimizerKind, type RunSpec,
 } from '../core/runSpec';
-import { defaultTrainingSpec, validateRunSpec } from '../core/runSpecDefaults';
+import { validateRunSpec } from '../core/runSpecDefaults';
+import { cleanName } from '../core/runs/runStore';
 import { parseThreadsRequest, type ThreadsRequest, MAX_TRAINING_THREADS } from '../core/train/trainingThreads';
+import { numberFlag, oneOf } from './flagValues';
+import { RECIPE_OPTIONS, applyRecipeFlags, presetBase, presetsDirOf } from './recipeFlags';
 import { UsageError } from './usageError';
 
 export interface TrainCommand {
+  /** Without --data (only saving a preset) its dataset path is empty. */
   spec: RunSpec;
   runsDir: string;
   name?: string;
   json: boolean;
   backend: 'auto' | 'native' | 'wasm';
   threads: ThreadsRequest;
+  /** --save-preset NAME: save these settings as a preset in `presetsDir` (then train only when --data is given). */
+  savePreset?: { name: string; presetsDir: string };
+  /** Values of the caller's own extra options (`lr-find`'s), by flag name. */
+  extra: Record<string, string | boolean | string[] | undefined>;
 }
 
 export const DEFAULT_RUNS_DIR = '.classifier-lab/runs';
-
-function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}").`);
-  }
-  return value as T;
-}
-
-function numberFlag(flag: string, value: string | undefined, fallback: number, integer: boolean): number;
-function numberFlag(flag: string, value: string | undefined, fallback: undefined, integer: boolean): number | undefined;
-function numberFlag(flag: string, value: string | undefined, fallback: number | undefined, integer: boolean): number | undefined {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || (integer && !Number.isInteger(parsed))) {
-    throw new UsageError(`--${flag} needs ${integer ? 'a whole number' : 'a number'} (got "${value}").`);
-  }
-  return parsed;
-}
 
 function parseAugmentFlag(list: string) {
   try {
@@ -50,15 +39,15 @@ function parseAugmentFlag(list: string) {
   }
 }
 
-/** The kind's default model with each `--model-option name=value` applied (checked against the kind's options). */
-function modelWithOptions(kind: ModelKind, assignments: string[]): ModelSpec {
+/** `model` with each `--model-option name=value` applied (checked against the kind's options). */
+function modelWithOptions(model: ModelSpec, assignments: string[]): ModelSpec {
   try {
     const values: Record<string, ModelOptionValue> = {};
     for (const text of assignments) {
-      const { name, value } = parseModelOptionText(kind, text);
+      const { name, value } = parseModelOptionText(model.kind, text);
       values[name] = value;
     }
-    return applyModelOptions(defaultModelSpec(kind), values);
+    return applyModelOptions(model, values);
   } catch (error) {
     throw new UsageError(`--model-option: ${(error as Error).message}`);
   }
@@ -72,7 +61,10 @@ export function parseThreadsFlag(value: string | undefined): ThreadsRequest {
   return threads;
 }
 
-export function parseTrainArgs(args: string[], cwd = process.cwd()): TrainCommand {
+/** `extraOptions`: parseArgs declarations of a command's own flags beside the training ones (`lr-find`). */
+export async function parseTrainArgs(
+  args: string[], cwd = process.cwd(), extraOptions: Record<string, { type: 'string' | 'boolean' }> = {},
+): Promise<TrainCommand> {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
@@ -103,26 +95,35 @@ export function parseTrainArgs(args: string[], cwd = process.cwd()): TrainComman
         backend: { type: 'string' },
         threads: { type: 'string' },
         json: { type: 'boolean' },
+        ...RECIPE_OPTIONS,
+        ...extraOptions,
       },
     }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const str = (key: string) => values[key] as string | undefined;
-  if (!str('data')) throw new UsageError('train needs --data PATH (a folder of class sub-folders, CIFAR batches or IDX files).');
-  const defaults = defaultTrainingSpec();
-  const kind = oneOf<ModelKind>('model', str('model'), MODEL_KINDS, 'cnn');
+  const savePresetName = str('save-preset');
+  if (!str('data') && savePresetName === undefined) {
+    throw new UsageError('train needs --data PATH (a folder of class sub-folders, CIFAR batches or IDX files).');
+  }
+  // Flags override the preset's settings (or today's defaults without --preset).
+  const base = await presetBase(values, cwd);
+  const defaults = base.training;
+  const kind = oneOf<ModelKind>('model', str('model'), MODEL_KINDS, base.model.kind);
   const spec: RunSpec = {
     data: {
-      path: resolve(cwd, str('data')!),
+      path: str('data') ? resolve(cwd, str('data')!) : '',
       format: oneOf<DatasetFormat>('format', str('format'), DATASET_FORMATS, 'auto'),
-      imageSize: numberFlag('image-size', str('image-size'), undefined, true),
-      valSplit: numberFlag('val-split', str('val-split'), 0.1, false),
-      limit: numberFlag('limit', str('limit'), undefined, true),
+      imageSize: numberFlag('image-size', str('image-size'), base.data.imageSize as number, true),
+      valSplit: numberFlag('val-split', str('val-split'), base.data.valSplit ?? 0.1, false),
+      limit: numberFlag('limit', str('limit'), base.data.limit as number, true),
       cifar100Labels: oneOf('cifar100-labels', str('cifar100-labels'), ['fine', 'coarse'] as const, 'fine'),
     },
-    model: modelWithOptions(kind, (values['model-option'] as string[] | undefined) ?? []),
+    model: modelWithOptions(str('model') && kind !== base.model.kind ? defaultModelSpec(kind) : base.model,
+      (values['model-option'] as string[] | undefined) ?? []),
     training: {
+      ...defaults,
       epochs: numberFlag('epochs', str('epochs'), defaults.epochs, true),
       batchSize: numberFlag('batch-size', str('batch-size'), defaults.batchSize, true),
       learningRate: numberFlag('learning-rate', str('learning-rate'), defaults.learningRate, false),
@@ -133,19 +134,31 @@ export function parseTrainArgs(args: string[], cwd = process.cwd()): TrainComman
       earlyStoppingPatience: numberFlag('patience', str('patience'), defaults.earlyStoppingPatience, true),
       seed: numberFlag('seed', str('seed'), defaults.seed, true),
     },
-    augment: str('augment') ? parseAugmentFlag(str('augment')!) : noAugmentation(),
+    augment: str('augment') ? parseAugmentFlag(str('augment')!) : base.augment,
   };
+  applyRecipeFlags(values, spec, cwd);
   try {
-    validateRunSpec(spec);
+    // Saving a preset alone needs no dataset: check everything else.
+    validateRunSpec(spec.data.path ? spec : { ...spec, data: { ...spec.data, path: '(preset)' } });
   } catch (error) {
     throw new UsageError((error as Error).message);
+  }
+  let name = str('name');
+  if (name !== undefined && name.trim().length > 0) {
+    try {
+      name = cleanName(name);
+    } catch (error) {
+      throw new UsageError(`--name: ${(error as Error).message}`);
+    }
   }
   return {
     spec,
     runsDir: resolve(cwd, str('runs-dir') ?? DEFAULT_RUNS_DIR),
-    name: str('name'),
+    name,
     json: values.json === true,
     backend: oneOf('backend', str('backend'), ['auto', 'native', 'wasm'] as const, 'auto'),
     threads: parseThreadsFlag(str('threads')),
+    ...(savePresetName !== undefined ? { savePreset: { name: savePresetName, presetsDir: presetsDirOf(values, cwd) } } : {}),
+    extra: Object.fromEntries(Object.keys(extraOptions).map((key) => [key, values[key]])),
   };
 }

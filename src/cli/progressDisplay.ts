@@ -1,6 +1,7 @@
 // Human-readable training output: one progress bar per epoch, then a summary table.
 import { SingleBar, Presets } from 'cli-progress';
 import type { RecordedEpochEnd, RecordedEvent } from '../core/runs/recordedEvent';
+import { printable, printableLines } from '../core/runs/printable';
 import type { RunStartEvent, TrainingEvent } from '../core/train/trainingEvents';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
@@ -19,8 +20,9 @@ export class ProgressDisplay {
         this.start = event;
         this.out.write(
           `Training ${event.classes.length} classes on ${event.trainCount} images `
-          + `(${event.valCount} validation, ${event.testCount} test), ${event.parameterCount.toLocaleString('en')} parameters, `
-          + `backend ${event.backend}${event.threads !== undefined && event.threads > 1 ? ` on ${event.threads} threads` : ''}\n`,
+          + `(${event.valCount > 0 ? `${event.valCount} validation` : 'no validation split'}, ${event.testCount} test), `
+          + `${event.parameterCount.toLocaleString('en')} parameters, backend ${printable(event.backend)}`
+          + `${event.threads !== undefined && event.threads > 1 ? ` on ${event.threads} threads` : ''}\n`,
         );
         break;
       case 'batchEnd':
@@ -44,8 +46,10 @@ export class ProgressDisplay {
         this.epochs.push(event);
         this.out.write(
           `epoch ${event.epoch}: loss ${event.loss.toFixed(4)} acc ${percent(event.acc)} | `
-          + `val loss ${event.valLoss.toFixed(4)} val acc ${percent(event.valAcc)} | `
-          + `${Math.round(event.imagesPerSecond)} img/s${event.isBest ? ' | best so far' : ''}\n`,
+          + (event.valLoss !== undefined && event.valAcc !== undefined
+            ? `val loss ${event.valLoss.toFixed(4)} val acc ${percent(event.valAcc)} | `
+            : 'no validation split | ')
+          + `${Math.round(event.imagesPerSecond)} img/s${event.isBest ? ` | best so far${event.valAcc === undefined ? ' (by training accuracy)' : ''}` : ''}\n`,
         );
         break;
       case 'testEnd':
@@ -53,7 +57,7 @@ export class ProgressDisplay {
         break;
       case 'log':
         this.stopBar();
-        this.out.write(`${event.level === 'info' ? '' : `${event.level}: `}${event.message}\n`);
+        this.out.write(`${event.level === 'info' ? '' : `${event.level}: `}${printableLines(event.message)}\n`);
         break;
       case 'runEnd':
         this.stopBar();
@@ -64,9 +68,12 @@ export class ProgressDisplay {
   /** The per-epoch summary table, printed on stdout at the end of a run. */
   summary(): string {
     if (this.epochs.length === 0) return '';
-    const header = ['epoch', 'loss', 'acc', 'val loss', 'val acc', 'img/s', ''];
+    // Without a validation split there is nothing to show in validation columns: they are left out.
+    const validated = this.epochs.some((e) => e.valAcc !== undefined);
+    const header = ['epoch', 'loss', 'acc', ...(validated ? ['val loss', 'val acc'] : []), 'img/s', ''];
     const rows = this.epochs.map((e) => [
-      String(e.epoch), e.loss.toFixed(4), percent(e.acc), e.valLoss.toFixed(4), percent(e.valAcc),
+      String(e.epoch), e.loss.toFixed(4), percent(e.acc),
+      ...(validated ? [e.valLoss?.toFixed(4) ?? '-', e.valAcc !== undefined ? percent(e.valAcc) : '-'] : []),
       String(Math.round(e.imagesPerSecond)), e.isBest ? '*' : '',
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -85,12 +85,12 @@ export async function sweep(args: string[]): Promise<number> {
   const runner: TrialRunner = parallel > 1
     ? new ChildProcessTrialRunner({
       parallel, backend, threads: threads === 'auto' ? autoTrainingThreads(parallel) : threads,
-      onEpochEnd: (trial, event) => onEpochEnd(trial, event.epoch, event.valAcc),
+      onEpochEnd: (trial, event) => onEpochEnd(trial, event.epoch, event.valAcc ?? event.acc),
     })
     : new InProcessTrialRunner({
       backend, threads,
       onEvent: (event, trial) => {
-        if (event.type === 'epochEnd') onEpochEnd(trial, event.epoch, event.valAcc);
+        if (event.type === 'epochEnd') onEpochEnd(trial, event.epoch, event.valAcc ?? event.acc);
         else if (event.type === 'log' && event.level !== 'info' && !json) process.stderr.write(`  ${event.level}: ${event.message}\n`);
       },
     });

@@ -4,7 +4,7 @@ export const DATASET_FORMATS = ['auto', 'folder', 'cifar10', 'cifar100', 'idx'] 
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 export type ResolvedDatasetFormat = Exclude<DatasetFormat, 'auto'>;
 
-export const MODEL_KINDS = ['cnn', 'rnn', 'attention'] as const;
+export const MODEL_KINDS = ['cnn', 'rnn', 'attention', 'resnet'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export const LOSS_KINDS = ['crossentropy', 'mse'] as const;
@@ -12,6 +12,12 @@ export type LossKind = (typeof LOSS_KINDS)[number];
 
 export const OPTIMIZER_KINDS = ['adam', 'sgd', 'rmsprop'] as const;
 export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number];
+
+export const SCHEDULE_KINDS = ['constant', 'step', 'cosine', 'onecycle'] as const;
+export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
+
+export const TTA_KINDS = ['none', 'flip'] as const;
+export type TtaKind = (typeof TTA_KINDS)[number];
 
 export const AUGMENT_KINDS = ['flip', 'rotate', 'crop', 'color'] as const;
 export type AugmentKind = (typeof AUGMENT_KINDS)[number];
@@ -67,10 +73,45 @@ export interface AttentionOptions {
   dropout: number;
 }
 
+export interface ResnetOptions {
+  /** Filters of the stem: one 3x3 convolution (strided for images larger than ~48 px), batch norm, ReLU. */
+  stemWidth: number;
+  /**
+   * Filters of each stage. A stage is a 3x3 convolution, a 2x2 max-pool (halving the side), batch norm
+   * and ReLU, then its residual blocks.
+   */
+  widths: number[];
+  /** Residual blocks of each stage (same length as widths): two 3x3 conv-BN-ReLU with a skip connection around them. */
+  blocks: number[];
+  /** Multiplies the globally max-pooled features before the classifier (ResNet-9 uses 0.125). */
+  headScale: number;
+  /** Weight of the old value in the batch-norm moving averages. */
+  bnMomentum: number;
+}
+
 export type ModelSpec =
   | { kind: 'cnn'; options: CnnOptions }
   | { kind: 'rnn'; options: RnnOptions }
-  | { kind: 'attention'; options: AttentionOptions };
+  | { kind: 'attention'; options: AttentionOptions }
+  | { kind: 'resnet'; options: ResnetOptions };
+
+/**
+ * How the learning rate changes over training, as a multiple of TrainingSpec.learningRate (the peak).
+ * Positions are fractions of all training steps, so a schedule does not depend on the dataset's size.
+ */
+export interface ScheduleSpec {
+  kind: ScheduleKind;
+  /** Fraction of training spent warming up: the rate rises linearly from initialFactor to 1 (0 = none). */
+  warmup: number;
+  /** The first step's rate during warm-up, as a fraction of the learning rate. */
+  initialFactor: number;
+  /** cosine, onecycle: the last step's rate, as a fraction of the learning rate. */
+  finalFactor: number;
+  /** step: fractions of training at which the rate is multiplied by gamma (increasing, in (0, 1)). */
+  milestones: number[];
+  /** step: the factor applied at each milestone. */
+  gamma: number;
+}
 
 export interface TrainingSpec {
   epochs: number;
@@ -85,6 +126,21 @@ export interface TrainingSpec {
   /** Stop after this many epochs without a better validation accuracy; 0 = never stop early. */
   earlyStoppingPatience: number;
   seed: number;
+  /** Learning-rate schedule; absent = constant (runs before schedules existed). */
+  schedule?: ScheduleSpec;
+  /**
+   * Decoupled weight decay (AdamW-style): each step multiplies weights of rank >= 2 (kernels, not biases
+   * or norm parameters) by 1 - rate * weightDecay, apart from the gradient step. adam and sgd; absent = 0.
+   */
+  weightDecay?: number;
+  /** sgd with momentum: Nesterov's look-ahead momentum. Absent = false. */
+  nesterov?: boolean;
+  /** Test-time augmentation when evaluating (validation, test, eval, classify); absent = none. */
+  testTimeAugmentation?: TtaKind;
+  /** Start from the weights of the run in this folder (absolute path) instead of a fresh model. */
+  initFrom?: string;
+  /** With initFrom: train only the classifier head for this many first epochs. Absent = 0. */
+  freezeEpochs?: number;
 }
 
 export interface RunSpec {

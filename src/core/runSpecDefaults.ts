@@ -1,10 +1,13 @@
 // Default run settings and the validation that turns bad hyperparameters into one clear message.
+import { DEFAULT_FOLDER_IMAGE_SIZE } from './data/imageSize';
+import { minimumImageSize } from './models/minimumImageSize';
 import {
-  DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS,
+  DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS, TTA_KINDS,
   type RunSpec, type TrainingSpec,
 } from './runSpec';
 import { modelOptionsProblem } from './models/modelOptions';
 import { RunSpecError } from './runSpecError';
+import { scheduleProblem } from './train/learningRateSchedule';
 
 export { RunSpecError };
 
@@ -56,6 +59,14 @@ export function validateRunSpec(spec: RunSpec): void {
     `Unknown model "${model.kind}": use one of ${MODEL_KINDS.join(', ')}.`);
   const modelProblem = modelOptionsProblem(model);
   check(modelProblem === undefined, modelProblem ?? '');
+  // Folder images are resized to imageSize (32 by default); other formats keep their native size unless told.
+  const size = data.imageSize ?? (data.format === 'folder' ? DEFAULT_FOLDER_IMAGE_SIZE : undefined);
+  const smallest = minimumImageSize(model);
+  if (size !== undefined && size < smallest) {
+    throw new RunSpecError(
+      `Images of ${size}x${size} are too small for this ${model.kind.toUpperCase()}: it needs at least ${smallest}x${smallest} pixels. ` +
+      'Use a larger --image-size, or a model with fewer layers.');
+  }
 
   check(isInt(training.epochs) && training.epochs >= 1 && training.epochs <= 10_000,
     `Epochs must be a whole number from 1 to 10000 (got ${training.epochs}).`);
@@ -75,6 +86,36 @@ export function validateRunSpec(spec: RunSpec): void {
     `Early-stopping patience must be a whole number of epochs, 0 for none (got ${training.earlyStoppingPatience}).`);
   check(isInt(training.seed) && training.seed >= 0 && training.seed <= 0xffffffff,
     `The seed must be a whole number from 0 to 4294967295 (got ${training.seed}).`);
+  // Optional settings (absent in older run.json files).
+  if (training.schedule !== undefined) {
+    const problem = typeof training.schedule === 'object' && training.schedule !== null
+      ? scheduleProblem(training.schedule) : 'The learning-rate schedule must be an object with a kind.';
+    check(problem === undefined, problem ?? '');
+  }
+  if (training.weightDecay !== undefined) {
+    check(isFiniteNumber(training.weightDecay) && training.weightDecay >= 0 && training.weightDecay < 1,
+      `Weight decay must be in [0, 1) (got ${training.weightDecay}).`);
+    check(training.weightDecay === 0 || training.optimizer !== 'rmsprop',
+      'Weight decay works with the adam and sgd optimizers: pick one of them, or drop the weight decay.');
+  }
+  if (training.nesterov !== undefined) {
+    check(typeof training.nesterov === 'boolean', 'Nesterov momentum must be true or false.');
+    check(!training.nesterov || (training.optimizer === 'sgd' && training.momentum > 0),
+      'Nesterov momentum needs the sgd optimizer with a momentum above 0.');
+  }
+  if (training.testTimeAugmentation !== undefined) {
+    check((TTA_KINDS as readonly string[]).includes(training.testTimeAugmentation),
+      `Unknown test-time augmentation "${training.testTimeAugmentation}": use one of ${TTA_KINDS.join(', ')}.`);
+  }
+  if (training.initFrom !== undefined) {
+    check(typeof training.initFrom === 'string' && training.initFrom.length > 0, 'The run to start from is empty: pass --init-from RUN_DIR.');
+  }
+  if (training.freezeEpochs !== undefined) {
+    check(isInt(training.freezeEpochs) && training.freezeEpochs >= 0 && training.freezeEpochs <= training.epochs,
+      `Frozen epochs must be a whole number from 0 to the number of epochs, ${training.epochs} (got ${training.freezeEpochs}).`);
+    check(training.freezeEpochs === 0 || training.initFrom !== undefined,
+      'Freezing all but the head needs weights to start from: add --init-from RUN_DIR.');
+  }
 
   check(typeof augment.flip === 'boolean', 'Augmentation "flip" must be true or false.');
   check(isFiniteNumber(augment.rotateDegrees) && augment.rotateDegrees >= 0 && augment.rotateDegrees <= 180,

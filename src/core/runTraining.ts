@@ -3,13 +3,16 @@
 // failures after it exists end the run as `failed` with the reason.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend, type BackendPreference } from './backend/selectBackend';
-import type { Dataset, ExampleSource } from './data/dataset';
+import { DatasetError, type Dataset, type ExampleSource } from './data/dataset';
 import { loadDataset } from './data/loadDataset';
 import { stratifiedSample, stratifiedSplit } from './data/split';
 import { createModel, countParameters } from './models/createModel';
+import { modelFromRun, type InitializedModel } from './models/initFromRun';
 import { loadModelFromDir, writeModelArtifacts } from './models/modelFiles';
 import type { RunSpec } from './runSpec';
 import { validateRunSpec } from './runSpecDefaults';
+import type { FileOps } from './runs/fileOps';
+import type { RunDatasetInfo } from './runs/runRecord';
 import { RunStore } from './runs/runStore';
 import type { RunWriter } from './runs/runWriter';
 import { createOptimizer } from './train/createOptimizer';
@@ -20,7 +23,7 @@ import { SystemMetricsSampler } from './train/systemMetrics';
 import { resolveTrainingThreads, type ThreadsRequest } from './train/trainingThreads';
 import type { TrainingReplicas } from './train/trainingReplicas';
 import { trainModel, type CheckpointState, type TrainModelResult } from './train/trainModel';
-import type { RunEndEvent, TrainingEvent } from './train/trainingEvents';
+import type { BestEpochSummary, RunEndEvent, TrainingEvent } from './train/trainingEvents';
 import { errorMessage } from './errorMessage';
 
 export interface RunTrainingOptions {
@@ -46,13 +49,16 @@ export interface RunTrainingOptions {
   memoryBudgetBytes?: number;
   /** Threads that share each training step: a count, or 'auto' (every core). Default 'auto'. */
   threads?: ThreadsRequest;
+  /** Every call that changes the run folder (fault-injection tests replace it). */
+  fileOps?: FileOps;
 }
 
 export interface RunOutcome {
   runId: string;
   runDir: string;
   status: RunEndEvent['status'] | 'interrupted';
-  best: { epoch: number; valAcc: number } | null;
+  /** `valAcc` when the run had a validation split, else `trainAcc`. */
+  best: BestEpochSummary | null;
   testAcc?: number;
   error?: string;
 }
@@ -83,48 +89,102 @@ export function splitTraining(dataset: Dataset, spec: RunSpec): { train: Example
   return { train: dataset.train.subset(trainIndices), val };
 }
 
+/**
+ * Refuses to resume on a dataset whose classes or image shape changed since the run started (the model
+ * could not learn from it, or would learn wrong labels); a changed example count only warns.
+ */
+function checkSameDataset(before: RunDatasetInfo | undefined, dataset: Dataset, trainCount: number, warnings: string[]): void {
+  if (!before) return;
+  if (before.classes.join('\n') !== dataset.classes.join('\n')) {
+    throw new DatasetError(
+      `The dataset's classes changed since this run started: it was trained on ${before.classes.join(', ')}, ` +
+      `and ${dataset.root} now has ${dataset.classes.join(', ')}. Restore the dataset to resume, or start a new run.`);
+  }
+  if (before.imageShape.join('x') !== dataset.imageShape.join('x')) {
+    throw new DatasetError(
+      `The dataset's images changed since this run started: the model takes ${before.imageShape.join('x')}, ` +
+      `the dataset now gives ${dataset.imageShape.join('x')}. Restore the dataset to resume, or start a new run.`);
+  }
+  if (before.trainCount !== trainCount) {
+    warnings.push(`The dataset changed since this run started (${before.trainCount} training images then, ${trainCount} now): ` +
+      'the validation split differs from the one the earlier epochs used.');
+  }
+}
+
 export async function runTraining(options: RunTrainingOptions): Promise<RunOutcome> {
-  const store = new RunStore(options.runsDir);
+  const store = new RunStore(options.runsDir, { fileOps: options.fileOps });
   let spec = options.spec;
   let resume: CheckpointState | undefined;
+  let writer: RunWriter | undefined;
+  let datasetBefore: RunDatasetInfo | undefined;
   if (options.resumeRunId) {
-    const record = await store.read(options.resumeRunId);
-    spec = record.spec;
-    const state = await store.readCheckpointState(options.resumeRunId);
-    const neverStarted = record.status === 'queued' && record.startedAt === undefined;
-    if (!state && !neverStarted) {
-      throw new Error(`Run "${record.name}" has no checkpoint to resume from: it stopped before finishing its first epoch. Start it again instead.`);
+    // Take the run first, exclusively: a second resume (another process, the editor and the CLI) is
+    // refused at once, and what a crash left half-written is repaired before the checkpoint is read.
+    writer = await store.openWriter(options.resumeRunId, { resume: true });
+    try {
+      const record = writer.record;
+      spec = record.spec;
+      datasetBefore = record.dataset;
+      const state = await store.readCheckpointState(options.resumeRunId);
+      // A run submitted to a cluster exists before its job starts: its first start is a "resume" from nothing.
+      const neverStarted = record.startedAt === undefined && record.summary.lastEpoch === undefined;
+      if (!state && !neverStarted) {
+        throw new Error(`Run "${record.name}" has no checkpoint to resume from: it stopped before finishing its first epoch. Start it again instead.`);
+      }
+      if (state && state.epoch >= spec.training.epochs) {
+        throw new Error(`Run "${record.name}" already finished all ${spec.training.epochs} epochs.`);
+      }
+      if (state) resume = { epoch: state.epoch, best: state.best, epochsWithoutImprovement: state.epochsWithoutImprovement };
+    } catch (error) {
+      await writer.close().catch(() => undefined);
+      throw error;
     }
-    if (state && state.epoch >= spec.training.epochs) {
-      throw new Error(`Run "${record.name}" already finished all ${spec.training.epochs} epochs.`);
-    }
-    if (state) resume = { epoch: state.epoch, best: state.best, epochsWithoutImprovement: state.epochsWithoutImprovement };
+  } else {
+    await store.checkWritable();
   }
-  validateRunSpec(spec);
-  const backend = await initBackend(options.backend ?? 'auto');
+  let backend: Awaited<ReturnType<typeof initBackend>>;
+  let dataset: Dataset;
+  let train: ExampleSource;
+  let val: ExampleSource | null;
   const warnings: string[] = [];
-  const dataset = await loadDataset(spec.data, {
-    signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes, onWarning: (message) => warnings.push(message),
-  });
+  try {
+    validateRunSpec(spec);
+    backend = await initBackend(options.backend ?? 'auto');
+    dataset = await loadDataset(spec.data, {
+      signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes, onWarning: (message) => warnings.push(message),
+    });
+    ({ train, val } = splitTraining(dataset, spec));
+    if (train.count === 0) throw new Error('No training examples are left after the validation split: lower --val-split or add images.');
+    checkSameDataset(datasetBefore, dataset, train.count, warnings);
+  } catch (error) {
+    // A resume that cannot begin leaves the run as it was: resumable.
+    await writer?.close().catch(() => undefined);
+    throw error;
+  }
   const classes = dataset.classes;
-  const { train, val } = splitTraining(dataset, spec);
-  if (train.count === 0) throw new Error('No training examples are left after the validation split: lower --val-split or add images.');
+  if (backend.fallbackReason) {
+    warnings.unshift(`The native TensorFlow backend is not used (${backend.fallbackReason}); training on ${backend.description}.`);
+  }
 
   const random = useSeededMathRandom(spec.training.seed);
-  let writer: RunWriter | undefined;
   let model: tfl.LayersModel | undefined;
   let replicas: TrainingReplicas | undefined;
+  let init: InitializedModel | undefined;
   try {
-    if (resume && options.resumeRunId) {
-      writer = await store.openWriter(options.resumeRunId);
+    if (writer && resume) {
       model = await loadModelFromDir(writer.checkpointDir);
       if (!model.optimizer) {
         model.compile({ optimizer: createOptimizer(spec.training), loss: kerasLossName(spec.training.loss) });
       }
     } else {
-      model = createModel(spec.model, dataset.imageShape, classes.length);
+      // Fine-tuning: that run's architecture and weights (a problem with that run is thrown before this run exists).
+      if (spec.training.initFrom) {
+        init = await modelFromRun(spec.training.initFrom, classes, dataset.imageShape);
+        spec = { ...spec, model: init.modelSpec };
+      }
+      model = init?.model ?? createModel(spec.model, dataset.imageShape, classes.length);
       model.compile({ optimizer: createOptimizer(spec.training), loss: kerasLossName(spec.training.loss) });
-      writer = options.resumeRunId ? await store.openWriter(options.resumeRunId) : await store.create({ spec, name: options.name });
+      writer = writer ?? await store.create({ spec, name: options.name });
     }
     const runWriter = writer;
     const runId = runWriter.id;
@@ -133,6 +193,11 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
     const emit = async (event: TrainingEvent) => {
       // Each epoch's CPU use covers the time since the previous epoch's end (or since training began).
       if (event.type === 'epochEnd') event = { ...event, ...system.sample() };
+      if (event.type === 'epochEnd' && !val) {
+        // Without a validation split the loop scores epochs on training data: record that as what it is.
+        const { valAcc: _valAcc, valLoss: _valLoss, ...trainingOnly } = event;
+        event = trainingOnly;
+      }
       await runWriter.append(event);
       options.onEvent?.(event, runId);
     };
@@ -148,6 +213,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
       threads: replicas.threads,
       model: { kind: spec.model.kind, parameterCount },
       resumedFrom: resume?.epoch,
+      initFrom: init?.source,
       dataset: {
         format: dataset.format, root: dataset.root, classes, imageShape: dataset.imageShape,
         trainCount: train.count, valCount: val?.count ?? 0, testCount: dataset.test?.count ?? 0,
@@ -167,6 +233,10 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
       batchesPerEpoch: Math.ceil(train.count / spec.training.batchSize), startEpoch: (resume?.epoch ?? 0) + 1,
     });
     for (const message of warnings) await emit({ type: 'log', level: 'warn', message });
+    if (init) {
+      const head = init.source.headReplaced ? `, with a new classifier head for ${classes.length} classes` : '';
+      await emit({ type: 'log', level: 'info', message: `Starting from the weights of run "${init.source.name}"${head}.` });
+    }
     if (!val) await emit({ type: 'log', level: 'warn', message: 'No validation split: the best epoch is chosen by training accuracy.' });
 
     let result: TrainModelResult;
@@ -176,12 +246,12 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
         training: spec.training, augment: spec.augment, replicas, resume, signal: options.signal, emit,
         onBest: async (exportModel, best, predictions) => {
           const artifacts = await exportModel(false);
-          await runWriter.saveBestModel((dir) => writeModelArtifacts(dir, artifacts));
+          await runWriter.saveBestModel((dir, ops) => writeModelArtifacts(dir, artifacts, ops));
           if (predictions.length > 0) await runWriter.writePredictions({ epoch: best.epoch, classes, items: predictions });
         },
         onCheckpoint: async (exportModel, state) => {
           const artifacts = await exportModel(true);
-          await runWriter.saveCheckpoint({ ...state, seed: spec.training.seed }, (dir) => writeModelArtifacts(dir, artifacts));
+          await runWriter.saveCheckpoint({ ...state, seed: spec.training.seed }, (dir, ops) => writeModelArtifacts(dir, artifacts, ops));
         },
         loadBestWeights: async () => {
           const saved = await loadModelFromDir(runWriter.bestModelDir);
@@ -198,7 +268,9 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
       await emit({ type: 'runEnd', time: new Date().toISOString(), status: 'failed', best: null, error: message });
       return { runId, runDir: runWriter.runDir, status: 'failed', best: null, error: message };
     }
-    const best = result.best ? { epoch: result.best.epoch, valAcc: result.best.valAcc } : null;
+    // The loop's best score is validation accuracy, or training accuracy when there is no validation split.
+    const best: BestEpochSummary | null = !result.best ? null
+      : val ? { epoch: result.best.epoch, valAcc: result.best.valAcc } : { epoch: result.best.epoch, trainAcc: result.best.valAcc };
     if (result.status === 'cancelled' && options.isInterrupted?.()) {
       await emit({ type: 'log', level: 'warn', message: `Training was interrupted after epoch ${result.lastEpoch}; resume the run to continue.` });
       await runWriter.finish('interrupted');

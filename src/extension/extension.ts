@@ -8,7 +8,9 @@ import { COMMANDS } from './commands/commands';
 import { GROUP_BY_CONTEXT_KEY, GROUP_BY_STATE_KEY } from './commands/viewCommands';
 import type { Lab } from './lab';
 import { RunsFolder } from './runsFolder';
+import { processEnvironment } from './nativeBackend';
 import { primaryWorkspaceFolder, readSettings } from './settings';
+import { trainingThreadsFor } from './settingsValues';
 import { TrainingStatusBar } from './training/statusBar';
 import { TrainingController } from './training/trainingController';
 import { UserErrors } from './userErrors';
@@ -28,9 +30,13 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const dashboards = new DashboardPanels(context.extensionUri, folder, log);
   const openDashboard = (runId: string) => void dashboards.open(runId);
   const training = new TrainingController({
-    executor: localTrainerExecutor(() => ({
-      trainerScript: context.asAbsolutePath('dist/trainer.js'), backend: readSettings().backend, cwd: primaryWorkspaceFolder() ?? context.extensionPath,
-    })),
+    executor: localTrainerExecutor(() => {
+      const settings = readSettings();
+      return {
+        trainerScript: context.asAbsolutePath('dist/trainer.js'), backend: settings.backend, threads: trainingThreadsFor(settings),
+        cwd: primaryWorkspaceFolder() ?? context.extensionPath, env: processEnvironment(context),
+      };
+    }),
     folder, log, errors, openDashboard,
     concurrency: () => readSettings().concurrentRuns,
   });

@@ -3,6 +3,7 @@ import { isAbsolute, join, normalize } from 'node:path';
 import { isOneOf } from '../core/guards';
 import { MODEL_KINDS, OPTIMIZER_KINDS, type ModelKind, type OptimizerKind } from '../core/runSpec';
 import { defaultTrainingSpec } from '../core/runSpecDefaults';
+import { autoTrainingThreads, parseThreadsRequest, type ThreadsRequest } from '../core/train/trainingThreads';
 import type { BackendChoice } from '../protocol/trainer';
 
 export const SETTINGS_SECTION = 'classifierLab';
@@ -22,6 +23,8 @@ export interface ClassifierLabSettings {
   runsFolder: string;
   concurrentRuns: number;
   backend: BackendChoice;
+  /** Threads each run trains on: 'auto' shares the machine's cores among the runs that may train at once. */
+  trainingThreads: ThreadsRequest;
   defaults: TrainingDefaults;
 }
 
@@ -40,10 +43,12 @@ export function readSettingValues(read: SettingReader): ClassifierLabSettings {
   const training = defaultTrainingSpec();
   const runsFolder = read('runsFolder');
   const learningRate = read('defaults.learningRate');
+  const threads = read('trainingThreads');
   return {
     runsFolder: typeof runsFolder === 'string' && runsFolder.trim().length > 0 ? runsFolder.trim() : DEFAULT_RUNS_FOLDER,
     concurrentRuns: wholeNumber(read('concurrentRuns'), 1, MAX_CONCURRENT_RUNS, 1),
     backend: oneOf<BackendChoice>(read('backend'), ['auto', 'native', 'wasm'], 'auto'),
+    trainingThreads: typeof threads === 'string' || typeof threads === 'number' ? parseThreadsRequest(threads) ?? 'auto' : 'auto',
     defaults: {
       model: oneOf<ModelKind>(read('defaults.model'), MODEL_KINDS, 'cnn'),
       epochs: wholeNumber(read('defaults.epochs'), 1, 10_000, training.epochs),
@@ -63,4 +68,12 @@ export function resolveRunsFolder(workspaceFolder: string | undefined, runsFolde
   if (isAbsolute(runsFolder)) return normalize(runsFolder);
   if (workspaceFolder === undefined) return undefined;
   return join(workspaceFolder, runsFolder);
+}
+
+/**
+ * The threads a run started now trains on: the setting's count, or for 'auto' the machine's cores
+ * divided among the runs that may train at once (classifierLab.concurrentRuns), so they never oversubscribe.
+ */
+export function trainingThreadsFor(settings: Pick<ClassifierLabSettings, 'trainingThreads' | 'concurrentRuns'>): number {
+  return settings.trainingThreads === 'auto' ? autoTrainingThreads(settings.concurrentRuns) : settings.trainingThreads;
 }

@@ -27,7 +27,11 @@ export interface BatchSeries {
 
 /** One finished epoch (training numbers averaged over the epoch, validation numbers at its end): the
  * epochEnd event without its confusion matrix, which travels separately. */
-export type EpochPoint = Omit<EpochEndEvent, 'type' | 'confusion'>;
+export type EpochPoint = Omit<EpochEndEvent, 'type' | 'confusion' | 'valLoss' | 'valAcc'> & {
+  /** For a run without a validation split (the event has none), the epoch's training loss and accuracy. */
+  valLoss: number;
+  valAcc: number;
+};
 
 /** What a (re)start of training said: the plan and the data it trains on. */
 export interface TrainingStart {

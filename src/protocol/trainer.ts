@@ -12,6 +12,8 @@ export type ToTrainer =
     spec: RunSpec;
     name?: string;
     backend: BackendChoice;
+    /** Threads that share each training step (already resolved from 'auto' by the extension). */
+    threads?: number;
     /** Id of an existing run to continue from its last checkpoint instead of a new run. */
     resumeRunId?: string;
   }

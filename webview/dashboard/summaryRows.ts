@@ -50,6 +50,7 @@ export function summaryGroups(run: RunRecord, epochs: readonly EpochPoint[], tes
     ...(run.endedAt ? [row('ended', 'Ended', formatTime(run.endedAt))] : []),
     row('duration', 'Training time', formatDuration(summary.durationMs)),
     row('backend', 'Backend', run.backend ?? '–'),
+    ...(run.threads !== undefined ? [row('threads', 'Training threads', String(run.threads))] : []),
     ...(run.resumedFrom !== undefined ? [row('resumedFrom', 'Resumed from epoch', String(run.resumedFrom))] : []),
     row('id', 'Run id', run.id),
   ];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadDataset } from '../data/loadDataset';
 import type { Dataset, ExampleSource } from '../data/dataset';
 import { DatasetError } from '../data/dataset';
+import { checkModelTakesImages } from '../models/checkModelTakesImages';
 import { loadModelFromDir } from '../models/modelFiles';
 import { openRunFolder } from '../runs/openRunFolder';
 import { perClassMetrics } from '../train/classificationMetrics';
@@ -12,7 +13,7 @@ import { PREDICT_BATCH, startReplicas } from '../train/startReplicas';
 import { evaluateModel } from '../train/trainModel';
 import { resolveTrainingThreads, type ThreadsRequest } from '../train/trainingThreads';
 import type { ClassMetrics } from '../train/trainingEvents';
-import type { DatasetFormat } from '../runSpec';
+import type { DatasetFormat, TtaKind } from '../runSpec';
 
 export interface RunEvaluation {
   split: 'test' | 'all';
@@ -53,34 +54,38 @@ export interface EvaluateRunOptions {
   threads?: ThreadsRequest;
   /** The backend preference prediction threads use. */
   backend?: BackendPreference;
+  /** Overrides the run's own test-time augmentation. */
+  tta?: TtaKind;
+  /** Problems the dataset reader worked around (skipped files...), one message each. */
+  onWarning?: (message: string) => void;
 }
 
 export async function evaluateRun(runDir: string, dataPath: string, options: EvaluateRunOptions = {}): Promise<RunEvaluation> {
   const format = options.format ?? 'auto';
   const { record, runDir: absolute } = await openRunFolder(runDir);
-  const classes = record.dataset?.classes;
-  if (!classes) throw new Error(`Run "${record.name}" has no class list in its run.json: it never started training.`);
+  if (!record.dataset) throw new Error(`Run "${record.name}" has no class list in its run.json: it never started training.`);
+  const { classes, imageShape } = record.dataset;
   const model = await loadModelFromDir(join(absolute, 'model'));
   try {
-    const [, h] = model.inputs[0].shape;
+    checkModelTakesImages(model, imageShape, `run "${record.name}"`);
     const dataset: Dataset = await loadDataset(
-      { ...record.spec.data, path: dataPath, format, imageSize: h ?? undefined },
-      { onWarning: () => undefined },
+      { ...record.spec.data, path: dataPath, format, imageSize: imageShape[0] },
+      { onWarning: options.onWarning ?? (() => undefined) },
     );
-    const imageShape = record.dataset!.imageShape;
     if (dataset.imageShape.join('x') !== imageShape.join('x')) {
       throw new DatasetError(`The dataset's images are ${dataset.imageShape.join('x')} but the model takes ${imageShape.join('x')}.`);
     }
     const split = dataset.test ? 'test' : 'all';
     const source = relabel(dataset.test ?? dataset.train, dataset.classes, classes);
+    const training = { ...record.spec.training, ...(options.tta ? { testTimeAugmentation: options.tta } : {}) };
     const threads = source.count < THREADED_EVALUATION_MIN_IMAGES ? 1 : resolveTrainingThreads(options.threads ?? 'auto', { native: tf.getBackend() === 'tensorflow' });
     const replicas = await startReplicas({
-      model, imageShape, classCount: classes.length, training: { ...record.spec.training, batchSize: PREDICT_BATCH },
+      model, imageShape, classCount: classes.length, training: { ...training, batchSize: PREDICT_BATCH },
       threads, backend: options.backend ?? (tf.getBackend() === 'cpu' ? 'cpu' : 'wasm'),
     });
     let result;
     try {
-      result = await evaluateModel((inputs, count) => replicas.predict(inputs, count), source, classes.length, record.spec.training);
+      result = await evaluateModel((inputs, count) => replicas.predict(inputs, count), source, classes.length, training);
     } finally {
       await replicas.dispose();
     }

@@ -1,9 +1,8 @@
 // Reads, decodes and preprocesses a list of image files on the calling thread: the one routine the
 // decode workers run and the fallback when workers cannot start, so both yield identical pixels.
-import { readFileSync } from 'node:fs';
 import type { ImageShape } from '../runSpec';
-import { decodeImage } from './imageDecode';
-import { toModelInput } from './imagePreprocess';
+import { decodeImageToModelInput } from './imageDecode';
+import { readImageFileSync } from './readImageFile';
 
 export interface DecodeFailure {
   /** Position in the requested path list. */
@@ -33,15 +32,17 @@ export function decodeImageFiles(paths: readonly string[], shape: ImageShape): D
   paths.forEach((path, index) => {
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(path);
+      bytes = readImageFileSync(path);
     } catch (error) {
       failures.push({ index, reason: describeReadError(error) });
       return;
     }
     try {
-      pixels.set(toModelInput(decodeImage(bytes), shape), index * exampleBytes);
+      pixels.set(decodeImageToModelInput(bytes, shape), index * exampleBytes);
     } catch (error) {
-      failures.push({ index, reason: (error as Error).message });
+      // Whatever one file does (corrupt, truncated, oversized, or a decoder running out of memory on
+      // it), the others are still decoded.
+      failures.push({ index, reason: error instanceof Error ? error.message : String(error) });
     }
   });
   return { pixels, failures };

@@ -8,6 +8,8 @@ import type { DecodeFailure } from './decodeImageFiles';
 import { scanFolderDataset, validateScan, type ScannedClass } from './folderScan';
 import { guessChannels } from './guessChannels';
 import { IMAGE_MAGIC_BYTES, SUPPORTED_FORMATS_TEXT, isSupportedImageFormat, sniffImageFormat } from './imageFormat';
+import { readImageHeader, type ImageHeader } from './imageHeader';
+import { checkImageLimits } from './imageLimits';
 import { DEFAULT_FOLDER_IMAGE_SIZE, checkImageSize } from './imageSize';
 import { InMemorySource } from './inMemorySource';
 import type { ReaderOptions } from './readerOptions';
@@ -17,6 +19,8 @@ import { StreamedSource } from './streamedSource';
 // Worker threads only pay off beyond a few hundred files (starting one costs tens of milliseconds).
 const MIN_FILES_FOR_WORKERS = 128;
 const CHUNK_FILES = 256;
+/** Enough for the header of a PNG, GIF, BMP or WebP, and of most JPEGs (others are checked when decoded). */
+const HEADER_BYTES = 4 * 1024;
 
 interface Examples {
   paths: string[];
@@ -69,8 +73,11 @@ Promise<{ pixels: Uint8Array; failures: DecodeFailure[] }> {
   return { pixels, failures: failures.sort((a, b) => a.index - b.index) };
 }
 
-/** Cheap check for streamed datasets: every file must at least start like a supported image. */
-async function checkMagic(paths: readonly string[], options: ReaderOptions): Promise<DecodeFailure[]> {
+/**
+ * Cheap check for streamed datasets: every file must start like a supported image, and its header
+ * (when it lies in the first 4 KiB, as it does but for JPEGs with large metadata) must pass the image limits.
+ */
+async function checkHeaders(paths: readonly string[], options: ReaderOptions): Promise<DecodeFailure[]> {
   const failures: DecodeFailure[] = [];
   for (let index = 0; index < paths.length; index++) {
     if (index % 256 === 0) {
@@ -78,12 +85,23 @@ async function checkMagic(paths: readonly string[], options: ReaderOptions): Pro
       options.onProgress(index, paths.length);
     }
     try {
-      const start = await readFileStart(paths[index], IMAGE_MAGIC_BYTES);
-      const format = sniffImageFormat(start);
-      if (start.length === 0) failures.push({ index, reason: 'empty file (0 bytes)' });
-      else if (!isSupportedImageFormat(format)) failures.push({ index, reason: `not a supported image (${SUPPORTED_FORMATS_TEXT})` });
+      const start = await readFileStart(paths[index], HEADER_BYTES);
+      const format = sniffImageFormat(start.subarray(0, IMAGE_MAGIC_BYTES));
+      if (start.length === 0) {
+        failures.push({ index, reason: 'empty file (0 bytes)' });
+      } else if (!isSupportedImageFormat(format)) {
+        failures.push({ index, reason: `not a supported image (${SUPPORTED_FORMATS_TEXT})` });
+      } else {
+        let header: ImageHeader | undefined;
+        try {
+          header = readImageHeader(start);
+        } catch {
+          // A header past the first 4 KiB, or a damaged one: decoding will tell.
+        }
+        if (header) checkImageLimits(header);
+      }
     } catch (error) {
-      failures.push({ index, reason: `cannot be read (${(error as Error).message})` });
+      failures.push({ index, reason: (error as NodeJS.ErrnoException).code ? `cannot be read (${(error as Error).message})` : (error as Error).message });
     }
   }
   options.onProgress(paths.length, paths.length);
@@ -116,7 +134,7 @@ export async function readFolderDataset(path: string, options: ReaderOptions): P
   let pixels: Uint8Array | undefined;
   let failures: DecodeFailure[];
   if (streamed) {
-    failures = await checkMagic(all.paths, options);
+    failures = await checkHeaders(all.paths, options);
   } else {
     ({ pixels, failures } = await decodeAll(all.paths, shape, options));
   }
@@ -177,7 +195,7 @@ export async function readFolderDataset(path: string, options: ReaderOptions): P
       if (reported.has(file)) return;
       reported.add(file);
       skipped.push({ path: file, reason });
-      options.onWarning(`Could not decode ${file} (${reason}); its pixels were read as zeros.`);
+      options.onWarning(`Could not decode ${file} (${reason}); another image of its class is used in its place.`);
     };
     trainSource = StreamedSource.create({ paths: kept.paths.slice(0, keptTrain), labels: trainLabels, shape, pool, onFailure });
     if (keptTest > 0) {

@@ -1,7 +1,10 @@
 // Finds the classes and image files of a folder dataset without decoding anything: one sub-folder
 // per class (searched recursively), optionally under train/ and test/ (or val/) sub-trees.
+// Symbolic links are followed only where they stay: a class's links inside that class's folder (so a
+// link to `..` cannot pull other classes' images in, nor loop), a class folder's link inside the
+// dataset and outside every other class. Links that leave are skipped and named.
 import { readdir, stat, realpath } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, join, sep } from 'node:path';
 import { DatasetError, type SkippedFile } from './dataset';
 import {
   IMAGE_MAGIC_BYTES, OTHER_IMAGE_EXTENSIONS, SUPPORTED_FORMATS_TEXT, SUPPORTED_IMAGE_EXTENSIONS, imageFormatName,
@@ -48,26 +51,42 @@ interface Entry {
   name: string;
   path: string;
   isDirectory: boolean;
+  /** The resolved target of a symbolic link. */
+  linkTarget?: string;
 }
 
-/** Non-clutter entries of a folder, sorted, with symbolic links resolved (broken links dropped). */
-async function listFolder(folder: string): Promise<Entry[]> {
+/** True when `path` is `folder` or lies inside it (both real paths). */
+function isInside(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+}
+
+/**
+ * Non-clutter entries of a folder, sorted. A symbolic link is resolved and kept only when its target
+ * lies inside `within` (a real path); others go to `skipped`, broken ones are dropped.
+ */
+async function listFolder(folder: string, within: string, skipped: SkippedFile[], what: string): Promise<Entry[]> {
   const dirents = await readdir(folder, { withFileTypes: true });
   const entries: Entry[] = [];
   for (const dirent of dirents) {
     if (isClutter(dirent.name)) continue;
     const path = join(folder, dirent.name);
     let isDirectory = dirent.isDirectory();
+    let linkTarget: string | undefined;
     if (dirent.isSymbolicLink()) {
       try {
-        isDirectory = (await stat(path)).isDirectory();
+        linkTarget = await realpath(path);
+        isDirectory = (await stat(linkTarget)).isDirectory();
       } catch {
+        continue;
+      }
+      if (!isInside(linkTarget, within)) {
+        skipped.push({ path, reason: `a symbolic link to ${linkTarget}, outside ${what}: not followed` });
         continue;
       }
     } else if (!isDirectory && !dirent.isFile()) {
       continue; // sockets, fifos, devices
     }
-    entries.push({ name: dirent.name, path, isDirectory });
+    entries.push({ name: dirent.name, path, isDirectory, linkTarget });
   }
   return entries.sort((a, b) => byCodePoint(a.name, b.name));
 }
@@ -93,15 +112,23 @@ async function classifyFile(path: string): Promise<FileKind> {
   return { kind: 'ignore' };
 }
 
-/** Candidate images under a class folder, recursively; other image-like files go to `skipped`. */
-async function collectImages(folder: string, skipped: SkippedFile[], visited: Set<string>): Promise<string[]> {
+/**
+ * Candidate images under a class folder (whose real path is `classRoot`), recursively; other image-like
+ * files and links leaving the class go to `skipped`. `ancestors` are the real paths of the folders
+ * being walked: a link back to one of them would loop.
+ */
+async function collectImages(folder: string, classRoot: string, skipped: SkippedFile[], visited: Set<string>, ancestors: string[] = []): Promise<string[]> {
   const real = await realpath(folder);
-  if (visited.has(real)) return []; // a symbolic link loop
+  if (visited.has(real)) return []; // reached twice through links
   visited.add(real);
   const files: string[] = [];
-  for (const entry of await listFolder(folder)) {
+  for (const entry of await listFolder(folder, classRoot, skipped, `its class folder ${classRoot}`)) {
     if (entry.isDirectory) {
-      files.push(...(await collectImages(entry.path, skipped, visited)));
+      if (entry.linkTarget !== undefined && [...ancestors, real].some((a) => isInside(a, entry.linkTarget!))) {
+        skipped.push({ path: entry.path, reason: `a symbolic link to ${entry.linkTarget}, a folder that contains it: not followed` });
+        continue;
+      }
+      files.push(...(await collectImages(entry.path, classRoot, skipped, visited, [...ancestors, real])));
       continue;
     }
     const kind = await classifyFile(entry.path);
@@ -111,12 +138,29 @@ async function collectImages(folder: string, skipped: SkippedFile[], visited: Se
   return files.sort(byCodePoint);
 }
 
-async function scanClasses(folder: string, skipped: SkippedFile[], signal?: AbortSignal): Promise<ScannedClass[]> {
+/**
+ * The class folders of `folder` (the dataset root or its train/ or test/ tree, `datasetRoot` its real
+ * root). A class folder that is a link must lead inside the dataset and must not be, contain or lie in
+ * another class's folder (it would give that class's images a second label).
+ */
+async function scanClasses(folder: string, datasetRoot: string, skipped: SkippedFile[], signal?: AbortSignal): Promise<ScannedClass[]> {
+  const entries = await listFolder(folder, datasetRoot, skipped, `the dataset folder ${datasetRoot}`);
+  const folders = entries.filter((e) => e.isDirectory);
+  const realOf = new Map<Entry, string>();
+  for (const entry of folders) realOf.set(entry, entry.linkTarget ?? (await realpath(entry.path)));
   const classes: ScannedClass[] = [];
-  for (const entry of await listFolder(folder)) {
+  for (const entry of entries) {
     signal?.throwIfAborted();
     if (entry.isDirectory) {
-      classes.push({ name: entry.name, files: await collectImages(entry.path, skipped, new Set()) });
+      const real = realOf.get(entry)!;
+      if (entry.linkTarget !== undefined) {
+        const clash = folders.find((other) => other !== entry && (isInside(realOf.get(other)!, real) || isInside(real, realOf.get(other)!)));
+        if (clash || isInside(await realpath(folder), real)) {
+          skipped.push({ path: entry.path, reason: `a symbolic link to ${real}, ${clash ? `overlapping the class folder ${clash.path}` : 'a folder that contains it'}: not followed` });
+          continue;
+        }
+      }
+      classes.push({ name: entry.name, files: await collectImages(entry.path, real, skipped, new Set()) });
     } else if ((await classifyFile(entry.path)).kind === 'image') {
       skipped.push({ path: entry.path, reason: 'not inside a class folder' });
     }
@@ -134,16 +178,18 @@ function findFolder(entries: Entry[], names: readonly string[]): Entry | undefin
 
 export async function scanFolderDataset(root: string, signal?: AbortSignal): Promise<FolderScan> {
   await requireFolder(root);
-  const entries = await listFolder(root);
-  const trainEntry = findFolder(entries, TRAIN_NAMES);
-  const isSplit = trainEntry !== undefined && (await listFolder(trainEntry.path)).some((e) => e.isDirectory);
+  const realRoot = await realpath(root);
   const skipped: SkippedFile[] = [];
+  // Links at the root (a train/ or test/ tree elsewhere) are checked by scanClasses as class folders are.
+  const entries = await listFolder(root, realRoot, [], 'the dataset folder');
+  const trainEntry = findFolder(entries, TRAIN_NAMES);
+  const isSplit = trainEntry !== undefined && (await listFolder(trainEntry.path, realRoot, [], 'the dataset folder')).some((e) => e.isDirectory);
   if (!isSplit) {
-    return { root, trainRoot: root, train: await scanClasses(root, skipped, signal), test: [], skipped, ignoredFolders: [] };
+    return { root, trainRoot: root, train: await scanClasses(root, realRoot, skipped, signal), test: [], skipped, ignoredFolders: [] };
   }
   const testEntry = findFolder(entries, TEST_NAMES) ?? findFolder(entries, VAL_NAMES);
-  const train = await scanClasses(trainEntry.path, skipped, signal);
-  const test = testEntry ? await scanClasses(testEntry.path, skipped, signal) : [];
+  const train = await scanClasses(trainEntry.path, realRoot, skipped, signal);
+  const test = testEntry ? await scanClasses(testEntry.path, realRoot, skipped, signal) : [];
   const ignoredFolders = entries
     .filter((e) => e.isDirectory && e !== trainEntry && e !== testEntry)
     .map((e) => e.path);

@@ -1,5 +1,5 @@
 // Chooses a folder dataset's channel count from the headers of a sample of its images, without decoding.
-import { readFile } from 'node:fs/promises';
+import { readImageFile } from './readImageFile';
 import { readImageHeader } from './imageHeader';
 import { readFileStart } from './readFileStart';
 
@@ -14,7 +14,7 @@ async function channelsOf(path: string): Promise<1 | 3 | undefined> {
       return readImageHeader(start).channels;
     } catch {
       if (start.length < HEADER_BYTES) return undefined;
-      return readImageHeader(await readFile(path)).channels;
+      return readImageHeader(await readImageFile(path)).channels;
     }
   } catch {
     return undefined; // unreadable files are reported when they are decoded

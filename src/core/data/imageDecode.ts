@@ -1,13 +1,20 @@
 // Decodes one PNG, JPEG, GIF, BMP or WebP file (told apart by its magic bytes) into packed uint8
-// pixels. Training and single-image classification both decode through this function, so they see
-// identical pixels.
-import { PNG } from 'pngjs';
+// pixels, or straight into a model input. Every decode reads the header, checks it against the image
+// limits, then hands the image on row by row; training and single-image classification both decode
+// through `decodeImageToModelInput`, so they see identical pixels.
 import { decode as decodeJpegPixels } from 'jpeg-js';
+import type { ImageShape } from '../runSpec';
 import { decodeBmp } from './decodeBmp';
 import { decodeGif } from './decodeGif';
+import { decodePngRows } from './decodePng';
 import { decodeWebp } from './decodeWebp';
-import { readImageHeader } from './imageHeader';
+import { readImageHeader, type ImageHeader } from './imageHeader';
+import { MAX_DECODE_BYTES, MAX_IMAGE_PIXELS, checkImageLimits } from './imageLimits';
+import { ModelInputBuilder } from './imagePreprocess';
 import type { RgbaImage } from './rgbaImage';
+import type { RowSink } from './rowSink';
+
+export { MAX_IMAGE_PIXELS };
 
 /** Pixels packed [height, width, channels], row-major, uint8. */
 export interface DecodedImage {
@@ -17,9 +24,6 @@ export interface DecodedImage {
   data: Uint8Array;
 }
 
-/** Images larger than this are refused before decoding (a small file can inflate to gigabytes). */
-export const MAX_IMAGE_PIXELS = 50_000_000;
-
 // Transparency rule: every translucent pixel is composited onto WHITE, the way image viewers and
 // browsers show such files on a light page (a dark stroke on a transparent background stays visible).
 const BACKGROUND = 255;
@@ -28,45 +32,39 @@ function composite(value: number, alpha: number): number {
   return alpha === 255 ? value : Math.round((value * alpha + BACKGROUND * (255 - alpha)) / 255);
 }
 
-/** RGBA -> 1 channel (the red sample of a grey source) or RGB, alpha composited onto white. */
-function flattenRgba({ width, height, data: rgba }: RgbaImage, channels: 1 | 3): DecodedImage {
-  const pixels = width * height;
-  const data = new Uint8Array(pixels * channels);
-  if (channels === 1) {
-    for (let p = 0; p < pixels; p++) data[p] = composite(rgba[p * 4], rgba[p * 4 + 3]);
-  } else {
-    for (let p = 0; p < pixels; p++) {
-      const alpha = rgba[p * 4 + 3];
-      data[p * 3] = composite(rgba[p * 4], alpha);
-      data[p * 3 + 1] = composite(rgba[p * 4 + 1], alpha);
-      data[p * 3 + 2] = composite(rgba[p * 4 + 2], alpha);
+/** Hands an RGBA image to `sink` as rows of 1 channel (the red sample of a grey source) or RGB, alpha composited onto white. */
+function rgbaRows({ width, height, data: rgba }: RgbaImage, channels: 1 | 3, sink: RowSink): void {
+  sink.start(width, height, channels);
+  const row = new Uint8Array(width * channels);
+  for (let y = 0; y < height; y++) {
+    const base = y * width * 4;
+    for (let x = 0; x < width; x++) {
+      const p = base + x * 4;
+      const alpha = rgba[p + 3];
+      if (channels === 1) {
+        row[x] = composite(rgba[p], alpha);
+      } else {
+        row[x * 3] = composite(rgba[p], alpha);
+        row[x * 3 + 1] = composite(rgba[p + 1], alpha);
+        row[x * 3 + 2] = composite(rgba[p + 2], alpha);
+      }
     }
+    sink.row(row);
   }
-  return { width, height, channels, data };
-}
-
-function decodePng(bytes: Uint8Array, channels: 1 | 3): DecodedImage {
-  let png: { width: number; height: number; data: Buffer };
-  try {
-    // pngjs expands every colour type and bit depth (1-16, palette, tRNS) to 8-bit RGBA.
-    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  } catch (error) {
-    throw new Error(`corrupt or truncated PNG (${(error as Error).message})`);
-  }
-  if (png.data.length < png.width * png.height * 4) throw new Error('corrupt or truncated PNG (too little pixel data)');
-  return flattenRgba(png, channels);
 }
 
 /** A GIF, BMP or WebP decoded to RGBA, checked against the size its header declared. */
-function decodeViaRgba(decode: (bytes: Uint8Array) => RgbaImage, bytes: Uint8Array, width: number, height: number, channels: 1 | 3, name: string): DecodedImage {
+function rowsViaRgba(decode: (bytes: Uint8Array) => RgbaImage, bytes: Uint8Array, header: ImageHeader, name: string, sink: RowSink): void {
+  const { width, height, channels } = header;
   const rgba = decode(bytes);
   if (rgba.width !== width || rgba.height !== height || rgba.data.length < width * height * 4) {
     throw new Error(`corrupt ${name} (the pixel data does not match the ${width} x ${height} header)`);
   }
-  return flattenRgba(rgba, channels);
+  rgbaRows(rgba, channels, sink);
 }
 
-function decodeJpeg(bytes: Uint8Array, channels: 1 | 3, scanOffset: number): DecodedImage {
+function jpegRows(bytes: Uint8Array, header: ImageHeader, sink: RowSink): void {
+  const scanOffset = header.scanOffset ?? 2;
   // jpeg-js fills the missing rows of a truncated file with grey instead of failing, so require the
   // end-of-image marker after the scan data (bytes after it, as some cameras append, are fine).
   let end = bytes.length - 2;
@@ -79,40 +77,72 @@ function decodeJpeg(bytes: Uint8Array, channels: 1 | 3, scanOffset: number): Dec
       useTArray: true,
       formatAsRGBA: false,
       maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
-      maxMemoryUsageInMB: 1024,
+      maxMemoryUsageInMB: MAX_DECODE_BYTES / (1024 * 1024),
     });
   } catch (error) {
     throw new Error(`corrupt JPEG (${(error as Error).message})`);
   }
   const { width, height, data: rgb } = image;
-  if (channels === 3) return { width, height, channels, data: rgb };
-  const data = new Uint8Array(width * height);
-  for (let p = 0; p < data.length; p++) data[p] = rgb[p * 3];
-  return { width, height, channels, data };
+  if (width !== header.width || height !== header.height) {
+    throw new Error(`corrupt JPEG (the pixel data does not match the ${header.width} x ${header.height} header)`);
+  }
+  const channels = header.channels;
+  sink.start(width, height, channels);
+  const row = new Uint8Array(width * channels);
+  for (let y = 0; y < height; y++) {
+    if (channels === 3) {
+      sink.row(rgb.subarray(y * width * 3, (y + 1) * width * 3));
+    } else {
+      for (let x = 0; x < width; x++) row[x] = rgb[(y * width + x) * 3];
+      sink.row(row);
+    }
+  }
 }
 
 /**
- * Decodes a PNG (any bit depth, grey, grey+alpha, palette, RGB, RGBA), a baseline/progressive JPEG
- * (grey, colour, CMYK), the first frame of a GIF, a BMP (palette, RLE, 16/24/32-bit) or a still WebP
- * into 1 (grey sources) or 3 channels with transparency flattened onto white.
- * Throws an Error whose message is a user-readable reason for corrupt, truncated, oversized or
- * non-image input.
+ * Decodes a PNG (any bit depth, grey, grey+alpha, palette, RGB, RGBA, interlaced or not), a
+ * baseline/progressive JPEG (grey, colour, CMYK), the first frame of a GIF, a BMP (palette, RLE,
+ * 16/24/32-bit) or a still WebP into `sink`, row by row, as 1 (grey sources) or 3 channels with
+ * transparency flattened onto white. The header is checked against the image limits (imageLimits.ts)
+ * before anything is decoded. Throws an Error whose message is a user-readable reason for corrupt,
+ * truncated, oversized or non-image input.
  */
-export function decodeImage(bytes: Uint8Array): DecodedImage {
+export function decodeImageRows(bytes: Uint8Array, sink: RowSink): void {
   const header = readImageHeader(bytes);
-  const pixels = header.width * header.height;
-  if (pixels > MAX_IMAGE_PIXELS) {
-    throw new Error(
-      `image too large (${header.width} x ${header.height} = ${(pixels / 1e6).toFixed(1)} megapixels; ` +
-      `the limit is ${MAX_IMAGE_PIXELS / 1e6})`,
-    );
-  }
-  const { width, height, channels } = header;
+  checkImageLimits(header);
   switch (header.format) {
-    case 'png': return decodePng(bytes, channels);
-    case 'jpeg': return decodeJpeg(bytes, channels, header.scanOffset ?? 2);
-    case 'gif': return decodeViaRgba(decodeGif, bytes, width, height, channels, 'GIF');
-    case 'bmp': return decodeViaRgba(decodeBmp, bytes, width, height, channels, 'BMP');
-    case 'webp': return decodeViaRgba(decodeWebp, bytes, width, height, channels, 'WebP');
+    case 'png': return decodePngRows(bytes, header, sink);
+    case 'jpeg': return jpegRows(bytes, header, sink);
+    case 'gif': return rowsViaRgba(decodeGif, bytes, header, 'GIF', sink);
+    case 'bmp': return rowsViaRgba(decodeBmp, bytes, header, 'BMP', sink);
+    case 'webp': return rowsViaRgba(decodeWebp, bytes, header, 'WebP', sink);
   }
+}
+
+/** The whole image, packed [height, width, channels]. */
+export function decodeImage(bytes: Uint8Array): DecodedImage {
+  let image: DecodedImage | undefined;
+  let y = 0;
+  decodeImageRows(bytes, {
+    start(width, height, channels) {
+      image = { width, height, channels, data: new Uint8Array(width * height * channels) };
+    },
+    row(data) {
+      const rowLength = image!.width * image!.channels;
+      image!.data.set(data.subarray(0, rowLength), y * rowLength);
+      y++;
+    },
+  });
+  if (!image || y !== image.height) throw new Error('corrupt image (fewer rows than its height)');
+  return image;
+}
+
+/**
+ * The model input for an image file's bytes: uint8 packed [height, width, channels] of `shape`,
+ * resized while the rows are decoded (a PNG is never held whole).
+ */
+export function decodeImageToModelInput(bytes: Uint8Array, shape: ImageShape): Uint8Array {
+  const builder = new ModelInputBuilder(shape);
+  decodeImageRows(bytes, builder);
+  return builder.finish();
 }

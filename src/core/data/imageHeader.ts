@@ -13,7 +13,21 @@ export interface ImageHeader {
   channels: 1 | 3;
   /** JPEG only: byte offset of the first start-of-scan marker (entropy-coded data follows it). */
   scanOffset?: number;
+  /** JPEG only: colour components (1 grey, 3 YCbCr, 4 CMYK/YCCK). */
+  components?: number;
+  /** JPEG only: samples of all components together (chroma subsampling makes it less than components x pixels). */
+  componentSamples?: number;
+  /** PNG only: colour type (0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA) and bits per sample. */
+  colorType?: 0 | 2 | 3 | 4 | 6;
+  bitDepth?: number;
+  /** PNG only: bits per pixel of the stored rows (samples per pixel x bit depth). */
+  bitsPerPixel?: number;
+  /** PNG only: Adam7 interlacing. */
+  interlaced?: boolean;
 }
+
+/** Samples per pixel of each PNG colour type. */
+export const PNG_SAMPLES: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 const PNG_SIGNATURE_BYTES = 8;
 
@@ -47,9 +61,16 @@ function readPngHeader(bytes: Uint8Array): ImageHeader {
   if (!PNG_DEPTHS[colorType]?.includes(depth)) {
     throw new Error(`corrupt PNG (colour type ${colorType} with bit depth ${depth})`);
   }
+  const interlace = bytes[28];
+  if (bytes[26] !== 0 || bytes[27] !== 0 || interlace > 1) {
+    throw new Error(`corrupt PNG (unknown compression, filter or interlace method ${bytes[26]}/${bytes[27]}/${interlace})`);
+  }
   let channels: 1 | 3 = colorType === 0 || colorType === 4 ? 1 : 3;
   if (colorType === 3) channels = paletteIsGrey(bytes) ? 1 : 3;
-  return { format: 'png', width, height, channels };
+  return {
+    format: 'png', width, height, channels, colorType: colorType as ImageHeader['colorType'], bitDepth: depth,
+    bitsPerPixel: PNG_SAMPLES[colorType] * depth, interlaced: interlace === 1,
+  };
 }
 
 /** True when the PNG's palette (PLTE chunk, which precedes the pixel data) holds only greys. */
@@ -72,13 +93,21 @@ function paletteIsGrey(bytes: Uint8Array): boolean {
   return false;
 }
 
+/** Samples all components hold together, from their sampling factors (4:2:0 holds 1.5 per pixel). */
+function componentSamples(width: number, height: number, sampling: number[]): number {
+  const factors = sampling.map((byte) => ({ h: Math.max(1, byte >> 4), v: Math.max(1, byte & 15) }));
+  const hMax = Math.max(...factors.map((f) => f.h));
+  const vMax = Math.max(...factors.map((f) => f.v));
+  return factors.reduce((sum, f) => sum + Math.ceil((width * f.h) / hMax) * Math.ceil((height * f.v) / vMax), 0);
+}
+
 // JPEG start-of-frame markers: baseline, extended, progressive and lossless, Huffman or arithmetic.
 const SOF_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
 const START_OF_SCAN = 0xda;
 
 function readJpegHeader(bytes: Uint8Array): ImageHeader {
   let at = 2;
-  let frame: { width: number; height: number; components: number } | undefined;
+  let frame: { width: number; height: number; components: number; sampling: number[] } | undefined;
   while (at < bytes.length) {
     if (bytes[at] !== 0xff) throw new Error(`corrupt JPEG (expected a marker at byte ${at})`);
     while (bytes[at] === 0xff && at < bytes.length) at++; // markers may be preceded by fill bytes
@@ -91,10 +120,13 @@ function readJpegHeader(bytes: Uint8Array): ImageHeader {
     if (length < 2) throw new Error('corrupt JPEG (bad segment length)');
     if (SOF_MARKERS.has(marker)) {
       if (at + 8 > bytes.length) break;
+      const components = bytes[at + 7];
       frame = {
         height: (bytes[at + 3] << 8) | bytes[at + 4],
         width: (bytes[at + 5] << 8) | bytes[at + 6],
-        components: bytes[at + 7],
+        components,
+        // Per component: id, then horizontal << 4 | vertical sampling factor, then its quantisation table.
+        sampling: Array.from({ length: components }, (_, i) => bytes[at + 9 + i * 3] ?? 0x11),
       };
     }
     if (marker === START_OF_SCAN) {
@@ -111,6 +143,8 @@ function readJpegHeader(bytes: Uint8Array): ImageHeader {
         height: frame.height,
         channels: frame.components === 1 ? 1 : 3,
         scanOffset: at - 2,
+        components: frame.components,
+        componentSamples: componentSamples(frame.width, frame.height, frame.sampling),
       };
     }
     at += length;

@@ -3,9 +3,15 @@
 import type { RecordedEpochEnd, RecordedEvent } from '../runs/recordedEvent';
 import type { RunEndEvent } from '../train/trainingEvents';
 
+/**
+ * An epoch as the rules read it. A run without a validation split records no validation numbers: its
+ * training numbers stand in (the run chose its best epoch by them), and `validated` says so.
+ */
+export type HistoryEpoch = RecordedEpochEnd & { valAcc: number; valLoss: number; validated: boolean };
+
 export interface RunHistory {
   /** One per epoch, ascending; when a resumed run recorded an epoch twice, the later record. */
-  epochs: RecordedEpochEnd[];
+  epochs: HistoryEpoch[];
   /** Training loss of every recorded batch, in order. */
   batchLosses: number[];
   /**
@@ -34,7 +40,9 @@ export function runHistory(events: readonly RecordedEvent[]): RunHistory {
       if (firstBatch === undefined && Number.isFinite(event.loss)) firstBatch = event.loss;
     } else if (event.type === 'runEnd') runEnd = event;
   }
-  const epochs = [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
+  const epochs = [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch).map((e): HistoryEpoch => ({
+    ...e, valAcc: e.valAcc ?? e.acc, valLoss: e.valLoss ?? e.loss, validated: e.valAcc !== undefined,
+  }));
   const initialLoss = firstBatch ?? (epochs.length > 0 && Number.isFinite(epochs[0].loss) ? epochs[0].loss : undefined);
   return { epochs, batchLosses, initialLoss, runEnd };
 }

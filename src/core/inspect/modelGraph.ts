@@ -320,6 +320,7 @@ const SHAPE_PRESERVING = new Set([
   'Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout',
   'Activation', 'ReLU', 'Softmax', 'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU',
   'BatchNormalization', 'LayerNormalization', 'LayerNorm', 'PositionEmbedding', 'MultiHeadSelfAttention',
+  'BatchNorm', 'Scale',
   'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Masking',
 ]);
 

@@ -3,9 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { CnnOptions, ImageShape } from '../runSpec';
 import { RunSpecError } from '../runSpecDefaults';
 import { checkDropout, checkModelInputs, checkPositiveInt } from './checkModelInputs';
-
-const KERNEL = 3;
-const POOL = 2;
+import { CNN_KERNEL as KERNEL, CNN_POOL as POOL, minimumCnnImageSize } from './minimumImageSize';
 
 /** Side length left after the stack: each 'valid' 3x3 convolution trims 2 pixels, each 2x2 pool halves (floor). */
 function sizeAfterStack(size: number, convolutions: number): number {
@@ -15,16 +13,6 @@ function sizeAfterStack(size: number, convolutions: number): number {
     if (s < 1) return 0;
     if (i < convolutions - 1) s = Math.floor(s / POOL);
     if (s < 1) return 0;
-  }
-  return s;
-}
-
-/** The smallest side length the stack accepts (working backwards from a 1x1 output). */
-function minimumSize(convolutions: number): number {
-  let s = 1;
-  for (let i = convolutions - 1; i >= 0; i--) {
-    s += KERNEL - 1;
-    if (i > 0) s *= POOL;
   }
   return s;
 }
@@ -43,7 +31,7 @@ export function createCnn(options: CnnOptions, inputShape: ImageShape, numClasse
   checkDropout(dropout);
   const [h, w] = inputShape;
   if (sizeAfterStack(Math.min(h, w), filters.length) < 1) {
-    const min = minimumSize(filters.length);
+    const min = minimumCnnImageSize(filters.length);
     throw new RunSpecError(
       `Images of ${h}x${w} are too small for a CNN with ${filters.length} convolutions: ` +
       `its convolution and pooling stack needs at least ${min}x${min} pixels. Use a larger image size or fewer filters.`);

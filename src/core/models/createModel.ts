@@ -4,6 +4,7 @@ import { MODEL_KINDS, type ImageShape, type ModelSpec } from '../runSpec';
 import { RunSpecError } from '../runSpecDefaults';
 import { createAttention } from './createAttention';
 import { createCnn } from './createCnn';
+import { createResnet } from './createResnet';
 import { createRnn } from './createRnn';
 
 /** A fresh, uncompiled model: input [batch, ...inputShape] floats in [0, 1], output softmax [batch, numClasses]. */
@@ -15,6 +16,8 @@ export function createModel(spec: ModelSpec, inputShape: ImageShape, numClasses:
       return createRnn(spec.options, inputShape, numClasses);
     case 'attention':
       return createAttention(spec.options, inputShape, numClasses);
+    case 'resnet':
+      return createResnet(spec.options, inputShape, numClasses);
     default:
       // Reached only by a spec read from an untrusted file.
       throw new RunSpecError(`Unknown model kind "${(spec as { kind: unknown }).kind}": use one of ${MODEL_KINDS.join(', ')}.`);

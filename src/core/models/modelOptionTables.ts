@@ -1,7 +1,7 @@
 // Each model kind's settable options as a table: name, accepted values and where the value goes in the
 // kind's options object. The CLI's --model-option, sweep spaces (`model.<name>`) and validation read it,
 // so a new model kind plugs in by adding its entry here.
-import type { AttentionOptions, CnnOptions, ModelKind, ModelSpec, RnnOptions } from '../runSpec';
+import type { AttentionOptions, CnnOptions, ModelKind, ModelSpec, ResnetOptions, RnnOptions } from '../runSpec';
 
 /** A value an option takes: a number, a list of whole numbers (one per layer) or a name. */
 export type ModelOptionValue = number | number[] | string;
@@ -149,8 +149,46 @@ const attentionTable: ModelOptionTable<AttentionOptions> = {
     : `embedDim (${o.embedDim}) must be a multiple of heads (${o.heads}).`),
 };
 
+const resnetTable: ModelOptionTable<ResnetOptions> = {
+  fields: [
+    {
+      name: 'stemWidth', type: 'integer', min: 1, max: 512,
+      description: 'filters of the stem; the stages then get 2x, 4x, 8x... as many unless widths says otherwise',
+      read: (o) => o.stemWidth,
+      write: (o, v) => ({ ...o, stemWidth: v as number, widths: o.blocks.map((_, i) => (v as number) * 2 ** (i + 1)) }),
+    },
+    {
+      name: 'widths', type: 'integerList', min: 1, max: 2048, maxItems: 6,
+      description: 'filters of each stage, first stage first',
+      read: (o) => [...o.widths],
+      write: (o, v) => ({ ...o, widths: layerSizes(o.widths, v) }),
+    },
+    {
+      name: 'blocks', type: 'integerList', min: 0, max: 16, maxItems: 6,
+      description: 'residual blocks of each stage (its length sets the number of stages)',
+      read: (o) => [...o.blocks],
+      write: (o, v) => {
+        const blocks = layerSizes(o.blocks, v);
+        return { ...o, blocks, widths: blocks.map((_, i) => o.widths[i] ?? o.stemWidth * 2 ** (i + 1)) };
+      },
+    },
+    {
+      name: 'headScale', type: 'number', min: 0, max: 10, description: 'multiplies the pooled features before the classifier',
+      read: (o) => o.headScale, write: (o, v) => ({ ...o, headScale: v as number }),
+    },
+    {
+      name: 'bnMomentum', type: 'number', min: 0, max: 1, maxExclusive: true, description: 'weight of the old value in batch-norm moving averages',
+      read: (o) => o.bnMomentum, write: (o, v) => ({ ...o, bnMomentum: v as number }),
+    },
+  ],
+  check: (o) => (o.widths.length === o.blocks.length
+    ? undefined
+    : `widths (${o.widths.length} stages) and blocks (${o.blocks.length} stages) must list the same number of stages.`),
+};
+
 export const MODEL_OPTION_TABLES: ModelOptionTables = {
   cnn: cnnTable,
   rnn: rnnTable,
   attention: attentionTable,
+  resnet: resnetTable,
 };

@@ -1,5 +1,6 @@
 // A line of metrics.jsonl: a TrainingEvent, minus the confusion matrices (kept in confusion/ files so lines stay small).
 import type { EpochEndEvent, LogEvent, TestEndEvent, TrainingEvent } from '../train/trainingEvents';
+import { parseRecordedEvent, type EventContext } from './parseTrainingEvent';
 
 /** epochEnd as stored: the matrix is in confusion/epoch-NNNN.json; per-class metrics stay for per-class charts. */
 export type RecordedEpochEnd = Omit<EpochEndEvent, 'confusion'>;
@@ -8,8 +9,6 @@ export type RecordedTestEnd = Omit<TestEndEvent, 'confusion'>;
 
 /** Log events go to trainer.log, not to metrics.jsonl. */
 export type RecordedEvent = Exclude<TrainingEvent, EpochEndEvent | TestEndEvent | LogEvent> | RecordedEpochEnd | RecordedTestEnd;
-
-const RECORDED_TYPES: ReadonlySet<string> = new Set(['runStart', 'batchEnd', 'epochEnd', 'testEnd', 'runEnd']);
 
 /** The line to store for `event`, or undefined for events that are not stored in metrics.jsonl. */
 export function toRecordedEvent(event: TrainingEvent): RecordedEvent | undefined {
@@ -28,17 +27,21 @@ export function toRecordedEvent(event: TrainingEvent): RecordedEvent | undefined
 
 export interface ParsedMetrics {
   events: RecordedEvent[];
-  /** Complete lines that were not JSON or not a known event (a crash's leftovers, or a newer version's event). */
+  /**
+   * Complete lines that were not JSON, not a known event, or a known event with a missing or mistyped
+   * field (a crash's leftovers, a hand edit, or a newer version's event).
+   */
   skippedLines: number;
 }
 
 /**
- * Parses complete metrics.jsonl lines. Each line is checked only for a known `type`: the file is ours,
- * and a crash can at worst cut the last line, which the caller leaves out.
+ * Parses complete metrics.jsonl lines, each validated to its fields (see parseRecordedEvent). `context`
+ * says how to read the run's older lines; a runStart line in `lines` updates it for the lines after it.
  */
-export function parseMetricsLines(lines: Iterable<string>): ParsedMetrics {
+export function parseMetricsLines(lines: Iterable<string>, context: EventContext = { validated: true }): ParsedMetrics {
   const events: RecordedEvent[] = [];
   let skippedLines = 0;
+  let current = context;
   for (const line of lines) {
     if (line.trim().length === 0) continue;
     let value: unknown;
@@ -48,12 +51,13 @@ export function parseMetricsLines(lines: Iterable<string>): ParsedMetrics {
       skippedLines += 1;
       continue;
     }
-    const type = (value as { type?: unknown } | null)?.type;
-    if (typeof value === 'object' && value !== null && typeof type === 'string' && RECORDED_TYPES.has(type)) {
-      events.push(value as RecordedEvent);
-    } else {
+    const event = parseRecordedEvent(value, current);
+    if (!event) {
       skippedLines += 1;
+      continue;
     }
+    if (event.type === 'runStart') current = { validated: event.valCount > 0 };
+    events.push(event);
   }
   return { events, skippedLines };
 }

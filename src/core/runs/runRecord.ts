@@ -38,9 +38,14 @@ export interface RunModelInfo {
 export interface RunSummary {
   /** Epochs asked for; training may stop earlier (early stopping, cancel). */
   epochs: number;
+  /** The best epoch: by validation accuracy, or by training accuracy when the run has no validation split. */
   bestEpoch?: number;
+  /** Validation accuracy and loss of the best epoch; only for runs with a validation split. */
   bestValAcc?: number;
   bestValLoss?: number;
+  /** Training accuracy and loss of the best epoch; only for runs without a validation split (`valSplit` 0). */
+  bestTrainAcc?: number;
+  bestTrainLoss?: number;
   /** Last epoch that finished (and was checkpointed). */
   lastEpoch?: number;
   /** Accuracy of the best model on the dataset's test split. */
@@ -57,6 +62,11 @@ export interface RunSummary {
 export interface RunProcessInfo {
   pid: number;
   hostname: string;
+  /**
+   * Random token of the writer that claimed the run, so a second writer in the same process (same pid)
+   * is refused too. Absent in runs written before claims existed.
+   */
+  claim?: string;
 }
 
 /** The Slurm job that trains a run submitted to a cluster (see core/cluster); written by the submitter alone. */
@@ -73,6 +83,18 @@ export interface RunSlurmJob {
   state?: string;
   /** Jobs that trained the run before this one (it was resumed), oldest first. */
   previousJobIds?: string[];
+}
+
+/** The run another run's weights came from (fine-tuning), for the dashboard to link. */
+export interface RunInitSource {
+  runId: string;
+  /** Absolute path of that run's folder. */
+  runDir: string;
+  name: string;
+  /** That run's best validation accuracy when this one started. */
+  bestValAcc?: number;
+  /** True when the classes differed and the classifier head started fresh. */
+  headReplaced: boolean;
 }
 
 export interface RunRecord {
@@ -103,6 +125,8 @@ export interface RunRecord {
   slurm?: RunSlurmJob;
   /** Epoch of the checkpoint this run was last resumed from. */
   resumedFrom?: number;
+  /** The run whose weights this run started from (`--init-from`). */
+  initFrom?: RunInitSource;
   notes?: string;
   tags?: string[];
 }

@@ -1,17 +1,22 @@
 // The runs folder: lists, reads, creates, edits and deletes runs, tolerating old, partial and damaged ones.
-import { promises as fs, type Dirent } from 'node:fs';
+import { constants as fsConstants, promises as fs, type Dirent } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { RunSpec } from '../runSpec';
-import { writeJsonAtomic } from './atomicFile';
+import type { RunStatus } from '../train/trainingEvents';
+import { readableDir, writeJsonAtomic } from './atomicFile';
 import { defaultRunName } from './defaultRunName';
+import { nodeFileOps, type FileOps } from './fileOps';
 import { parseRunRecord } from './parseRunRecord';
+import { printable } from './printable';
+import { readRecordText } from './readRecordText';
 import { reconcileStatus, isProcessAlive as probeProcess, DEFAULT_STALE_AFTER_MS } from './reconcileStatus';
 import { parseMetricsLines, type RecordedEvent } from './recordedEvent';
 import { withRecordLock } from './recordLock';
+import { endClaim, isOwnerAlive, newClaim } from './runClaims';
 import { newRunId, isRunId, randomRunIdSuffix } from './runId';
-import { confusionFileName, runPaths, type RunPaths } from './runLayout';
+import { CHECKPOINT_STATE_FILE, confusionFileName, runPaths, type RunPaths } from './runLayout';
 import type { CheckpointStateFile, ConfusionFile, PredictionsFile } from './runFiles';
 import { RUN_SCHEMA_VERSION, isNewerSchema, type RunRecord } from './runRecord';
 import { RunStoreError } from './runStoreError';
@@ -27,6 +32,8 @@ export interface RunStoreOptions {
   staleAfterMs?: number;
   /** The random part of new ids (four hex digits by default). */
   randomSuffix?: () => string;
+  /** Every call that changes the disk (fault-injection tests replace it). */
+  fileOps?: FileOps;
 }
 
 /** A folder in the runs folder that could not be read as a run, and why. */
@@ -50,13 +57,24 @@ export interface MetricsChunk {
   skippedLines: number;
 }
 
-const MAX_NAME_LENGTH = 200;
+/** Longest run name, in characters. */
+export const MAX_NAME_LENGTH = 200;
 const MAX_ID_ATTEMPTS = 50;
+/** How much of the end of metrics.jsonl is read to find a runEnd line that run.json missed. */
+const METRICS_TAIL_BYTES = 64 * 1024;
 
 type RawRead = { ok: true; raw: Record<string, unknown>; record: RunRecord } | { ok: false; reason: string; missing: boolean };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCheckpointState(value: unknown): value is CheckpointStateFile {
+  if (!isObject(value) || !Number.isInteger(value.epoch) || (value.epoch as number) < 0) return false;
+  if (!Number.isInteger(value.epochsWithoutImprovement) || (value.epochsWithoutImprovement as number) < 0) return false;
+  const best = value.best;
+  return best === null || (isObject(best) && Number.isInteger(best.epoch) &&
+    typeof best.valAcc === 'number' && Number.isFinite(best.valAcc) && typeof best.valLoss === 'number' && Number.isFinite(best.valLoss));
 }
 
 function newestFirst(a: RunRecord, b: RunRecord): number {
@@ -65,7 +83,8 @@ function newestFirst(a: RunRecord, b: RunRecord): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
-function cleanName(name: string): string {
+/** A name as stored: whitespace runs become one space; empty or over MAX_NAME_LENGTH characters is refused. */
+export function cleanName(name: string): string {
   // Names show on one line in trees and titles.
   const cleaned = name.replace(/\s+/g, ' ').trim();
   if (cleaned.length === 0) throw new RunStoreError('A run name cannot be empty.');
@@ -88,6 +107,7 @@ export class RunStore {
   private readonly isAlive: (pid: number) => boolean;
   private readonly staleAfterMs: number;
   private readonly randomSuffix: () => string;
+  private readonly ops: FileOps;
   /** Creations in this process run one at a time, so default names stay unique. */
   private creating: Promise<unknown> = Promise.resolve();
 
@@ -98,6 +118,7 @@ export class RunStore {
     this.isAlive = options.isProcessAlive ?? probeProcess;
     this.staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
     this.randomSuffix = options.randomSuffix ?? randomRunIdSuffix;
+    this.ops = options.fileOps ?? nodeFileOps;
   }
 
   /** The folder of run `id`. Throws for anything that is not a plain run id (ids arrive from webviews and IPC). */
@@ -120,7 +141,7 @@ export class RunStore {
     const runs: RunRecord[] = [];
     const unreadable: UnreadableRun[] = [];
     for (const { id, read } of reads) {
-      if (read.ok) runs.push(this.reconcile(read.record));
+      if (read.ok) runs.push(await this.reconcile(read.record));
       else unreadable.push({ id, runDir: this.runDir(id), reason: read.reason });
     }
     runs.sort(newestFirst);
@@ -141,6 +162,25 @@ export class RunStore {
   }
 
   /**
+   * Throws a RunStoreError saying why runs cannot be written here (a read-only file system, no
+   * permission), checked on the runs folder or, before it exists, on its nearest existing parent.
+   * Lets a command fail at once instead of after loading a dataset.
+   */
+  async checkWritable(): Promise<void> {
+    let folder = this.runsDir;
+    for (;;) {
+      try {
+        await fs.access(folder, fsConstants.W_OK);
+        return;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' || dirname(folder) === folder) throw RunStoreError.fromFileError(error, 'write', folder);
+        folder = dirname(folder);
+      }
+    }
+  }
+
+  /**
    * Creates a run folder and its run.json (status 'queued', owned by this process) and returns its writer.
    * The id is claimed with an exclusive mkdir, so two runs made in the same second never share a folder.
    */
@@ -150,20 +190,69 @@ export class RunStore {
     return run;
   }
 
-  /** A writer for an existing run, to resume it. Refuses a run another live process is training. */
-  async openWriter(id: string): Promise<RunWriter> {
+  /**
+   * Takes an existing run over, to resume it (or to record how it ended): claims it in run.json (status
+   * `queued`, this process and a claim token) under the record lock, so exactly one writer holds a run.
+   * Refuses a run that another live writer holds (a claim whose process died is stale and is taken
+   * over), one written by a newer version, and with `resume`, one that already completed. Then finishes
+   * what a crash of the previous writer left half done (see RunWriter.recover).
+   */
+  async openWriter(id: string, options: { resume?: boolean } = {}): Promise<RunWriter> {
+    const paths = this.paths(id);
+    // Checked before the lock too, so that a run that cannot be taken says why even where nothing can
+    // be written (a read-only file system); checked again under the lock, where it counts.
+    await this.claimable(id, options);
+    const claim = newClaim();
+    let writer: RunWriter;
+    try {
+      writer = await withRecordLock(paths.recordLock, async () => {
+        const current = await this.claimable(id, options);
+        const claimed: RunRecord = {
+          ...structuredClone(current),
+          status: 'queued',
+          updatedAt: this.now().toISOString(),
+          process: { pid: process.pid, hostname: this.hostname, claim },
+        };
+        try {
+          await writeJsonAtomic(paths.record, claimed, this.ops);
+        } catch (error) {
+          throw RunStoreError.fromFileError(error, 'write', paths.record);
+        }
+        return this.writerFor(claimed, claim, current.status);
+      }, { ops: this.ops, isAlive: this.isAlive });
+    } catch (error) {
+      endClaim(claim);
+      throw error;
+    }
+    try {
+      await writer.recover();
+    } catch (error) {
+      await writer.close().catch(() => undefined);
+      throw error;
+    }
+    writer.keepAlive();
+    return writer;
+  }
+
+  /** The run as it reads now, when a writer may take it over; else throws why not. */
+  private async claimable(id: string, options: { resume?: boolean }): Promise<RunRecord> {
+    const paths = this.paths(id);
     const read = await this.readRaw(id);
-    if (!read.ok) throw new RunStoreError(`Run ${id} cannot be resumed: ${read.reason}.`, undefined, this.runDir(id));
+    if (!read.ok) throw new RunStoreError(`Run ${id} cannot be resumed: ${read.reason}.`, read.missing ? 'ENOENT' : undefined, paths.runDir);
     if (isNewerSchema(read.record)) {
       throw new RunStoreError(`Run ${id} was written by a newer Classifier Lab (schema ${read.record.schemaVersion}); update to resume it.`);
     }
-    const reconciled = this.reconcile(read.record);
-    const owner = reconciled.process;
-    const ownedElsewhere = owner && !(owner.pid === process.pid && owner.hostname === this.hostname);
-    if ((reconciled.status === 'running' || reconciled.status === 'queued') && ownedElsewhere) {
-      throw new RunStoreError(`Run ${id} is still being trained by process ${owner.pid} on ${owner.hostname}.`);
+    const current = await this.reconcile(read.record);
+    if (current.status === 'running' || current.status === 'queued') {
+      const owner = current.process;
+      throw new RunStoreError(owner
+        ? `Run ${id} is already being trained by process ${owner.pid} on ${printable(owner.hostname)}: stop it first, or wait for it to finish.`
+        : `Run ${id} is already being trained on another machine (its heartbeat is recent): stop it first, or wait for it to finish.`, 'EBUSY', paths.runDir);
     }
-    return this.writerFor(read.record);
+    if (options.resume && current.status === 'completed') {
+      throw new RunStoreError(`Run "${printable(current.name)}" already completed; start a new run (or rerun it) to train more.`, undefined, paths.runDir);
+    }
+    return current;
   }
 
   /** Renames a run (display name only; the folder keeps its id). */
@@ -196,18 +285,18 @@ export class RunStore {
     if (!options.force) {
       const read = await this.readRaw(id);
       if (read.ok) {
-        const status = this.reconcile(read.record).status;
+        const status = (await this.reconcile(read.record)).status;
         if (status === 'running') throw new RunStoreError(`Run ${id} is still training: stop it before deleting it.`);
       }
     }
     const doomed = join(this.runsDir, `.deleting-${id}-${this.randomSuffix()}`);
     try {
-      await fs.rename(dir, doomed);
+      await this.ops.rename(dir, doomed);
     } catch (error) {
       throw RunStoreError.fromFileError(error, 'delete', dir);
     }
     try {
-      await fs.rm(doomed, { recursive: true, force: true });
+      await this.ops.rm(doomed, { recursive: true, force: true });
     } catch (error) {
       throw RunStoreError.fromFileError(error, 'delete', doomed);
     }
@@ -224,6 +313,9 @@ export class RunStore {
    */
   async readMetricsFrom(id: string, offset: number): Promise<MetricsChunk> {
     const path = this.paths(id).metrics;
+    // Runs without a validation split recorded training accuracy as valAcc before it had its own field.
+    const read = await this.readRaw(id);
+    const validated = !(read.ok && read.record.dataset?.valCount === 0);
     let handle: FileHandle;
     try {
       handle = await fs.open(path, 'r');
@@ -244,7 +336,7 @@ export class RunStore {
       const lastNewline = bytes.subarray(0, filled).lastIndexOf(0x0a);
       if (lastNewline < 0) return { events: [], nextOffset: start, skippedLines: 0 };
       const text = bytes.subarray(0, lastNewline).toString('utf8');
-      const { events, skippedLines } = parseMetricsLines(text.split('\n'));
+      const { events, skippedLines } = parseMetricsLines(text.split('\n'), { validated });
       return { events, nextOffset: start + lastNewline + 1, skippedLines };
     } catch (error) {
       throw RunStoreError.fromFileError(error, 'read', path);
@@ -264,9 +356,14 @@ export class RunStore {
     return this.readJson(this.paths(id).predictions, (value): value is PredictionsFile => isObject(value) && Array.isArray(value.items));
   }
 
-  /** The state of the last checkpoint, to resume from; undefined when there is none. */
+  /**
+   * The state of the last checkpoint, to resume from; undefined when there is none. Read from the
+   * complete folder a crash left mid-swap when `checkpoint/` itself is missing.
+   */
   async readCheckpointState(id: string): Promise<CheckpointStateFile | undefined> {
-    return this.readJson(this.paths(id).checkpointState, (value): value is CheckpointStateFile => isObject(value) && typeof value.epoch === 'number');
+    const dir = await readableDir(this.paths(id).checkpointDir);
+    if (dir === undefined) return undefined;
+    return this.readJson(join(dir, CHECKPOINT_STATE_FILE), isCheckpointState);
   }
 
   /** trainer.log, or '' when the run has none. */
@@ -284,12 +381,61 @@ export class RunStore {
     return runPaths(this.runDir(id));
   }
 
-  private reconcile(record: RunRecord): RunRecord {
-    return reconcileStatus(record, this.now(), this.isAlive, { hostname: this.hostname, staleAfterMs: this.staleAfterMs });
+  /**
+   * The record as a reader should see it: a run whose owner is gone reads `interrupted`, unless its
+   * metrics.jsonl ends with a runEnd event (the trainer died after writing it, before run.json): then
+   * the run ended, and reads as that event says.
+   */
+  private async reconcile(record: RunRecord): Promise<RunRecord> {
+    const owner = record.process;
+    const isAlive = (pid: number) => isOwnerAlive({ ...(owner ?? { hostname: this.hostname }), pid }, this.isAlive);
+    const reconciled = reconcileStatus(record, this.now(), isAlive, { hostname: this.hostname, staleAfterMs: this.staleAfterMs });
+    if (reconciled.status !== 'interrupted' || reconciled === record) return reconciled;
+    const end = await this.readFinalRunEnd(record.id);
+    if (!end) return reconciled;
+    const ended: RunRecord = { ...reconciled, status: end.status, endedAt: end.time, summary: { ...reconciled.summary } };
+    delete ended.process;
+    if (end.error !== undefined) ended.error = end.error;
+    if (end.best) {
+      ended.summary.bestEpoch = end.best.epoch;
+      if (end.best.valAcc !== undefined) ended.summary.bestValAcc = end.best.valAcc;
+      if (end.best.trainAcc !== undefined) ended.summary.bestTrainAcc = end.best.trainAcc;
+    }
+    if (end.testAcc !== undefined) ended.summary.testAcc = end.testAcc;
+    return ended;
   }
 
-  private writerFor(record: RunRecord): RunWriter {
-    return new RunWriter(this.paths(record.id), record, { now: this.now, pid: process.pid, hostname: this.hostname });
+  /** The runEnd event when it is the last complete line of metrics.jsonl; else undefined. */
+  private async readFinalRunEnd(id: string): Promise<Extract<RecordedEvent, { type: 'runEnd' }> | undefined> {
+    let handle: FileHandle;
+    try {
+      handle = await fs.open(this.paths(id).metrics, 'r');
+    } catch {
+      return undefined;
+    }
+    try {
+      const { size } = await handle.stat();
+      const start = Math.max(0, size - METRICS_TAIL_BYTES);
+      const bytes = Buffer.alloc(size - start);
+      const { bytesRead } = await handle.read(bytes, 0, bytes.length, start);
+      const text = bytes.subarray(0, bytesRead).toString('utf8');
+      // Complete lines only: a cut last line is a write the crash interrupted.
+      const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((line) => line.trim().length > 0);
+      const last = lines.at(-1);
+      if (last === undefined) return undefined;
+      const [event] = parseMetricsLines([last]).events;
+      return event?.type === 'runEnd' ? event : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private writerFor(record: RunRecord, claim: string, statusBeforeClaim?: RunStatus): RunWriter {
+    return new RunWriter(this.paths(record.id), record, {
+      now: this.now, pid: process.pid, hostname: this.hostname, claim, ops: this.ops, isAlive: this.isAlive, statusBeforeClaim,
+    });
   }
 
   private async createNow(init: { spec: RunSpec; name?: string }): Promise<RunWriter> {
@@ -297,7 +443,7 @@ export class RunStore {
       ? cleanName(init.name)
       : defaultRunName(init.spec, (await this.list()).map((run) => run.name));
     try {
-      await fs.mkdir(this.runsDir, { recursive: true });
+      await this.ops.mkdir(this.runsDir, { recursive: true });
     } catch (error) {
       throw RunStoreError.fromFileError(error, 'create', this.runsDir);
     }
@@ -306,7 +452,7 @@ export class RunStore {
     for (let attempt = 0; ; attempt++) {
       id = newRunId(createdAt, init.spec.model.kind, this.randomSuffix());
       try {
-        await fs.mkdir(this.runDir(id));
+        await this.ops.mkdir(this.runDir(id));
         break;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
@@ -315,6 +461,7 @@ export class RunStore {
       }
     }
     const time = createdAt.toISOString();
+    const claim = newClaim();
     const record: RunRecord = {
       schemaVersion: RUN_SCHEMA_VERSION,
       id,
@@ -324,25 +471,27 @@ export class RunStore {
       updatedAt: time,
       spec: structuredClone(init.spec),
       summary: { epochs: init.spec.training.epochs },
-      process: { pid: process.pid, hostname: this.hostname },
+      process: { pid: process.pid, hostname: this.hostname, claim },
     };
     const paths = this.paths(id);
     try {
-      await writeJsonAtomic(paths.record, record);
+      await writeJsonAtomic(paths.record, record, this.ops);
     } catch (error) {
+      endClaim(claim);
       // Leave no folder without a run.json behind.
-      await fs.rm(paths.runDir, { recursive: true, force: true }).catch(() => undefined);
+      await this.ops.rm(paths.runDir, { recursive: true, force: true }).catch(() => undefined);
       throw RunStoreError.fromFileError(error, 'create', paths.record);
     }
-    return this.writerFor(record);
+    return this.writerFor(record, claim);
   }
 
   private async readRaw(id: string): Promise<RawRead> {
     const path = this.paths(id).record;
     let text: string;
     try {
-      text = await fs.readFile(path, 'utf8');
+      text = await readRecordText(path);
     } catch (error) {
+      if (error instanceof RunStoreError) return { ok: false, missing: false, reason: error.message };
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
         const folderExists = await fs.stat(this.runDir(id)).then(() => true, () => false);
@@ -357,7 +506,7 @@ export class RunStore {
     try {
       raw = JSON.parse(text);
     } catch (error) {
-      return { ok: false, missing: false, reason: `run.json is not valid JSON (${(error as Error).message})` };
+      return { ok: false, missing: false, reason: `run.json is not valid JSON (${printable((error as Error).message).slice(0, 200)})` };
     }
     const parsed = parseRunRecord(raw, id);
     if (!parsed.ok) return { ok: false, missing: false, reason: parsed.reason };
@@ -377,14 +526,14 @@ export class RunStore {
       if (!read.ok) throw new RunStoreError(`Run ${id} cannot be edited: ${read.reason}.`, read.missing ? 'ENOENT' : undefined, paths.runDir);
       edit(read.raw);
       try {
-        await writeJsonAtomic(paths.record, read.raw);
+        await writeJsonAtomic(paths.record, read.raw, this.ops);
       } catch (error) {
         throw RunStoreError.fromFileError(error, 'write', paths.record);
       }
       const parsed = parseRunRecord(read.raw, id);
       if (!parsed.ok) throw new RunStoreError(`Run ${id} cannot be edited: ${parsed.reason}.`);
       return parsed.record;
-    });
+    }, { ops: this.ops, isAlive: this.isAlive });
     return this.reconcile(record);
   }
 

@@ -1,6 +1,23 @@
 // A run-store failure the user can understand and act on (full disk, no permission, unknown or unreadable run).
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export type RunStoreAction = 'read' | 'write' | 'delete' | 'create';
+
+/**
+ * Writing into a missing folder of a read-only file system fails with ENOENT before EROFS: the nearest
+ * folder that exists tells which it is.
+ */
+function onReadOnlyFileSystem(path: string): boolean {
+  let folder = dirname(path);
+  while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
+  try {
+    accessSync(folder, constants.W_OK);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EROFS';
+  }
+}
 
 export class RunStoreError extends Error {
   override readonly name = 'RunStoreError';
@@ -36,9 +53,9 @@ export class RunStoreError extends Error {
         message = `The file system is read-only: could not ${action} ${path}.`;
         break;
       case 'ENOENT':
-        message = action === 'read'
-          ? `Not found: ${path}.`
-          : `Could not ${action} ${path}: its folder no longer exists (was the run deleted?).`;
+        if (action === 'read') message = `Not found: ${path}.`;
+        else if (onReadOnlyFileSystem(path)) message = `The file system is read-only: could not ${action} ${path}.`;
+        else message = `Could not ${action} ${path}: its folder no longer exists (was the run deleted?).`;
         break;
       default:
         message = `Could not ${action} ${path}: ${detail}`;

@@ -1,15 +1,17 @@
 // The one writer of a run, owned by the training process: appends events, keeps run.json current, saves side files.
 import { promises as fs } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunStatus, TrainingEvent } from '../train/trainingEvents';
-import { replaceDirAtomic, writeFileAtomic, writeJsonAtomic } from './atomicFile';
+import { recoverDir, replaceDirAtomic, writeJsonAtomic } from './atomicFile';
+import type { FileOps, OpenFile } from './fileOps';
 import { parseRunRecord } from './parseRunRecord';
 import { toRecordedEvent } from './recordedEvent';
 import { withRecordLock } from './recordLock';
+import { endClaim } from './runClaims';
+import { readRecordText } from './readRecordText';
 import { CHECKPOINT_STATE_FILE, confusionFileName, type RunPaths } from './runLayout';
 import type { CheckpointStateFile, ConfusionFile, PredictionsFile } from './runFiles';
-import type { RunDatasetInfo, RunModelInfo, RunRecord } from './runRecord';
+import type { RunDatasetInfo, RunInitSource, RunModelInfo, RunRecord } from './runRecord';
 import { RunStoreError, type RunStoreAction } from './runStoreError';
 
 /** How often a live run rewrites its heartbeat (run.json `updatedAt`); readers allow several missed beats. */
@@ -23,6 +25,8 @@ export interface RunStartInfo {
   threads?: number;
   /** Epoch of the checkpoint training continues from. */
   resumedFrom?: number;
+  /** The run whose weights training started from. */
+  initFrom?: RunInitSource;
   /** 0 turns the heartbeat timer off (the caller then calls `heartbeat()` itself). */
   heartbeatIntervalMs?: number;
 }
@@ -36,7 +40,17 @@ export interface RunWriterContext {
   now: () => Date;
   pid: number;
   hostname: string;
+  /** This writer's claim token (see runClaims), recorded in run.json's `process`. */
+  claim: string;
+  ops: FileOps;
+  /** Whether a process of this machine lives (the store's probe; tests simulate dead processes). */
+  isAlive: (pid: number) => boolean;
+  /** The status to put back when the writer closes without having started (a resume that failed to begin). */
+  statusBeforeClaim?: RunStatus;
 }
+
+/** Fills an empty folder with a model's files, writing through `ops`. */
+export type FolderFill = (dir: string, ops: FileOps) => Promise<void>;
 
 /** Runs a file operation, reporting a failure as a RunStoreError naming `path`. */
 async function attributed<T>(path: string, operation: () => Promise<T>): Promise<T> {
@@ -62,7 +76,9 @@ export class RunWriter {
 
   private current: RunRecord;
   private tail: Promise<unknown> = Promise.resolve();
-  private metrics?: FileHandle;
+  private metrics?: OpenFile;
+  private started = false;
+  private closed = false;
   /** Set after a failed or cut append, so the next line starts on a line of its own. */
   private metricsNeedsNewline = false;
   private heartbeatTimer?: NodeJS.Timeout;
@@ -89,18 +105,20 @@ export class RunWriter {
   /** Marks the run running in this process and starts the heartbeat. Call again when resuming. */
   start(info: RunStartInfo = {}): Promise<void> {
     return this.enqueue('write', this.paths.record, async () => {
+      this.started = true;
       this.beginSegment(info.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS);
       const record = this.current;
       record.status = 'running';
       record.startedAt = this.context.now().toISOString();
       delete record.endedAt;
       delete record.error;
-      record.process = { pid: this.context.pid, hostname: this.context.hostname };
+      record.process = this.processInfo();
       if (info.dataset) record.dataset = { ...record.dataset, ...structuredClone(info.dataset) };
       if (info.model) record.model = { ...info.model };
       if (info.backend !== undefined) record.backend = info.backend;
       if (info.threads !== undefined) record.threads = info.threads;
       if (info.resumedFrom !== undefined) record.resumedFrom = info.resumedFrom;
+      if (info.initFrom !== undefined) record.initFrom = { ...info.initFrom };
       await this.saveRecord();
     });
   }
@@ -131,10 +149,10 @@ export class RunWriter {
           const confusionPath = join(this.paths.confusionDir, confusionFileName(split === 'val' ? event.epoch : 'test'));
           await attributed(confusionPath, async () => {
             // Not recursive: a deleted run folder must not come back as a half-empty one.
-            await fs.mkdir(this.paths.confusionDir).catch((error: NodeJS.ErrnoException) => {
+            await this.context.ops.mkdir(this.paths.confusionDir).catch((error: NodeJS.ErrnoException) => {
               if (error.code !== 'EEXIST') throw error;
             });
-            await writeJsonAtomic(confusionPath, file);
+            await writeJsonAtomic(confusionPath, file, this.context.ops);
           });
           await this.appendLine(event);
           const summary = this.current.summary;
@@ -144,8 +162,18 @@ export class RunWriter {
             if (event.peakRssBytes !== undefined) summary.peakRssBytes = Math.max(summary.peakRssBytes ?? 0, event.peakRssBytes);
             if (event.isBest) {
               summary.bestEpoch = event.epoch;
-              summary.bestValAcc = event.valAcc;
-              summary.bestValLoss = event.valLoss;
+              if (event.valAcc !== undefined && event.valLoss !== undefined) {
+                summary.bestValAcc = event.valAcc;
+                summary.bestValLoss = event.valLoss;
+                delete summary.bestTrainAcc;
+                delete summary.bestTrainLoss;
+              } else {
+                // No validation split: the best epoch is the best by training accuracy, and says so.
+                summary.bestTrainAcc = event.acc;
+                summary.bestTrainLoss = event.loss;
+                delete summary.bestValAcc;
+                delete summary.bestValLoss;
+              }
             }
           } else {
             summary.testAcc = event.acc;
@@ -159,9 +187,10 @@ export class RunWriter {
             this.beginSegment(DEFAULT_HEARTBEAT_INTERVAL_MS);
             this.current.startedAt = event.time;
           }
+          this.started = true;
           const record = this.current;
           record.status = 'running';
-          record.process = { pid: this.context.pid, hostname: this.context.hostname };
+          record.process = this.processInfo();
           record.backend = event.backend;
           if (event.threads !== undefined) record.threads = event.threads;
           record.dataset = {
@@ -183,8 +212,10 @@ export class RunWriter {
         case 'runEnd': {
           await this.appendLine(event);
           if (event.best) {
-            this.current.summary.bestEpoch = event.best.epoch;
-            this.current.summary.bestValAcc = event.best.valAcc;
+            const summary = this.current.summary;
+            summary.bestEpoch = event.best.epoch;
+            if (event.best.valAcc !== undefined) summary.bestValAcc = event.best.valAcc;
+            if (event.best.trainAcc !== undefined) summary.bestTrainAcc = event.best.trainAcc;
           }
           if (event.testAcc !== undefined) this.current.summary.testAcc = event.testAcc;
           await this.end(event.status, event.error, event.time);
@@ -201,30 +232,57 @@ export class RunWriter {
 
   /** Replaces predictions.json (validation predictions of the best epoch). */
   writePredictions(predictions: PredictionsFile): Promise<void> {
-    return this.enqueue('write', this.paths.predictions, () => writeJsonAtomic(this.paths.predictions, predictions));
+    return this.enqueue('write', this.paths.predictions, () => writeJsonAtomic(this.paths.predictions, predictions, this.context.ops));
   }
 
-  /** Replaces the best model folder with what `fill` writes into an empty folder (all or nothing). */
-  async saveBestModel(fill: (dir: string) => Promise<void>): Promise<void> {
+  /** Replaces the best model folder with what `fill` writes into an empty folder (all or nothing, crash-safe). */
+  async saveBestModel(fill: FolderFill): Promise<void> {
+    const ops = this.context.ops;
     try {
       await this.requireRunDir();
-      await replaceDirAtomic(this.bestModelDir, fill);
+      await replaceDirAtomic(this.bestModelDir, (dir) => fill(dir, ops), ops);
     } catch (error) {
       throw RunStoreError.fromFileError(error, 'write', this.bestModelDir);
     }
   }
 
   /** Replaces the checkpoint folder: the model and optimizer files `fill` writes, plus state.json. */
-  async saveCheckpoint(state: CheckpointStateInput, fill: (dir: string) => Promise<void>): Promise<void> {
+  async saveCheckpoint(state: CheckpointStateInput, fill: FolderFill): Promise<void> {
     const stateFile: CheckpointStateFile = { ...state, savedAt: this.context.now().toISOString() };
+    const ops = this.context.ops;
     try {
       await this.requireRunDir();
       await replaceDirAtomic(this.checkpointDir, async (dir) => {
-        await fill(dir);
-        await writeFileAtomic(join(dir, CHECKPOINT_STATE_FILE), JSON.stringify(stateFile, null, 2) + '\n');
-      });
+        await fill(dir, ops);
+        await ops.writeFile(join(dir, CHECKPOINT_STATE_FILE), JSON.stringify(stateFile, null, 2) + '\n');
+      }, ops);
     } catch (error) {
       throw RunStoreError.fromFileError(error, 'write', this.checkpointDir);
+    }
+  }
+
+  /**
+   * Finishes what a crash of an earlier writer left half done: a `model/` or `checkpoint/` swap caught
+   * between its renames is completed (or undone), and temporary files of dead processes are removed.
+   * Called by the store when this writer takes the run over; safe because no one else writes the run.
+   */
+  async recover(): Promise<void> {
+    const ops = this.context.ops;
+    try {
+      await recoverDir(this.bestModelDir, ops);
+      await recoverDir(this.checkpointDir, ops);
+      for (const folder of [this.runDir, this.paths.confusionDir]) {
+        const names = await fs.readdir(folder).catch(() => [] as string[]);
+        for (const name of names) {
+          // Temporaries of atomic writes (.<name>.<pid>.<hex>.tmp) and of the record lock (.tmp, .stale, .released).
+          const pid = /^\..+\.(\d+)\.[0-9a-f]+\.(tmp|stale|released)$/.exec(name)?.[1];
+          if (pid !== undefined && !this.context.isAlive(Number(pid))) {
+            await ops.rm(join(folder, name), { recursive: true, force: true });
+          }
+        }
+      }
+    } catch (error) {
+      throw RunStoreError.fromFileError(error, 'write', this.runDir);
     }
   }
 
@@ -238,10 +296,41 @@ export class RunWriter {
     return this.enqueue('write', this.paths.log, () => this.appendLog(line));
   }
 
-  /** Stops the heartbeat and closes metrics.jsonl, leaving the status as it is. */
+  /**
+   * Stops the heartbeat, closes metrics.jsonl and gives up this writer's claim on the run. The status
+   * stays as it is, except for a resumed run that never started training: it gets its earlier status
+   * back (a resume that could not load its dataset leaves the run as resumable as it was).
+   */
   close(): Promise<void> {
     this.stopHeartbeat();
-    return this.enqueue('write', this.paths.metrics, () => this.closeMetrics());
+    if (this.closed) return this.tail.then(() => undefined);
+    this.closed = true;
+    return this.enqueue('write', this.paths.metrics, async () => {
+      try {
+        await this.closeMetrics();
+        const previous = this.context.statusBeforeClaim;
+        if (!this.started && previous !== undefined && this.current.status === 'queued') {
+          this.current.status = previous;
+          delete this.current.process;
+          await this.saveRecord();
+        }
+      } finally {
+        endClaim(this.context.claim);
+      }
+    });
+  }
+
+  /** Keeps the claim visibly alive (run.json `updatedAt`) from the moment it is taken, before training starts. */
+  keepAlive(heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS): void {
+    this.stopHeartbeat();
+    if (heartbeatIntervalMs > 0) {
+      this.heartbeatTimer = setInterval(() => void this.heartbeat().catch(() => undefined), heartbeatIntervalMs);
+      this.heartbeatTimer.unref();
+    }
+  }
+
+  private processInfo(): { pid: number; hostname: string; claim: string } {
+    return { pid: this.context.pid, hostname: this.context.hostname, claim: this.context.claim };
   }
 
   /** replaceDirAtomic creates missing parents; a deleted run must not come back holding only a model. */
@@ -289,8 +378,9 @@ export class RunWriter {
    */
   private async saveRecord(): Promise<void> {
     const record = this.current;
+    const ops = this.context.ops;
     await attributed(this.paths.record, () => withRecordLock(this.paths.recordLock, async () => {
-      const onDisk = await fs.readFile(this.paths.record, 'utf8').then(
+      const onDisk = await readRecordText(this.paths.record).then(
         (text) => parseRunRecord(JSON.parse(text), record.id),
         () => undefined,
       );
@@ -304,8 +394,8 @@ export class RunWriter {
         if (onDisk.record.slurm !== undefined) record.slurm = onDisk.record.slurm;
       }
       record.updatedAt = this.context.now().toISOString();
-      await writeJsonAtomic(this.paths.record, record);
-    }));
+      await writeJsonAtomic(this.paths.record, record, ops);
+    }, { ops, isAlive: this.context.isAlive }));
   }
 
   /** One write call per line (O_APPEND), so a reader sees whole lines except, after a crash, a cut last one. */
@@ -325,9 +415,9 @@ export class RunWriter {
     });
   }
 
-  private async openMetrics(): Promise<FileHandle> {
+  private async openMetrics(): Promise<OpenFile> {
     if (this.metrics) return this.metrics;
-    const handle = await fs.open(this.paths.metrics, 'a+');
+    const handle = await this.context.ops.open(this.paths.metrics, 'a+');
     // A previous process may have died mid-line; start ours on a fresh line.
     const { size } = await handle.stat();
     if (size > 0) {
@@ -347,7 +437,7 @@ export class RunWriter {
 
   private async appendLog(line: string): Promise<void> {
     const text = line.endsWith('\n') ? line : `${line}\n`;
-    await attributed(this.paths.log, () => fs.appendFile(this.paths.log, `${this.context.now().toISOString()} ${text}`, 'utf8'));
+    await attributed(this.paths.log, () => this.context.ops.appendFile(this.paths.log, `${this.context.now().toISOString()} ${text}`));
   }
 
   /** Runs `task` after every earlier call has settled; its file errors come back as RunStoreErrors. */

@@ -19,8 +19,11 @@ export async function readTrialMetrics(store: RunStore, runId: string): Promise<
   const metrics: TrialMetrics = {};
   for (const event of events) {
     if (event.type !== 'epochEnd') continue;
-    if (Number.isFinite(event.valAcc) && (metrics.valAcc === undefined || event.valAcc > metrics.valAcc)) metrics.valAcc = event.valAcc;
-    if (Number.isFinite(event.valLoss) && (metrics.valLoss === undefined || event.valLoss < metrics.valLoss)) metrics.valLoss = event.valLoss;
+    // A trial without a validation split is scored by its training numbers (as the run picks its best epoch).
+    const acc = event.valAcc ?? event.acc;
+    const loss = event.valLoss ?? event.loss;
+    if (Number.isFinite(acc) && (metrics.valAcc === undefined || acc > metrics.valAcc)) metrics.valAcc = acc;
+    if (Number.isFinite(loss) && (metrics.valLoss === undefined || loss < metrics.valLoss)) metrics.valLoss = loss;
     metrics.lastEpoch = Math.max(metrics.lastEpoch ?? 0, event.epoch);
   }
   return metrics;

@@ -3,15 +3,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { modelToArtifacts, type ModelArtifacts } from '../models/modelArtifacts';
-import type { ImageShape, LossKind } from '../runSpec';
+import type { ImageShape, TrainingSpec, TtaKind } from '../runSpec';
+import { setLearningRate } from './createOptimizer';
+import { trainableVariablesAt } from './fineTune';
 import { createLoss } from './losses';
-import { setLearningRate } from './setLearningRate';
-import type { StepResult, TrainingReplicas } from './trainingReplicas';
+import { predictProbabilities } from './testTimeAugmentation';
+import type { StepResult, StepSettings, TrainingReplicas } from './trainingReplicas';
 
-export interface ReplicaLossSpec {
-  loss: LossKind;
-  labelSmoothing: number;
-}
+/** What replicas need of a run's training spec: its loss, which weights train when, and how to predict. */
+export type ReplicaTrainingSpec = Pick<TrainingSpec, 'loss' | 'labelSmoothing' | 'freezeEpochs' | 'testTimeAugmentation'>;
 
 export class LocalReplica implements TrainingReplicas {
   readonly threads = 1;
@@ -23,19 +23,20 @@ export class LocalReplica implements TrainingReplicas {
     private readonly model: tfl.LayersModel,
     private readonly imageShape: ImageShape,
     private readonly classCount: number,
-    training: ReplicaLossSpec,
+    private readonly training: ReplicaTrainingSpec,
   ) {
     this.optimizer = model.optimizer;
     this.lossFn = createLoss(training.loss, training.labelSmoothing);
   }
 
-  async trainStep(inputs: Float32Array, labels: Int32Array, learningRate: number): Promise<StepResult> {
+  async trainStep(inputs: Float32Array, labels: Int32Array, step: StepSettings): Promise<StepResult> {
     if (!this.optimizer) throw new Error('Training needs a compiled model (model.compile with an optimizer).');
-    return trainOnBatch(this.model, this.optimizer, this.lossFn, inputs, labels, this.imageShape, this.classCount, learningRate);
+    const variables = trainableVariablesAt(this.model, this.training, step.epoch);
+    return trainOnBatch(this.model, this.optimizer, this.lossFn, inputs, labels, this.imageShape, this.classCount, step.learningRate, variables);
   }
 
   async predict(inputs: Float32Array, count: number): Promise<Float32Array> {
-    return predictBatch(this.model, inputs, count, this.imageShape);
+    return predictBatch(this.model, inputs, count, this.imageShape, this.training.testTimeAugmentation);
   }
 
   async readWeights(): Promise<Float32Array[]> {
@@ -65,6 +66,7 @@ export function trainOnBatch(
   imageShape: ImageShape,
   classCount: number,
   learningRate: number,
+  variables: tf.Variable[],
 ): StepResult {
   const [h, w, c] = imageShape;
   setLearningRate(optimizer, learningRate);
@@ -77,19 +79,19 @@ export function trainOnBatch(
     const probabilities = model.apply(x, { training: true }) as tf.Tensor2D;
     accuracy.tensor = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(probabilities, -1), labelTensor), 'float32')));
     return lossFn(oneHot, probabilities);
-  }, true, trainableVariables(model));
+  }, true, variables);
   const loss = lossTensor ? lossTensor.dataSync()[0] : Number.NaN;
   const acc = accuracy.tensor ? accuracy.tensor.dataSync()[0] : 0;
   tf.dispose([x, labelTensor, oneHot, ...(lossTensor ? [lossTensor] : []), ...(accuracy.tensor ? [accuracy.tensor] : [])]);
   return { loss, acc };
 }
 
-/** Softmax probabilities [count, classes] of packed float inputs. */
-export function predictBatch(model: tfl.LayersModel, inputs: Float32Array, count: number, imageShape: ImageShape): Float32Array {
+/** Softmax probabilities [count, classes] of packed float inputs (with flip test-time augmentation: averaged with the mirror images'). */
+export function predictBatch(model: tfl.LayersModel, inputs: Float32Array, count: number, imageShape: ImageShape, tta?: TtaKind): Float32Array {
   const [h, w, c] = imageShape;
   return tf.tidy(() => {
     const x = tf.tensor4d(inputs.subarray(0, count * h * w * c), [count, h, w, c]);
-    return (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
+    return predictProbabilities(model, x, tta).dataSync() as Float32Array;
   });
 }
 
@@ -102,7 +104,3 @@ export function setWeightValues(model: tfl.LayersModel, weights: readonly Float3
   tf.dispose(tensors);
 }
 
-/** The variables an optimiser step updates: the model's trainable weights (frozen layers excluded). */
-export function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
-  return model.trainableWeights.map((weight) => weight.read() as tf.Variable);
-}

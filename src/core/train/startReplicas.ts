@@ -3,7 +3,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { BackendPreference } from '../backend/selectBackend';
 import type { ImageShape, TrainingSpec } from '../runSpec';
-import { LocalReplica } from './localReplica';
+import { LocalReplica, type ReplicaTrainingSpec } from './localReplica';
 import { ReplicaPool } from './replicas/replicaPool';
 import type { TrainingReplicas } from './trainingReplicas';
 
@@ -15,7 +15,7 @@ export interface StartReplicasOptions {
   model: tfl.LayersModel;
   imageShape: ImageShape;
   classCount: number;
-  training: Pick<TrainingSpec, 'batchSize' | 'loss' | 'labelSmoothing' | 'seed'>;
+  training: ReplicaTrainingSpec & Pick<TrainingSpec, 'batchSize' | 'seed'>;
   threads: number;
   backend: BackendPreference;
   /** Told why training stays on one thread when the replica threads could not start. */
@@ -30,7 +30,11 @@ export async function startReplicas(options: StartReplicasOptions): Promise<Trai
   try {
     return await ReplicaPool.start({
       model, threads, imageShape, classCount, capacity: Math.max(training.batchSize, PREDICT_BATCH),
-      loss: training.loss, labelSmoothing: training.labelSmoothing, seed: training.seed, backend: options.backend,
+      training: {
+        loss: training.loss, labelSmoothing: training.labelSmoothing,
+        freezeEpochs: training.freezeEpochs, testTimeAugmentation: training.testTimeAugmentation,
+      },
+      seed: training.seed, backend: options.backend,
     });
   } catch (error) {
     await options.onFallback?.(`Training on one thread: the ${threads} training threads did not start (${(error as Error).message}).`);

@@ -7,8 +7,9 @@ import type { BackendPreference } from '../backend/selectBackend';
 import type { ExampleSource } from '../data/dataset';
 import { augmentBatch, isAugmenting } from '../data/augment';
 import type { ModelArtifacts } from '../models/modelArtifacts';
-import type { AugmentSpec, ImageShape, TrainingSpec } from '../runSpec';
+import type { AugmentSpec, ImageShape, TrainingSpec, TtaKind } from '../runSpec';
 import { accuracyOf, confusionMatrix, perClassMetrics } from './classificationMetrics';
+import { learningRateAt } from './learningRateSchedule';
 import { predictBatch, setWeightValues } from './localReplica';
 import { lossOfProbabilities } from './losses';
 import { seededStream, shuffleInPlace } from './seededRandom';
@@ -112,17 +113,20 @@ function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
-/** Predictions of a model in this thread. */
-export function predictWithModel(model: tfl.LayersModel, imageShape: ImageShape): Predictor {
-  return async (inputs, count) => predictBatch(model, inputs, count, imageShape);
+/** Predictions of a model in this thread (averaged with the mirror images' under flip test-time augmentation). */
+export function predictWithModel(model: tfl.LayersModel, imageShape: ImageShape, tta?: TtaKind): Predictor {
+  return async (inputs, count) => predictBatch(model, inputs, count, imageShape, tta);
 }
 
-/** Predicts every example of `source` in batches; returns loss, accuracy, confusion and per-example outcomes. */
+/**
+ * Predicts every example of `source` in batches (with the spec's test-time augmentation); returns loss,
+ * accuracy, confusion and per-example outcomes.
+ */
 export async function evaluateModel(
   predict: Predictor,
   source: ExampleSource,
   classCount: number,
-  training: Pick<TrainingSpec, 'loss' | 'labelSmoothing'>,
+  training: Pick<TrainingSpec, 'loss' | 'labelSmoothing' | 'testTimeAugmentation'>,
   signal?: AbortSignal,
 ): Promise<Evaluation> {
   const predicted = new Int32Array(source.count);
@@ -194,6 +198,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
+      let epochLearningRate = training.learningRate;
       let next = prepare(train.readPixels(batches[0]), batches[0]);
       for (let b = 0; b < batches.length; b++) {
         const batchStart = performance.now();
@@ -203,14 +208,17 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
         // rejection handled so it cannot crash the process.
         const nextPixels = b + 1 < batches.length ? train.readPixels(batches[b + 1]) : undefined;
         nextPixels?.catch(() => undefined);
-        const stepped = replicas.trainStep(batch.inputs, batch.labels, training.learningRate);
+        // The schedule's rate for this step, counted over the whole run (constant without a schedule).
+        const learningRate = learningRateAt(training, (epoch - 1) * batches.length + b, training.epochs * batches.length);
+        epochLearningRate = learningRate;
+        const stepped = replicas.trainStep(batch.inputs, batch.labels, { learningRate, epoch });
         if (nextPixels) {
           next = prepare(nextPixels, batches[b + 1]);
           next.catch(() => undefined);
         }
         const { loss, acc } = await stepped;
         if (!Number.isFinite(loss)) {
-          throw new Error(`The loss became ${loss} at epoch ${epoch}, batch ${b + 1}: lower the learning rate (now ${training.learningRate}).`);
+          throw new Error(`The loss became ${loss} at epoch ${epoch}, batch ${b + 1}: lower the learning rate (now ${learningRate}).`);
         }
         const size = batch.labels.length;
         lossSum += loss * size;
@@ -219,7 +227,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
         const seconds = (performance.now() - batchStart) / 1000;
         await options.emit({
           type: 'batchEnd', epoch, batch: b + 1, batchesPerEpoch: batches.length, loss, acc,
-          learningRate: training.learningRate, imagesPerSecond: seconds > 0 ? size / seconds : 0,
+          learningRate, imagesPerSecond: seconds > 0 ? size / seconds : 0,
         });
         if (signal?.aborted) break;
       }
@@ -245,7 +253,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
       await options.emit({
         type: 'epochEnd', time: new Date().toISOString(), epoch,
         loss: lossSum / seen, acc: correct / seen, valLoss, valAcc,
-        learningRate: training.learningRate, imagesPerSecond: seen / trainSeconds,
+        learningRate: epochLearningRate, imagesPerSecond: seen / trainSeconds,
         durationMs: performance.now() - epochStart,
         confusion, perClass: perClassMetrics(confusion, classes), isBest,
       });

@@ -47,17 +47,22 @@ export interface EpochEndEvent {
   type: 'epochEnd';
   time: string;
   epoch: number;
+  /** Training loss and accuracy, averaged over the epoch's batches. */
   loss: number;
   acc: number;
-  valLoss: number;
-  valAcc: number;
+  /** Validation loss and accuracy; absent when the run has no validation split (`valSplit` 0). */
+  valLoss?: number;
+  valAcc?: number;
   learningRate: number;
   imagesPerSecond: number;
   durationMs: number;
   /** Validation confusion matrix: rows = true class, columns = predicted class. */
   confusion: number[][];
   perClass: ClassMetrics[];
-  /** True when this epoch has the best validation accuracy so far (its model was saved). */
+  /**
+   * True when this epoch has the best validation accuracy so far (its model was saved); without a
+   * validation split, the best training accuracy.
+   */
   isBest: boolean;
   /** The training process's CPU time over the epoch's wall time, percent of all cores (absent in older runs). */
   cpuPercent?: number;
@@ -82,11 +87,19 @@ export interface LogEvent {
   message: string;
 }
 
+/** Exactly one of `valAcc` and `trainAcc` is set: the accuracy the best epoch was chosen by. */
+export interface BestEpochSummary {
+  epoch: number;
+  valAcc?: number;
+  trainAcc?: number;
+}
+
 export interface RunEndEvent {
   type: 'runEnd';
   time: string;
   status: Extract<RunStatus, 'completed' | 'failed' | 'cancelled'>;
-  best: { epoch: number; valAcc: number } | null;
+  /** The best epoch: `valAcc` for a run with a validation split, `trainAcc` (training accuracy) for one without. */
+  best: BestEpochSummary | null;
   testAcc?: number;
   error?: string;
 }

@@ -8,6 +8,14 @@ export interface StepResult {
   acc: number;
 }
 
+/** What one step needs besides its batch. */
+export interface StepSettings {
+  /** The rate this step applies (a schedule's value at this step). */
+  learningRate: number;
+  /** 1-based epoch: decides which weights train while fine-tuning starts frozen. */
+  epoch: number;
+}
+
 export interface TrainingReplicas {
   /** Threads the steps run on: 1 for the model in this thread. */
   readonly threads: number;
@@ -16,8 +24,11 @@ export interface TrainingReplicas {
    * [0, 1], `labels` the class index of each. The arrays may be reused by the caller once the call returns
    * (the promise may still be pending: the step then runs elsewhere while the caller prepares the next batch).
    */
-  trainStep(inputs: Float32Array, labels: Int32Array, learningRate: number): Promise<StepResult>;
-  /** Softmax probabilities, packed [count, classes], of packed [count, height, width, channels] inputs. */
+  trainStep(inputs: Float32Array, labels: Int32Array, step: StepSettings): Promise<StepResult>;
+  /**
+   * Softmax probabilities, packed [count, classes], of packed [count, height, width, channels] inputs
+   * (averaged with the mirror images' when the replicas were started with flip test-time augmentation).
+   */
   predict(inputs: Float32Array, count: number): Promise<Float32Array>;
   /** Every weight (trainable and not), in the model's getWeights() order. */
   readWeights(): Promise<Float32Array[]>;

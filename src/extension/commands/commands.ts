@@ -5,6 +5,7 @@ import { deleteRunCommand } from './deleteRun';
 import { editNotesCommand, renameRunCommand } from './editRun';
 import { exportModelCommand } from './exportModel';
 import { inspectDatasetCommand, inspectDatasetWithRunCommand } from './inspectDataset';
+import { installNativeBackendCommand } from './installNativeBackend';
 import { previewAugmentationCommand } from './previewAugmentation';
 import { compareRunsCommand, openDashboardCommand } from './openDashboard';
 import { revealRunCommand, showLogCommand } from './runFiles';
@@ -16,5 +17,5 @@ export const COMMANDS: readonly Command[] = [
   newRunCommand, stopRunCommand, resumeRunCommand, rerunCommand, openDashboardCommand, compareRunsCommand,
   renameRunCommand, editNotesCommand, deleteRunCommand, exportModelCommand, revealRunCommand, showLogCommand,
   refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand,
-  inspectDatasetCommand, inspectDatasetWithRunCommand, previewAugmentationCommand,
+  inspectDatasetCommand, inspectDatasetWithRunCommand, previewAugmentationCommand, installNativeBackendCommand,
 ];

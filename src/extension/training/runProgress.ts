@@ -34,8 +34,9 @@ export function nextProgress(previous: RunProgress | undefined, event: TrainingE
     case 'epochEnd':
       if (!previous) return previous;
       return {
-        ...previous, epoch: event.epoch, batch: previous.batchesPerEpoch, lastValAcc: event.valAcc,
-        bestValAcc: Math.max(previous.bestValAcc ?? 0, event.valAcc), testing: event.epoch >= previous.epochs,
+        // Without a validation split the epoch's training accuracy stands in (as the trainer picks the best by it).
+        ...previous, epoch: event.epoch, batch: previous.batchesPerEpoch, lastValAcc: event.valAcc ?? event.acc,
+        bestValAcc: Math.max(previous.bestValAcc ?? 0, event.valAcc ?? event.acc), testing: event.epoch >= previous.epochs,
       };
     default:
       return previous;

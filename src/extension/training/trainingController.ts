@@ -121,7 +121,7 @@ export class TrainingController implements vscode.Disposable, RunObserver {
         log.info(`"${name}": training on ${event.backend}; ${event.trainCount} train / ${event.valCount} val / ${event.testCount} test images, ${event.classes.length} classes, ${event.parameterCount.toLocaleString('en-US')} parameters, epochs ${event.startEpoch}-${event.epochs}.`);
         break;
       case 'epochEnd': {
-        log.info(`"${name}": epoch ${event.epoch}: loss ${event.loss.toFixed(4)}, acc ${formatPercent(event.acc)}, val loss ${event.valLoss.toFixed(4)}, val acc ${formatPercent(event.valAcc)}${event.isBest ? ' (best)' : ''}, ${Math.round(event.imagesPerSecond)} images/s, ${(event.durationMs / 1000).toFixed(1)} s.`);
+        log.info(`"${name}": epoch ${event.epoch}: loss ${event.loss.toFixed(4)}, acc ${formatPercent(event.acc)}, ${event.valLoss !== undefined && event.valAcc !== undefined ? `val loss ${event.valLoss.toFixed(4)}, val acc ${formatPercent(event.valAcc)}` : 'no validation split'}${event.isBest ? ' (best)' : ''}, ${Math.round(event.imagesPerSecond)} images/s, ${(event.durationMs / 1000).toFixed(1)} s.`);
         const t = run.timings;
         if (run.progress && event.epoch === run.progress.startEpoch) {
           const since = (at: number | undefined) => (at === undefined ? '?' : `${((at - t.requestedAt) / 1000).toFixed(1)} s`);
@@ -136,7 +136,7 @@ export class TrainingController implements vscode.Disposable, RunObserver {
         (event.level === 'error' ? log.error : event.level === 'warn' ? log.warn : log.info).call(log, `"${name}": ${event.message}`);
         break;
       case 'runEnd':
-        log.info(`"${name}": ${event.status}${event.best ? `, best val acc ${formatPercent(event.best.valAcc)} at epoch ${event.best.epoch}` : ''}.`);
+        log.info(`"${name}": ${event.status}${event.best ? `, best ${event.best.valAcc !== undefined ? `val acc ${formatPercent(event.best.valAcc)}` : `train acc ${formatPercent(event.best.trainAcc ?? 0)} (no validation split)`} at epoch ${event.best.epoch}` : ''}.`);
         break;
       case 'batchEnd':
         break;

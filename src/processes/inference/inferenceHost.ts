@@ -26,6 +26,8 @@ export interface InferenceHostOptions {
   script: string;
   idleMs?: number;
   cwd?: string;
+  /** The process's environment (default: the extension host's). */
+  env?: () => NodeJS.ProcessEnv;
   /** A line the process printed, or a message that failed validation. */
   onLog?(line: string): void;
 }
@@ -60,7 +62,7 @@ export class InferenceHost {
     return this.process?.pid;
   }
 
-  /** The backend the process announced (e.g. "wasm (SIMD, 1 thread, ...)"), once it has. */
+  /** The backend the process announced (e.g. "wasm (SIMD, Classifier Lab gradient kernels)"), once it has. */
   get backendDescription(): string | undefined {
     return this.backend;
   }
@@ -94,7 +96,7 @@ export class InferenceHost {
   private ensureProcess(): InferenceProcess {
     if (this.process?.connected) return this.process;
     const process: InferenceProcess = new ChildProcessHost({
-      script: this.options.script, name: 'inference process', cwd: this.options.cwd,
+      script: this.options.script, name: 'inference process', cwd: this.options.cwd, env: this.options.env?.(),
       parse: parseFromInference,
       onMessage: (message) => this.receive(message),
       onOutput: (line) => this.options.onLog?.(line),

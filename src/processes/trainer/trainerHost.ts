@@ -16,6 +16,8 @@ export interface TrainerHostOptions {
   /** The trainer entry (dist/trainer.js). */
   trainerScript: string;
   backend?: BackendChoice;
+  /** Threads each run's training steps share. Default: every core. */
+  threads?: number;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   execArgv?: string[];
@@ -59,6 +61,7 @@ export class TrainerHost implements RunExecution {
     this.ended = this.process.exited.then((exit) => this.settle(exit));
     void this.process.send({
       type: 'start', runsDir: request.runsDir, spec: request.spec, backend: options.backend ?? 'auto',
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
       ...(request.name !== undefined ? { name: request.name } : {}),
       ...(request.resumeRunId !== undefined ? { resumeRunId: request.resumeRunId } : {}),
     });

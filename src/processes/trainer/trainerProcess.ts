@@ -21,6 +21,7 @@ async function start(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
       runsDir: message.runsDir,
       name: message.name,
       backend: message.backend,
+      threads: message.threads ?? 'auto',
       resumeRunId: message.resumeRunId,
       signal: controller.signal,
       isInterrupted: () => hostGone,

@@ -82,7 +82,7 @@ describe('Slurm trial runner', { skip: unavailable ? `Slurm tests skipped: ${una
     for (const outcome of finished) {
       assert.equal(outcome.status, 'completed', outcome.error);
       assert.deepEqual(epochs.get(outcome.runId), [1, 2, 3]);
-      assert.ok(outcome.best !== null && outcome.best.valAcc > 0.25, `trial ${outcome.runId} learned: ${JSON.stringify(outcome.best)}`);
+      assert.ok(outcome.best !== null && (outcome.best.valAcc ?? 0) > 0.25, `trial ${outcome.runId} learned: ${JSON.stringify(outcome.best)}`);
     }
     const bestValAcc = Math.max(...finished.map((outcome) => outcome.best?.valAcc ?? 0));
     assert.ok(bestValAcc > 0.6, `the best trial reaches > 60% validation accuracy (${bestValAcc})`);

@@ -116,7 +116,7 @@ describe('classifier-lab CLI', () => {
   test('invalid arguments exit non-zero with one clear message and no run', () => {
     const cases: [string[], number, RegExp][] = [
       [['train', '--data', data, '--epochs', 'zero', '--runs-dir', 'bad'], 2, /--epochs needs a whole number/],
-      [['train', '--data', data, '--model', 'resnet', '--runs-dir', 'bad'], 2, /--model must be one of cnn, rnn, attention/],
+      [['train', '--data', data, '--model', 'mlp', '--runs-dir', 'bad'], 2, /--model must be one of cnn, rnn, attention, resnet/],
       [['train', '--data', data, '--val-split', '1.5', '--runs-dir', 'bad'], 2, /validation split/],
       [['train', '--data', data, '--augment', 'flip,blur', '--runs-dir', 'bad'], 2, /blur/],
       [['train', '--data', data, '--bogus', '--runs-dir', 'bad'], 2, /bogus/],

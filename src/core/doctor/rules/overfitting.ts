@@ -13,7 +13,7 @@ export const RISING_EPOCHS = 2;
 export function overfitting(input: DoctorInput): Diagnosis | undefined {
   const { epochs } = runHistory(input.events);
   const last = epochs.at(-1);
-  if (!last || epochs.length < RISING_EPOCHS + 1 || (input.spec.data.valSplit ?? 0) === 0) return undefined;
+  if (!last || epochs.length < RISING_EPOCHS + 1 || !last.validated || (input.spec.data.valSplit ?? 0) === 0) return undefined;
   const lowest = epochs.reduce((best, e) => (e.valLoss < best.valLoss ? e : best), epochs[0]);
   const gap = last.acc - last.valAcc;
   const rising = last.valLoss >= lowest.valLoss * (1 + VAL_LOSS_RISE) && last.epoch - lowest.epoch >= RISING_EPOCHS;

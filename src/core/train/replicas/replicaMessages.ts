@@ -1,7 +1,8 @@
 // Messages between a replica pool (the training loop's thread) and its replica threads.
 import type { BackendPreference } from '../../backend/selectBackend';
 import type { ModelArtifacts } from '../../models/modelArtifacts';
-import type { ImageShape, LossKind } from '../../runSpec';
+import type { ImageShape } from '../../runSpec';
+import type { ReplicaTrainingSpec } from '../localReplica';
 import type { ReplicaBuffers, ReplicaLayout } from './replicaMemory';
 
 export interface ReplicaInit {
@@ -13,8 +14,7 @@ export interface ReplicaInit {
   /** The model to replicate, with its optimiser's configuration and state. */
   artifacts: ModelArtifacts;
   imageShape: ImageShape;
-  loss: LossKind;
-  labelSmoothing: number;
+  training: ReplicaTrainingSpec;
   /** Seeds this thread's own random draws (dropout masks). */
   seed: number;
   backend: BackendPreference;
@@ -22,7 +22,7 @@ export interface ReplicaInit {
 
 export type ToReplica =
   | ReplicaInit
-  | { type: 'step'; id: number; count: number; learningRate: number; parity: 0 | 1 }
+  | { type: 'step'; id: number; count: number; learningRate: number; epoch: number; parity: 0 | 1 }
   | { type: 'predict'; id: number; count: number }
   | { type: 'readWeights'; id: number }
   | { type: 'writeWeights'; id: number; weights: Float32Array[] }

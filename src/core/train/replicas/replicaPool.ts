@@ -8,9 +8,10 @@ import { Worker } from 'node:worker_threads';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { BackendPreference } from '../../backend/selectBackend';
 import { modelToArtifacts, type ModelArtifacts } from '../../models/modelArtifacts';
-import type { ImageShape, LossKind } from '../../runSpec';
+import type { ImageShape } from '../../runSpec';
+import type { ReplicaTrainingSpec } from '../localReplica';
 import { findWorkerScript, type WorkerEntry } from '../../workers/findWorkerScript';
-import type { StepResult, TrainingReplicas } from '../trainingReplicas';
+import type { StepResult, StepSettings, TrainingReplicas } from '../trainingReplicas';
 import { allocateReplicaBuffers, elementCount, ThreadBarrier, type ReplicaBuffers, type ReplicaLayout } from './replicaMemory';
 import type { FromReplica, ToReplica } from './replicaMessages';
 
@@ -22,8 +23,7 @@ export interface ReplicaPoolOptions {
   classCount: number;
   /** Largest batch a step or a prediction will pass. */
   capacity: number;
-  loss: LossKind;
-  labelSmoothing: number;
+  training: ReplicaTrainingSpec;
   seed: number;
   backend: BackendPreference;
   /** Overrides the replica thread's script (tests). */
@@ -96,8 +96,8 @@ export class ReplicaPool implements TrainingReplicas {
     }
     const pool = new ReplicaPool(workers, layout, buffers);
     const ready = pool.request(workers.map((_, index): ToReplica => ({
-      type: 'init', index, layout, buffers, artifacts, imageShape, loss: options.loss,
-      labelSmoothing: options.labelSmoothing, seed: options.seed, backend: options.backend,
+      type: 'init', index, layout, buffers, artifacts, imageShape, training: options.training,
+      seed: options.seed, backend: options.backend,
     })), 'ready');
     workers.forEach((worker, index) => pool.watch(worker, index));
     try {
@@ -109,14 +109,14 @@ export class ReplicaPool implements TrainingReplicas {
     return pool;
   }
 
-  async trainStep(inputs: Float32Array, labels: Int32Array, learningRate: number): Promise<StepResult> {
+  async trainStep(inputs: Float32Array, labels: Int32Array, step: StepSettings): Promise<StepResult> {
     const count = labels.length;
     this.checkCapacity(count);
     this.inputs.set(inputs.subarray(0, count * this.layout.imageSize));
     this.labels.set(labels);
     const parity = this.parity;
     this.parity = parity === 0 ? 1 : 0;
-    const replies = await this.broadcast({ type: 'step', count, learningRate, parity });
+    const replies = await this.broadcast({ type: 'step', count, learningRate: step.learningRate, epoch: step.epoch, parity });
     let lossSum = 0;
     let correct = 0;
     for (const reply of replies) {

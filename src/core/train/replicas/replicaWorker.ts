@@ -8,10 +8,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../backend/selectBackend';
 import { modelFromArtifacts, modelToArtifacts } from '../../models/modelArtifacts';
-import { predictBatch, setWeightValues, trainableVariables } from '../localReplica';
+import { predictBatch, setWeightValues, type ReplicaTrainingSpec } from '../localReplica';
 import { createLoss, type LossFunction } from '../losses';
 import { seededStream } from '../seededRandom';
-import { setLearningRate } from '../setLearningRate';
+import { setLearningRate } from '../createOptimizer';
+import { trainableVariablesAt } from '../fineTune';
 import { elementCount, exchangeLength, shardOf, ThreadBarrier, type ReplicaLayout } from './replicaMemory';
 import type { FromReplica, ReplicaInit, ToReplica } from './replicaMessages';
 
@@ -22,6 +23,7 @@ interface Replica {
   /** Absent for a model that only predicts. */
   optimizer: tf.Optimizer | undefined;
   lossFn: LossFunction;
+  training: ReplicaTrainingSpec;
   imageShape: [number, number, number];
   inputs: Float32Array;
   labels: Int32Array;
@@ -50,7 +52,8 @@ async function start(init: ReplicaInit): Promise<Replica> {
     layout,
     model,
     optimizer: model.optimizer,
-    lossFn: createLoss(init.loss, init.labelSmoothing),
+    lossFn: createLoss(init.training.loss, init.training.labelSmoothing),
+    training: init.training,
     imageShape: init.imageShape,
     inputs: new Float32Array(buffers.inputs),
     labels: new Int32Array(buffers.labels),
@@ -69,14 +72,16 @@ function slotOf(r: Replica, parity: number, thread: number): Float32Array {
   return r.exchange.subarray(start, start + length);
 }
 
-function step(r: Replica, count: number, learningRate: number, parity: 0 | 1): { lossSum: number; correct: number } {
+function step(r: Replica, count: number, learningRate: number, epoch: number, parity: 0 | 1): { lossSum: number; correct: number } {
   const optimizer = r.optimizer;
   if (!optimizer) throw new Error('The replicated model has no optimizer: it can only predict.');
-  const { threads, imageSize, trainableLength } = r.layout;
+  const { threads, imageSize, trainableLength: slotTrainable } = r.layout;
   const [start, end] = shardOf(count, r.index, threads);
   const size = end - start;
   const slot = slotOf(r, parity, r.index);
-  const variables = trainableVariables(r.model);
+  // While fine-tuning starts frozen, only the head trains: the gradient is then shorter than the slot's part for it.
+  const variables = trainableVariablesAt(r.model, r.training, epoch);
+  const trainableLength = variables.reduce((sum, variable) => sum + variable.size, 0);
   let lossSum = 0;
   let correct = 0;
   if (size > 0) {
@@ -105,7 +110,7 @@ function step(r: Replica, count: number, learningRate: number, parity: 0 | 1): {
   } else {
     slot.fill(0, 0, trainableLength);
   }
-  let offset = trainableLength;
+  let offset = slotTrainable;
   for (const weight of r.model.nonTrainableWeights) {
     const values = weight.read().dataSync();
     slot.set(values, offset);
@@ -115,7 +120,7 @@ function step(r: Replica, count: number, learningRate: number, parity: 0 | 1): {
   r.barrier.arrive();
   // Each thread sums its chunk of the gradient over every thread's slot, always in thread order, so the
   // sum is the same whatever the timing; once all chunks are in, every replica applies the same step.
-  const total = r.gradient.subarray(parity * trainableLength, (parity + 1) * trainableLength);
+  const total = r.gradient.subarray(parity * slotTrainable, parity * slotTrainable + trainableLength);
   const [from, to] = shardOf(trainableLength, r.index, threads);
   total.set(slotOf(r, parity, 0).subarray(from, to), from);
   for (let t = 1; t < threads; t++) {
@@ -144,6 +149,7 @@ function step(r: Replica, count: number, learningRate: number, parity: 0 | 1): {
  */
 function averageNonTrainable(r: Replica, parity: number, count: number): void {
   const { threads, trainableLength } = r.layout;
+  // (The non-trainable weights sit after the slot's trainable part, whatever this step trained.)
   const contributors: Float32Array[] = [];
   for (let t = 0; t < threads; t++) {
     const [start, end] = shardOf(count, t, threads);
@@ -181,7 +187,7 @@ function predict(r: Replica, count: number): void {
   const [start, end] = shardOf(count, r.index, r.layout.threads);
   if (end <= start) return;
   const { imageSize, classCount } = r.layout;
-  const probabilities = predictBatch(r.model, r.inputs.subarray(start * imageSize, end * imageSize), end - start, r.imageShape);
+  const probabilities = predictBatch(r.model, r.inputs.subarray(start * imageSize, end * imageSize), end - start, r.imageShape, r.training.testTimeAugmentation);
   r.outputs.set(probabilities, start * classCount);
 }
 
@@ -194,7 +200,7 @@ async function handle(message: ToReplica): Promise<void> {
   if (!r) throw new Error(`'${message.type}' arrived before the replica started.`);
   switch (message.type) {
     case 'step': {
-      const result = step(r, message.count, message.learningRate, message.parity);
+      const result = step(r, message.count, message.learningRate, message.epoch, message.parity);
       post({ type: 'stepped', id: message.id, ...result });
       return;
     }

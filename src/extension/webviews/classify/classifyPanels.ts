@@ -1,6 +1,7 @@
 // The Classify Image result tabs of this window: the inference process they share, the run they classify
 // with (the best one, or the one last chosen in this workspace), and their return after a window reload.
 import * as vscode from 'vscode';
+import { processEnvironment } from '../../nativeBackend';
 import { InferenceHost } from '../../../processes/inference/inferenceHost';
 import type { RunsFolder } from '../../runsFolder';
 import { OpenPanels } from '../webviewPanel';
@@ -27,7 +28,7 @@ export class ClassifyPanels implements vscode.Disposable {
 
   constructor(private readonly options: ClassifyPanelsOptions) {
     const { context } = options;
-    this.host = new InferenceHost({ script: context.asAbsolutePath('dist/inference.js'), cwd: context.extensionPath, onLog: (line) => options.log.info(`[inference] ${line}`) });
+    this.host = new InferenceHost({ script: context.asAbsolutePath('dist/inference.js'), cwd: context.extensionPath, env: () => processEnvironment(context), onLog: (line) => options.log.info(`[inference] ${line}`) });
     this.deps = { extensionUri: context.extensionUri, host: this.host, openDashboard: options.openDashboard, chooseRun: (runDir) => this.chooseRun(runDir) };
     this.serializer = vscode.window.registerWebviewPanelSerializer(CLASSIFY_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => this.restore(panel, state) });
   }

@@ -26,7 +26,9 @@ export function toTrainingStart(event: Extract<RecordedEvent, { type: 'runStart'
 
 export function toEpochPoint(event: Extract<RecordedEvent, { type: 'epochEnd' }>): EpochPoint {
   return {
-    epoch: event.epoch, time: event.time, loss: event.loss, acc: event.acc, valLoss: event.valLoss, valAcc: event.valAcc,
+    epoch: event.epoch, time: event.time, loss: event.loss, acc: event.acc,
+    // A run without a validation split has none: its training numbers stand in (see EpochPoint).
+    valLoss: event.valLoss ?? event.loss, valAcc: event.valAcc ?? event.acc,
     learningRate: event.learningRate, imagesPerSecond: event.imagesPerSecond, durationMs: event.durationMs,
     isBest: event.isBest, perClass: event.perClass,
   };

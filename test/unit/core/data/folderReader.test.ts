@@ -1,13 +1,14 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { readFolderDataset } from '../../../../src/core/data/folderReader';
 import { DatasetError, type Dataset } from '../../../../src/core/data/dataset';
 import type { ReaderOptions } from '../../../../src/core/data/readerOptions';
 import { decodeImage } from '../../../../src/core/data/imageDecode';
 import { toModelInput } from '../../../../src/core/data/imagePreprocess';
-import { encodeBaselineJpeg, encodeJpeg, encodePngPixels } from '../../../fixtures/imageFixtures';
+import { assemblePng, encodeBaselineJpeg, encodeJpeg, encodePngPixels } from '../../../fixtures/imageFixtures';
 import { makeShapesDataset, writeFolderDataset } from '../../../fixtures/syntheticImages';
 import { makeTempDir, removeTempDir } from '../../../fixtures/tempDir';
 
@@ -239,19 +240,41 @@ describe('readFolderDataset: streaming', () => {
     assert.deepEqual(await a.readPixels([0, 1, 2, 3]), await b.readPixels([0, 1, 2, 3]));
   });
 
-  test('a streamed file that breaks after loading reads as zeros and is reported once', async () => {
+  test('a streamed file that breaks after loading is replaced by another image of its class (never a blank one), reported once', async () => {
     const root = join(dir, 'stream-breaks');
     writePng(join(root, 'a', '1.png'), 4, 4, 3, () => 200);
+    writePng(join(root, 'a', '3.png'), 4, 4, 3, () => 180);
     writePng(join(root, 'b', '2.png'), 4, 4, 3, () => 100);
     const opts = options({ imageSize: 4, memoryBudgetBytes: 10, decodeWorkers: 1 });
     const dataset = await readFolderDataset(root, opts);
+    assert.deepEqual([...dataset.train.labels], [0, 0, 1]);
     writeFileSync(join(root, 'a', '1.png'), 'overwritten by something else');
-    const pixels = await dataset.train.readPixels([0, 1]);
-    assert.ok(pixels.subarray(0, 48).every((v) => v === 0));
+    const pixels = await dataset.train.readPixels([0, 2]);
+    assert.ok(pixels.subarray(0, 48).every((v) => v === 180), 'class a\'s other image stands in');
     assert.ok(pixels.subarray(48).every((v) => v === 100));
     await dataset.train.readPixels([0]);
     assert.deepEqual(dataset.skipped.map((s) => s.path), [join(root, 'a', '1.png')]);
     assert.equal(opts.warnings.filter((w) => w.includes('1.png')).length, 1);
+    assert.match(opts.warnings.find((w) => w.includes('1.png')) ?? '', /another image of its class is used in its place/);
+
+    // The dataset removed during training: the read fails with a clear reason instead of giving blank images.
+    rmSync(root, { recursive: true, force: true });
+    await assert.rejects(dataset.train.readPixels([1, 2]), /can no longer be read .*changed, moved or deleted during training/);
+  });
+
+  test('a hostile image in a class folder is skipped with its reason when the dataset loads, in memory or streamed', async () => {
+    const root = join(dir, 'hostile-strip');
+    writePng(join(root, 'a', '1.png'), 4, 4, 3, () => 200);
+    writePng(join(root, 'b', '2.png'), 4, 4, 3, () => 100);
+    writeFileSync(join(root, 'b', 'strip.png'), assemblePng({ width: 50_000_000, height: 1, bitDepth: 8, colorType: 0 }, deflateSync(Buffer.alloc(1000))));
+    for (const memoryBudgetBytes of [1e9, 10]) {
+      const opts = options({ imageSize: 4, memoryBudgetBytes, decodeWorkers: 1 });
+      const dataset = await readFolderDataset(root, opts);
+      assert.equal(dataset.streamed, memoryBudgetBytes === 10);
+      assert.equal(dataset.train.count, 2);
+      assert.deepEqual(dataset.skipped.map((s) => [s.path, /each side may be at most/.test(s.reason)]), [[join(root, 'b', 'strip.png'), true]]);
+      assert.ok(opts.warnings.some((w) => w.includes('strip.png')));
+    }
   });
 
   test('a large in-memory load decodes in worker threads with the same result as on one thread', async () => {

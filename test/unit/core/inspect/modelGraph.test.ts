@@ -34,9 +34,10 @@ describe('parseModelGraph (model.json without TensorFlow.js)', () => {
     cnn: defaultModelSpec('cnn'),
     rnn: { kind: 'rnn', options: { cell: 'gru', units: [24, 16], dropout: 0.2 } },
     attention: defaultModelSpec('attention'),
+    resnet: { kind: 'resnet', options: { stemWidth: 8, widths: [8, 16], blocks: [1, 1], headScale: 0.125, bnMomentum: 0.9 } },
   };
 
-  for (const kind of ['cnn', 'rnn', 'attention'] as const) {
+  for (const kind of ['cnn', 'rnn', 'attention', 'resnet'] as const) {
     test(`agrees with the live ${kind} model on every layer's shape, parameters and inputs`, async () => {
       const model = createModel(specs[kind], [28, 28, 1], 10);
       const graph = await savedGraph(model, join(dir, kind));

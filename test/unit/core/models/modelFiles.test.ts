@@ -191,6 +191,18 @@ describe('saveModelToDir / loadModelFromDir', () => {
     loaded.dispose();
   });
 
+  test('a model folder a crash left mid-swap (only its complete replacement on disk) still loads', async () => {
+    const model = createModel(smallSpecs[0], shape, 5);
+    const saved = join(root, 'mid-swap-source');
+    await saveModelToDir(model, saved);
+    // The swap renamed the old folder aside and died before renaming the new one into place.
+    await fs.rename(saved, join(root, '.mid-swap.4242.0badc0de.next'));
+    const loaded = await loadModelFromDir(join(root, 'mid-swap'));
+    assert.deepEqual(predict(loaded), predict(model));
+    model.dispose();
+    loaded.dispose();
+  });
+
   describe('a damaged model folder gives an error naming the file', () => {
     let good = '';
     before(async () => {
@@ -252,6 +264,33 @@ describe('saveModelToDir / loadModelFromDir', () => {
         await fs.writeFile(join(d, 'model.json'), JSON.stringify(json));
       });
       await assertLoadFails(dir, /outside its folder: \.\.\/good\/weights\.bin/);
+    });
+
+    test('a topology asking for far more weights than its manifest is refused before anything is allocated', async () => {
+      const dir = await damaged('huge-dense', async (d) => {
+        const json = JSON.parse(await fs.readFile(join(d, 'model.json'), 'utf8'));
+        const layers = (json.modelTopology.model_config ?? json.modelTopology).config.layers as { class_name: string; config: { units?: number } }[];
+        const dense = layers.find((layer) => layer.class_name === 'Dense');
+        assert.ok(dense, 'the CNN has a Dense layer');
+        dense.config.units = 8_000_000;
+        await fs.writeFile(join(d, 'model.json'), JSON.stringify(json));
+      });
+      const tensorsBefore = tf.memory().numTensors;
+      const rssBefore = process.memoryUsage().rss;
+      await assertLoadFails(dir, /huge-dense.model\.json describes a model that cannot be rebuilt: its layer "dense" asks for a weight "kernel" of shape \[\d+, 8000000\]/);
+      const grown = process.memoryUsage().rss - rssBefore;
+      assert.ok(grown < 200 * 1024 * 1024, `loading grew the process by ${(grown / 1e6).toFixed(0)} MB`);
+      assert.equal(tf.memory().numTensors, tensorsBefore, 'no weights of the refused model are left behind');
+    });
+
+    test('oversized model files are refused by their size', async () => {
+      const bigJson = await damaged('big-json', async (d) => {
+        await fs.writeFile(join(d, 'model.json'), '{');
+        await fs.truncate(join(d, 'model.json'), 5 * 1024 * 1024);
+      });
+      await assertLoadFails(bigJson, /big-json.model\.json is 5\.0 MiB, more than the 4 MiB such a file may be/);
+      const bigWeights = await damaged('big-weights', (d) => fs.truncate(join(d, 'weights.bin'), 300 * 1024 * 1024));
+      await assertLoadFails(bigWeights, /weights of .*big-weights.model\.json are larger than 256 MiB/);
     });
 
     test('a topology naming an unknown layer class', async () => {

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withRecordLock } from '../../../../src/core/runs/recordLock';
 
@@ -44,6 +44,38 @@ describe('withRecordLock', () => {
       const longAgo = new Date(Date.now() - 60_000);
       await utimes(lock, longAgo, longAgo);
       assert.equal(await withRecordLock(lock, async () => 'entered'), 'entered');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a lock whose holder on this machine died is broken at once, not after it ages', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'classifier-lab-lock-'));
+    try {
+      const lock = join(dir, '.run.json.lock');
+      await mkdir(lock);
+      await writeFile(join(lock, 'owner'), `999999999 ${hostname()}\n`);
+      const started = Date.now();
+      assert.equal(await withRecordLock(lock, async () => 'entered'), 'entered');
+      assert.ok(Date.now() - started < 2_000, `waited ${Date.now() - started} ms`);
+      assert.deepEqual(await readdir(dir), []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a lock held by a live process on this machine is waited for, even when it is old', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'classifier-lab-lock-'));
+    try {
+      const lock = join(dir, '.run.json.lock');
+      await mkdir(lock);
+      await writeFile(join(lock, 'owner'), `${process.pid} ${hostname()}\n`);
+      const longAgo = new Date(Date.now() - 60_000);
+      await utimes(lock, longAgo, longAgo);
+      const entered = withRecordLock(lock, async () => 'entered');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await rm(lock, { recursive: true });
+      assert.equal(await entered, 'entered');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunStore } from '../../../../src/core/runs/runStore';
 import { RUN_SCHEMA_VERSION, isNewerSchema } from '../../../../src/core/runs/runRecord';
@@ -29,7 +29,9 @@ describe('RunStore', () => {
       assert.equal(record.createdAt, '2026-11-27T07:15:02.000Z');
       assert.equal(record.summary.epochs, 3);
       assert.deepEqual(record.spec, sampleSpec('/home/me/datasets/mnist'));
-      assert.deepEqual(record.process, { pid: process.pid, hostname: 'here' });
+      assert.equal(record.process?.pid, process.pid);
+      assert.equal(record.process?.hostname, 'here');
+      assert.match(record.process?.claim ?? '', /^[0-9a-f]{16}$/, 'the writer that holds the run is named by a claim token');
       // The file on disk is plain JSON a user can read.
       const onDisk = JSON.parse(await readFile(join(writer.runDir, 'run.json'), 'utf8')) as { id: string };
       assert.equal(onDisk.id, writer.id);
@@ -213,6 +215,38 @@ describe('RunStore', () => {
     }
   });
 
+  test('a huge run.json is refused by its size without being read, and its reason prints safely', async () => {
+    const { runsDir, cleanup } = await tempRunsDir();
+    try {
+      const store = new RunStore(runsDir);
+      const good = await store.create({ spec: sampleSpec() });
+      await good.close();
+      const huge = join(runsDir, '20261127-000000-cnn-huge');
+      await mkdir(huge);
+      // 600 MB of NUL bytes after a brace (sparse: costs no disk).
+      await writeFile(join(huge, 'run.json'), '{');
+      await truncate(join(huge, 'run.json'), 600 * 1024 * 1024);
+      const rssBefore = process.memoryUsage().rss;
+      const listing = await store.scan();
+      const grown = process.memoryUsage().rss - rssBefore;
+      assert.deepEqual(listing.runs.map((run) => run.id), [good.id]);
+      assert.equal(listing.unreadable.length, 1);
+      assert.match(listing.unreadable[0].reason, /^run\.json is 600\.0 MiB, more than the 8\.0 MiB a run record can be/);
+      assert.ok(grown < 100 * 1024 * 1024, `listing grew the process by ${(grown / 1e6).toFixed(0)} MB`);
+
+      // A small file full of control characters: the reason quotes none of them raw.
+      const noisy = join(runsDir, '20261127-000000-cnn-noisy');
+      await mkdir(noisy);
+      await writeFile(join(noisy, 'run.json'), '\u0000\u001b[2J\u001b]0;owned\u0007');
+      const reason = (await store.scan()).unreadable.find((entry) => entry.id.endsWith('noisy'))?.reason ?? '';
+      assert.match(reason, /not valid JSON/);
+      const controls = [...reason].filter((char) => char.charCodeAt(0) < 0x20 || (char.charCodeAt(0) >= 0x7f && char.charCodeAt(0) <= 0x9f));
+      assert.deepEqual(controls, [], 'no raw control characters');
+    } finally {
+      await cleanup();
+    }
+  });
+
   test('reads a run from a newer schema and flags it, and a minimal old record gets defaults', async () => {
     const { runsDir, cleanup } = await tempRunsDir();
     try {
@@ -262,7 +296,7 @@ describe('RunStore', () => {
       const record = JSON.parse(await readFile(path, 'utf8')) as { process: { pid: number } };
       record.process.pid = process.pid + 1;
       await writeFile(path, JSON.stringify(record));
-      await assert.rejects(store.openWriter(writer.id), /still being trained by process/);
+      await assert.rejects(store.openWriter(writer.id), /already being trained by process/);
       alive = false;
       const resumed = await store.openWriter(writer.id);
       await resumed.start({ heartbeatIntervalMs: 0, resumedFrom: 2 });

@@ -121,8 +121,10 @@ describe('augmentation preview', () => {
     let outcome;
     let trainCount = 0;
     try {
+      // One thread, so the batches reach this thread's model (with more, the loop augments the same way
+      // here and hands the floats to replica threads).
       outcome = await runTraining({
-        spec, runsDir: join(root, 'runs'), backend: 'wasm',
+        spec, runsDir: join(root, 'runs'), backend: 'wasm', threads: 1,
         onEvent: (event) => { if (event.type === 'runStart') trainCount = event.trainCount; },
       });
     } finally {

@@ -70,16 +70,16 @@ describe('replica threads', () => {
       const reference = smallModel(11);
       const before = reference.getWeights().map((w) => Float32Array.from(w.dataSync()));
       const local = new LocalReplica(reference, SHAPE, CLASSES, training());
-      await local.trainStep(inputs, labels, 1);
+      await local.trainStep(inputs, labels, { learningRate: 1, epoch: 1 });
       const expected = (await local.readWeights()).map((w, i) => w.map((v, j) => before[i][j] - v));
 
       const template = smallModel(11);
       const pool = await ReplicaPool.start({
         model: template, threads, imageShape: SHAPE, classCount: CLASSES, capacity: 64,
-        loss: 'crossentropy', labelSmoothing: 0, seed: 1, backend: 'wasm',
+        training: { loss: 'crossentropy', labelSmoothing: 0 }, seed: 1, backend: 'wasm',
       });
       try {
-        const result = await pool.trainStep(inputs, labels, 1);
+        const result = await pool.trainStep(inputs, labels, { learningRate: 1, epoch: 1 });
         assert.ok(Number.isFinite(result.loss) && result.acc >= 0 && result.acc <= 1);
         const actual = (await pool.readWeights()).map((w, i) => w.map((v, j) => before[i][j] - v));
         const scale = Math.max(...expected.map((g) => Math.max(...g.map(Math.abs))));
@@ -98,12 +98,12 @@ describe('replica threads', () => {
     const model = smallModel(5, { batchNorm: true, optimizer: tf.train.adam(0.01) });
     const pool = await ReplicaPool.start({
       model, threads: 2, imageShape: SHAPE, classCount: CLASSES, capacity: 64,
-      loss: 'crossentropy', labelSmoothing: 0, seed: 2, backend: 'wasm',
+      training: { loss: 'crossentropy', labelSmoothing: 0 }, seed: 2, backend: 'wasm',
     });
     try {
       for (let step = 0; step < 6; step++) {
         const { inputs, labels } = shapesBatch(40, 100 + step);
-        await pool.trainStep(inputs, labels, 0.01);
+        await pool.trainStep(inputs, labels, { learningRate: 0.01, epoch: 1 });
       }
       // The first half of the batch goes to thread 1, the second half (the same images) to thread 2.
       const { inputs } = shapesBatch(16, 999);
@@ -158,7 +158,7 @@ describe('replica threads', () => {
     const model = smallModel(3, { optimizer: tf.train.adam(0.01) });
     const pool = await ReplicaPool.start({
       model, threads: 2, imageShape: SHAPE, classCount: CLASSES, capacity: 256,
-      loss: 'crossentropy', labelSmoothing: 0, seed: 1, backend: 'wasm', entry: { script, eval: true },
+      training: { loss: 'crossentropy', labelSmoothing: 0 }, seed: 1, backend: 'wasm', entry: { script, eval: true },
     });
     const data = makeShapesDataset(256, SHAPE[0], 9);
     const train = InMemorySource.create({ pixels: data.pixels, labels: data.labels, shape: SHAPE, sourceOf: (i) => `#${i}` });

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFromTrainer } from '../../../../src/processes/trainer/trainerMessages';
+import { parseFromTrainer, parseToTrainer } from '../../../../src/processes/trainer/trainerMessages';
 
 const batchEnd = { type: 'batchEnd', epoch: 1, batch: 2, batchesPerEpoch: 10, loss: 0.5, acc: 0.8, learningRate: 0.001, imagesPerSecond: 300 };
 
@@ -25,6 +25,18 @@ describe('parseFromTrainer', () => {
       { type: 'finished', status: 'failed', error: { stack: 'x' } },
     ]) {
       assert.equal(parseFromTrainer(raw), undefined, JSON.stringify(raw));
+    }
+  });
+});
+
+describe('parseToTrainer', () => {
+  const spec = { data: {}, model: {}, training: {}, augment: {} };
+  test('a start message carries the threads the extension resolved, 1 to 32', () => {
+    const start = { type: 'start', runsDir: '/runs', spec, backend: 'wasm' };
+    assert.deepEqual(parseToTrainer({ ...start, threads: 2 }), { ...start, threads: 2 });
+    assert.deepEqual(parseToTrainer(start), start);
+    for (const threads of [0, 33, 1.5, '2', 'auto', null]) {
+      assert.equal(parseToTrainer({ ...start, threads }), undefined, JSON.stringify(threads));
     }
   });
 });

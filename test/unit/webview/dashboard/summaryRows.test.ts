@@ -18,6 +18,8 @@ describe('summary rows', () => {
     assert.equal(valueOf(groups, 'parameters'), '122,570');
     assert.equal(valueOf(groups, 'splits'), '900 / 100 / 0');
     assert.equal(valueOf(groups, 'progress'), '10 of 10 epochs');
+    assert.equal(valueOf(groups, 'threads'), undefined, 'runs from before training threads show no thread count');
+    assert.equal(valueOf(summaryGroups({ ...runRecord({ id: 'r', name: 'n' }), threads: 2 }, [], undefined), 'threads'), '2');
   });
 
   test('list every hyperparameter, augmentation setting and model option of the spec', () => {
