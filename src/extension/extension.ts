@@ -26,6 +26,8 @@ import { UserErrors } from './userErrors';
 import { EXPERIMENTS_VIEW_ID, ExperimentsTree, type ExperimentNode } from './views/experimentsTree';
 import { GROUP_BY_OPTIONS, type GroupBy } from './views/groupRuns';
 import { ClassifyPanels } from './webviews/classify/classifyPanels';
+import { DatasetPanels } from './webviews/dataset/datasetPanels';
+import { AugmentPreviewPanels } from './webviews/augmentPreview/augmentPreviewPanels';
 import { DashboardPanels } from './webviews/dashboard/dashboardPanels';
 import { RunsTablePanels } from './webviews/runsTable/runsTablePanel';
 import { SweepPanels } from './webviews/sweep/sweepPanels';
@@ -70,7 +72,15 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const runsTable = new RunsTablePanels(context.extensionUri, {
     folder, state: context.workspaceState, openRun: openDashboard, compare: (runIds) => void dashboards.compare(runIds),
   });
-  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, doctor, sweeps, sweepRunner, sweepPanels, runsTable, log, errors, slurm, datasetFolders };
+  const datasets = new DatasetPanels({ context, folder, log, openDashboard });
+  const previews = new AugmentPreviewPanels({
+    context, log,
+    startNewRun: (spec) => void vscode.commands.executeCommand('classifierLab.newRun', { datasetPath: spec.data.path, augment: spec.augment }),
+  });
+  const lab: Lab = {
+    context, folder, training, tree, treeView, dashboards, classify, datasets, previews, doctor, sweeps, sweepRunner, sweepPanels, runsTable,
+    log, errors, slurm, datasetFolders,
+  };
 
   // VS Code disposes subscriptions in order: commands and listeners first, views next, and the
   // trainers last (they are let go to end their runs as interrupted).
@@ -84,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     DoctorCodeActions.register(doctor),
     // The sweep runner lets go of its sweeps before the queue lets go of their trials (they resume later).
     sweepRunner, sweepPanels, runsTable,
-    new TrainingStatusBar(training), treeView, tree, classify, dashboards, doctor, sweeps, training, folder, log,
+    new TrainingStatusBar(training), treeView, tree, previews, datasets, classify, dashboards, doctor, sweeps, training, folder, log,
   );
   void vscode.commands.executeCommand('setContext', GROUP_BY_CONTEXT_KEY, groupBy);
   void folder.refresh().then(() => log.info(`Listed ${folder.runs.length} run(s) from ${folder.dir ?? '(no runs folder)'} in ${Math.round(performance.now() - started)} ms after activation began.`));

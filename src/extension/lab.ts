@@ -13,6 +13,8 @@ import type { DashboardPanels } from './webviews/dashboard/dashboardPanels';
 import type { ClassifyPanels } from './webviews/classify/classifyPanels';
 import type { RunsTablePanels } from './webviews/runsTable/runsTablePanel';
 import type { SweepPanels } from './webviews/sweep/sweepPanels';
+import type { DatasetPanels } from './webviews/dataset/datasetPanels';
+import type { AugmentPreviewPanels } from './webviews/augmentPreview/augmentPreviewPanels';
 
 export interface Lab {
   readonly context: vscode.ExtensionContext;
@@ -34,6 +36,10 @@ export interface Lab {
   readonly sweepPanels: SweepPanels;
   /** The runs table tab (every run as a row). */
   readonly runsTable: RunsTablePanels;
+  /** The dataset tabs (Inspect Dataset). */
+  readonly datasets: DatasetPanels;
+  /** The augmentation preview tabs. */
+  readonly previews: AugmentPreviewPanels;
   readonly log: vscode.LogOutputChannel;
   readonly errors: UserErrors;
   /** Submits runs as Slurm jobs (when `classifierLab.executor` is slurm) and cancels them. */

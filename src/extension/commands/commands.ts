@@ -5,7 +5,9 @@ import { classifyImageCommand } from './classifyImage';
 import { deleteRunCommand } from './deleteRun';
 import { editNotesCommand, renameRunCommand } from './editRun';
 import { exportModelCommand } from './exportModel';
+import { inspectDatasetCommand, inspectDatasetWithRunCommand } from './inspectDataset';
 import { installNativeBackendCommand } from './installNativeBackend';
+import { previewAugmentationCommand } from './previewAugmentation';
 import { compareRunsCommand, openDashboardCommand } from './openDashboard';
 import { openRunsTableCommand } from './openRunsTable';
 import { revealRunCommand, showLogCommand } from './runFiles';
@@ -19,6 +21,7 @@ import { groupByCommand, openSettingsCommand, refreshCommand } from './viewComma
 export const COMMANDS: readonly Command[] = [
   newRunCommand, stopRunCommand, resumeRunCommand, rerunCommand, openDashboardCommand, compareRunsCommand, openRunsTableCommand,
   renameRunCommand, editNotesCommand, deleteRunCommand, exportModelCommand, revealRunCommand, showLogCommand,
-  refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand, installNativeBackendCommand,
+  refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand,
+  inspectDatasetCommand, inspectDatasetWithRunCommand, previewAugmentationCommand, installNativeBackendCommand,
   applyDoctorFixCommand, newSweepCommand, openSweepCommand, stopSweepCommand, resumeSweepCommand, deleteSweepCommand, rerunBestTrialCommand,
 ];

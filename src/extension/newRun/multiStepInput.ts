@@ -102,13 +102,24 @@ export class MultiStepInput {
   }
 
   pickMany<T extends vscode.QuickPickItem>(options: PickManyOptions<T>): Promise<readonly T[]> {
+    return this.pickManyOrButton(options, []).then((answer) => answer.selected);
+  }
+
+  /** Like `pickMany`, with more title-bar buttons: resolves with the selection and the button pressed (none: Enter). */
+  pickManyOrButton<T extends vscode.QuickPickItem>(options: PickManyOptions<T>, buttons: readonly vscode.QuickInputButton[]): Promise<{ selected: readonly T[]; button?: vscode.QuickInputButton }> {
     const quickPick = vscode.window.createQuickPick<T>();
     this.place(quickPick, options);
+    quickPick.buttons = [...quickPick.buttons, ...buttons];
     quickPick.placeholder = options.placeholder;
     quickPick.canSelectMany = true;
     quickPick.items = options.items;
     quickPick.selectedItems = options.items.filter(options.selected);
-    return this.show(quickPick, (resolve) => quickPick.onDidAccept(() => resolve(quickPick.selectedItems)));
+    return this.show(quickPick, (resolve) => vscode.Disposable.from(
+      quickPick.onDidAccept(() => resolve({ selected: quickPick.selectedItems })),
+      quickPick.onDidTriggerButton((button) => {
+        if (buttons.includes(button)) resolve({ selected: quickPick.selectedItems, button });
+      }),
+    ));
   }
 
   ask(options: AskOptions): Promise<string> {

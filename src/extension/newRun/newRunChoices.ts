@@ -109,9 +109,10 @@ function optionsOfKind(choices: NewRunChoices): Record<string, ModelOptionValue>
 /**
  * The run spec for the answers. With a base spec (a rerun or a saved spec), everything the wizard
  * does not ask about (model options when the kind is unchanged, split, seed, limit, ...) is kept.
+ * `strengths` (set in the augmentation preview) replace the base's for the augmentations chosen.
  * Throws a RunSpecError when a value is out of range.
  */
-export function specFromChoices(choices: NewRunChoices, base?: RunSpec): RunSpec {
+export function specFromChoices(choices: NewRunChoices, base?: RunSpec, strengths?: AugmentSpec): RunSpec {
   const training = base ? structuredClone(base.training) : defaultTrainingSpec();
   const sameDataset = base !== undefined && base.data.path === choices.datasetPath;
   const spec: RunSpec = {
@@ -127,7 +128,7 @@ export function specFromChoices(choices: NewRunChoices, base?: RunSpec): RunSpec
       optimizer: choices.optimizer,
       loss: choices.loss,
     },
-    augment: augmentFor(choices.augment, base?.augment),
+    augment: augmentFor(choices.augment, strengths ?? base?.augment),
   };
   validateRunSpec(spec);
   return spec;

@@ -2,23 +2,21 @@
 // batch size, learning rate, optimiser, loss, augmentation; remembers the answers; can start from a saved
 // run spec. The same steps open New Sweep, which goes on from them (runSettingsSteps).
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, relative, isAbsolute } from 'node:path';
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { describeDataset, type DatasetDescription } from '../../core/data/describeDataset';
 import { errorMessage } from '../../core/errorMessage';
-import { AUGMENT_KINDS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS, type AugmentKind, type LossKind, type ModelKind, type OptimizerKind, type RunSpec } from '../../core/runSpec';
-import { classCountsText, datasetProblem, datasetSummaryText } from './datasetSummaryText';
-import { findDatasetFolders } from './findDatasetFolders';
+import { AUGMENT_KINDS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS, type AugmentKind, type AugmentSpec, type LossKind, type ModelKind, type OptimizerKind, type RunSpec } from '../../core/runSpec';
+import { browseForDataset, datasetPickItems, rememberDataset, type DatasetItem } from './datasetPicker';
+import { datasetProblem } from './datasetSummaryText';
 import { MultiStepInput, type InputStep } from './multiStepInput';
 import {
-  choicesFromSpec, initialChoices, modelOptionRows, modelOptionsProblem, modelOptionText, parseLearningRate, parseModelOptionInput,
+  augmentKinds, choicesFromSpec, initialChoices, modelOptionRows, modelOptionsProblem, modelOptionText, parseLearningRate, parseModelOptionInput,
   parseSavedRunSpec, parseWholeNumber, rememberedChoices, specFromChoices, type ModelOptionRow, type NewRunChoices, type Parsed,
 } from './newRunChoices';
 import type { TrainingDefaults } from '../settingsValues';
 
 const LAST_CHOICES_KEY = 'classifierLab.lastRunChoices';
-const RECENT_DATASETS_KEY = 'classifierLab.recentDatasets';
-const MAX_RECENT = 5;
 /** The run settings' steps: dataset, model, model options, epochs, batch size, learning rate, optimiser, loss, augmentation. */
 export const RUN_SETTINGS_STEPS = 9;
 
@@ -27,12 +25,19 @@ export interface NewRunWizardContext {
   defaults: TrainingDefaults;
   /** Absolute paths of the open workspace folders, searched for datasets. */
   workspaceFolders: readonly string[];
+  /** Shows the augmentation preview of a spec (the augmentation step then has a button for it); resolves with the user's decision. */
+  previewAugmentation?(spec: RunSpec): Promise<{ action: 'start' | 'back'; augment: AugmentSpec } | undefined>;
+  /** Answers to start from: a dataset, and augmentation strengths set in a preview. */
+  preset?: { datasetPath: string; augment: AugmentSpec };
 }
+
+const PREVIEW_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('eye'), tooltip: 'Preview Augmentation…' };
 
 type Choices = ReturnType<typeof initialChoices>;
 
-interface DatasetItem extends vscode.QuickPickItem {
-  action: 'dataset' | 'browse' | 'savedSpec' | 'extra';
+/** The first step's items: the dataset picker's, and the sequence's extra actions. */
+interface FirstStepItem extends vscode.QuickPickItem {
+  action: DatasetItem['action'] | 'extra';
   path?: string;
   extra?: ExtraAction;
 }
@@ -89,25 +94,10 @@ const AUGMENT_DETAILS: Record<AugmentKind, string> = {
   flip: 'Random horizontal flips', rotate: 'Random rotations up to ±15°', crop: 'Random crops after 4 px of padding', color: 'Brightness, contrast and saturation jitter',
 };
 
-function displayPath(path: string, roots: readonly string[]): string {
-  for (const root of roots) {
-    const rel = relative(root, path);
-    if (rel === '') return basename(path);
-    if (!rel.startsWith('..') && !isAbsolute(rel)) return rel;
-  }
-  return path;
-}
-
-function recentDatasets(state: vscode.Memento): string[] {
-  const value = state.get<unknown>(RECENT_DATASETS_KEY);
-  return Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string' && isAbsolute(p)).slice(0, MAX_RECENT) : [];
-}
-
 /** Saves the answers for next time (after a run was started with them). */
 export async function rememberChoices(state: vscode.Memento, choices: NewRunChoices): Promise<void> {
   await state.update(LAST_CHOICES_KEY, choices);
-  const recent = [choices.datasetPath, ...recentDatasets(state).filter((p) => p !== choices.datasetPath)].slice(0, MAX_RECENT);
-  await state.update(RECENT_DATASETS_KEY, recent);
+  await rememberDataset(state, choices.datasetPath);
 }
 
 /**
@@ -119,6 +109,9 @@ export function runSettingsSteps(context: NewRunWizardContext, flow: RunSettings
   const choices: Choices = initialChoices(context.defaults, rememberedChoices(context.workspaceState.get(LAST_CHOICES_KEY)));
   /** A saved run spec the user started from: what the steps do not ask is taken from it. */
   let base: RunSpec | undefined;
+  /** Strengths set in the augmentation preview: the spec keeps them for the augmentations still chosen. */
+  let previewed = context.preset?.augment;
+  if (context.preset) Object.assign(choices, { datasetPath: context.preset.datasetPath, augment: augmentKinds(context.preset.augment) });
   const descriptions = new Map<string, Promise<DatasetDescription>>();
   const describe = (path: string): Promise<DatasetDescription> => {
     let pending = descriptions.get(path);
@@ -152,41 +145,15 @@ export function runSettingsSteps(context: NewRunWizardContext, flow: RunSettings
     return true;
   };
 
-  const datasetItem = (path: string, detail?: string): DatasetItem => ({
-    action: 'dataset', path, label: `$(database) ${basename(path)}`, description: displayPath(path, context.workspaceFolders), detail,
-  });
-
   const pickDataset: InputStep = async (input) => {
-    const recent = recentDatasets(context.workspaceState);
-    const found = findDatasetFolders(context.workspaceFolders).then((paths) => paths.filter((p) => !recent.includes(p)));
-    const actions: DatasetItem[] = [
-      { kind: vscode.QuickPickItemKind.Separator, label: '', action: 'browse' },
-      { action: 'browse', label: '$(folder-opened) Browse for a dataset folder…', detail: 'Class sub-folders of PNG/JPEG images, CIFAR binary files or MNIST-style IDX files' },
-      { action: 'savedSpec', label: '$(json) Start from a saved run spec…', detail: 'A run spec JSON file, or a run.json from another run' },
-      ...(flow.extraActions ?? []).map((extra): DatasetItem => ({ action: 'extra', extra, label: extra.label, detail: extra.detail })),
-    ];
-    const section = (label: string, paths: string[], details: Map<string, string>): DatasetItem[] => paths.length === 0 ? [] : [
-      { kind: vscode.QuickPickItemKind.Separator, label, action: 'dataset' },
-      ...paths.map((path) => datasetItem(path, details.get(path))),
-    ];
-    const describedItems = (async () => {
-      const paths = [...recent, ...(await found)];
-      const details = new Map<string, string>();
-      await Promise.all(paths.map(async (path) => {
-        try {
-          const description = await describe(path);
-          details.set(path, `${datasetSummaryText(description)} — ${classCountsText(description)}`);
-        } catch (error) {
-          details.set(path, `$(warning) ${errorMessage(error)}`);
-        }
-      }));
-      return [...section('recent', recent, details), ...section('in this workspace', await found, details), ...actions];
-    })();
-    const chosen = await input.pick<DatasetItem>({
+    const picker = datasetPickItems(context, describe, { savedSpec: true });
+    const extras = (flow.extraActions ?? []).map((extra): FirstStepItem => ({ action: 'extra', extra, label: extra.label, detail: extra.detail }));
+    const items: FirstStepItem[] = [...picker.items, ...extras];
+    const itemsLater = picker.itemsLater.then((later): FirstStepItem[] => [...later, ...extras]);
+    const chosen = await input.pick<FirstStepItem>({
       title: title(), step: 1, totalSteps,
       placeholder: 'Dataset to train on (the format and class counts are detected)',
-      items: [...section('recent', recent, new Map()), ...actions],
-      itemsLater: describedItems,
+      items, itemsLater,
       // The remembered dataset, else the first one found.
       activeItem: (item) => item.path !== undefined && (item.path === choices.datasetPath || choices.datasetPath === undefined),
     });
@@ -196,12 +163,9 @@ export function runSettingsSteps(context: NewRunWizardContext, flow: RunSettings
     input.hide();
     if (chosen.action === 'extra' && chosen.extra) return chosen.extra.run();
     if (chosen.action === 'browse') {
-      const picked = await vscode.window.showOpenDialog({
-        canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Train on This Folder',
-        title: 'Dataset folder', defaultUri: context.workspaceFolders[0] ? vscode.Uri.file(context.workspaceFolders[0]) : undefined,
-      });
-      if (!picked?.[0]) return pickDataset;
-      return (await useDataset(picked[0].fsPath)) ? pickModel : pickDataset;
+      const picked = await browseForDataset(context, 'Train on This Folder');
+      if (picked === undefined) return pickDataset;
+      return (await useDataset(picked)) ? pickModel : pickDataset;
     }
     const file = await vscode.window.showOpenDialog({
       canSelectFiles: true, canSelectFolders: false, canSelectMany: false, openLabel: 'Use This Run Spec',
@@ -316,19 +280,32 @@ export function runSettingsSteps(context: NewRunWizardContext, flow: RunSettings
   const pickOptimizer = pickOne('optimizer', OPTIMIZER_KINDS, OPTIMIZER_DETAILS, 7, 'Optimiser', () => pickLoss);
   const pickLoss = pickOne('loss', LOSS_KINDS, LOSS_DETAILS, 8, 'Loss', () => pickAugmentation);
 
+  /** The spec the answers make, with the previewed strengths. */
+  const currentSpec = (): RunSpec => specFromChoices(choices as NewRunChoices, base, previewed);
+
   const pickAugmentation: InputStep = async (input) => {
-    const chosen = await input.pickMany<vscode.QuickPickItem & { value: AugmentKind }>({
-      title: title(), step: 9, totalSteps, placeholder: `Augmentation (none selected = off); Enter ${totalSteps > RUN_SETTINGS_STEPS ? 'goes on' : 'starts training'}`,
-      items: AUGMENT_KINDS.map((value) => ({ value, label: value, description: AUGMENT_DETAILS[value] })),
-      selected: (item) => choices.augment.includes(item.value),
-    });
-    choices.augment = chosen.map((item) => item.value);
-    return finish();
+    const preview = context.previewAugmentation;
+    for (;;) {
+      const { selected, button } = await input.pickManyOrButton<vscode.QuickPickItem & { value: AugmentKind }>({
+        title: title(), step: 9, totalSteps,
+        placeholder: `Augmentation (none selected = off); Enter ${totalSteps > RUN_SETTINGS_STEPS ? 'goes on' : 'starts training'}${preview ? '; the eye previews it' : ''}`,
+        items: AUGMENT_KINDS.map((value) => ({ value, label: value, description: AUGMENT_DETAILS[value] })),
+        selected: (item) => choices.augment.includes(item.value),
+      }, preview ? [PREVIEW_BUTTON] : []);
+      choices.augment = selected.map((item) => item.value);
+      if (!button || !preview) return finish();
+      input.hide();
+      const decision = await preview(currentSpec());
+      if (!decision) continue;
+      previewed = decision.augment;
+      choices.augment = augmentKinds(decision.augment);
+      if (decision.action === 'start') return finish();
+    }
   };
 
   const finish = (): InputStep | void => {
     const complete = choices as NewRunChoices;
-    return flow.next({ spec: specFromChoices(complete, base), choices: { ...complete, modelOptions: { ...(complete.modelOptions ?? {}) } } });
+    return flow.next({ spec: currentSpec(), choices: { ...complete, modelOptions: { ...(complete.modelOptions ?? {}) } } });
   };
 
   return { first: pickDataset, title };

@@ -146,6 +146,10 @@ export class OpenPanels<P extends { readonly onDidDispose: vscode.Event<void>; r
     return this.panels.has(key);
   }
 
+  get(key: string): P | undefined {
+    return this.panels.get(key);
+  }
+
   /** Reveals the panel open for `key`; false when there is none. */
   reveal(key: string): boolean {
     const panel = this.panels.get(key);

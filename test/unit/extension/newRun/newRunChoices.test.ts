@@ -43,6 +43,22 @@ describe('wizard answers -> run spec', () => {
     assert.equal(specFromChoices({ ...choicesFromSpec(base), model: 'rnn' }, base).model.kind, 'rnn');
   });
 
+  test('strengths set in the augmentation preview go into the spec for the augmentations chosen', () => {
+    const previewed = { flip: true, rotateDegrees: 30, cropPadding: 3, brightness: 0.5, contrast: 0.25, saturation: 0 };
+    const spec = specFromChoices({ ...choices, augment: ['flip', 'rotate', 'crop', 'color'] }, undefined, previewed);
+    assert.deepEqual(spec.augment, previewed);
+    // Unticked afterwards in the picker: off, whatever the preview set.
+    assert.deepEqual(specFromChoices({ ...choices, augment: ['rotate'] }, undefined, previewed).augment,
+      { flip: false, rotateDegrees: 30, cropPadding: 0, brightness: 0, contrast: 0, saturation: 0 });
+    // They win over a base spec's strengths; the rest of the base is kept.
+    const base = testSpec('/data/shapes');
+    base.training.seed = 9;
+    base.augment = { flip: false, rotateDegrees: 5, cropPadding: 1, brightness: 0.1, contrast: 0.1, saturation: 0.1 };
+    const fromBase = specFromChoices({ ...choicesFromSpec(base), augment: ['rotate', 'color'] }, base, previewed);
+    assert.deepEqual(fromBase.augment, { flip: false, rotateDegrees: 30, cropPadding: 0, brightness: 0.5, contrast: 0.25, saturation: 0 });
+    assert.equal(fromBase.training.seed, 9);
+  });
+
   test('a spec round-trips through the answers', () => {
     const spec = specFromChoices(choices);
     assert.deepEqual(specFromChoices(choicesFromSpec(spec)), spec);
