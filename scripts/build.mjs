@@ -15,8 +15,10 @@ const entries = [
   { in: 'src/core/data/decodeWorker.ts', out: 'dist/decodeWorker.js', platform: 'node', external: nodeExternals },
   { in: 'src/core/train/replicas/replicaWorker.ts', out: 'dist/replicaWorker.js', platform: 'node', external: nodeExternals },
   { in: 'src/processes/inference/inferenceProcess.ts', out: 'dist/inference.js', platform: 'node', external: nodeExternals },
+  { in: 'src/processes/lrFinder/lrFinderProcess.ts', out: 'dist/lrFinder.js', platform: 'node', external: nodeExternals },
   { in: 'webview/dashboard/main.ts', out: 'dist/webview.js', platform: 'browser', external: [] },
   { in: 'webview/classify/main.ts', out: 'dist/classifyWebview.js', platform: 'browser', external: [] },
+  { in: 'webview/lrFinder/main.ts', out: 'dist/lrFinderWebview.js', platform: 'browser', external: [] },
 ].filter((e) => existsSync(e.in));
 
 mkdirSync('dist', { recursive: true });
