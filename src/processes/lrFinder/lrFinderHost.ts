@@ -45,7 +45,7 @@ export class LrFinderHost {
       parse: parseFromLrFinder,
       onMessage: (message) => {
         switch (message.type) {
-          case 'started': listener.started?.(message); return;
+          case 'started': listener.started?.({ minRate: message.minRate, maxRate: message.maxRate, steps: message.steps }); return;
           case 'point': listener.point?.(message.point); return;
           case 'warning': listener.warning?.(message.message); return;
           case 'finished': this.ending = { status: 'finished', result: message.result }; return;

@@ -23,7 +23,11 @@ async function start(message: Extract<ToLrFinder, { type: 'start' }>): Promise<v
       rangeTest: message.rangeTest,
       signal: controller.signal,
       onWarning: (warning) => void send({ type: 'warning', message: warning }),
-      onPoint: (point) => send({ type: 'point', point }),
+      onPoint: async (point) => {
+        await send({ type: 'point', point });
+        // The steps themselves never wait for I/O: give the event loop a turn so a `stop` from the host is read.
+        await new Promise((resolve) => setImmediate(resolve));
+      },
     });
     await send({
       type: 'finished',
