@@ -18,6 +18,7 @@ import { EXPERIMENTS_VIEW_ID, ExperimentsTree, type ExperimentNode } from './vie
 import { GROUP_BY_OPTIONS, type GroupBy } from './views/groupRuns';
 import { ClassifyPanels } from './webviews/classify/classifyPanels';
 import { DashboardPanels } from './webviews/dashboard/dashboardPanels';
+import { LrFinderPanels } from './webviews/lrFinder/lrFinderPanels';
 
 export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const started = performance.now();
@@ -43,7 +44,17 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const tree = new ExperimentsTree(folder, training, groupBy);
   const treeView = vscode.window.createTreeView<ExperimentNode>(EXPERIMENTS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true });
   const classify = new ClassifyPanels({ context, folder, log, openDashboard });
-  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, log, errors };
+  const lrFinder = new LrFinderPanels({
+    context, log,
+    processOptions: () => ({ backend: readSettings().backend, cwd: primaryWorkspaceFolder() ?? context.extensionPath, env: processEnvironment(context) }),
+    startRun: async (spec) => {
+      const runsDir = folder.dir;
+      if (runsDir === undefined) throw new Error('No runs folder: open a folder first.');
+      const runId = await training.start({ spec, runsDir }, { interactive: true, requestedAt: Date.now() }).created;
+      return training.find(runId)?.name ?? folder.record(runId)?.name ?? runId;
+    },
+  });
+  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, lrFinder, log, errors };
 
   // VS Code disposes subscriptions in order: commands and listeners first, views next, and the
   // trainers last (they are let go to end their runs as interrupted).
@@ -54,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('classifierLab.concurrentRuns')) training.pump();
     }),
-    new TrainingStatusBar(training), treeView, tree, classify, dashboards, training, folder, log,
+    new TrainingStatusBar(training), treeView, tree, classify, lrFinder, dashboards, training, folder, log,
   );
   void vscode.commands.executeCommand('setContext', GROUP_BY_CONTEXT_KEY, groupBy);
   void folder.refresh().then(() => log.info(`Listed ${folder.runs.length} run(s) from ${folder.dir ?? '(no runs folder)'} in ${Math.round(performance.now() - started)} ms after activation began.`));

@@ -6,6 +6,7 @@ import type { UserErrors } from './userErrors';
 import type { ExperimentNode, ExperimentsTree } from './views/experimentsTree';
 import type { DashboardPanels } from './webviews/dashboard/dashboardPanels';
 import type { ClassifyPanels } from './webviews/classify/classifyPanels';
+import type { LrFinderPanels } from './webviews/lrFinder/lrFinderPanels';
 
 export interface Lab {
   readonly context: vscode.ExtensionContext;
@@ -18,6 +19,8 @@ export interface Lab {
   readonly treeView: vscode.TreeView<ExperimentNode>;
   readonly dashboards: DashboardPanels;
   readonly classify: ClassifyPanels;
+  /** Find Learning Rate tabs and their range-test processes. */
+  readonly lrFinder: LrFinderPanels;
   readonly log: vscode.LogOutputChannel;
   readonly errors: UserErrors;
 }

@@ -4,15 +4,18 @@ import { classifyImageCommand } from './classifyImage';
 import { deleteRunCommand } from './deleteRun';
 import { editNotesCommand, renameRunCommand } from './editRun';
 import { exportModelCommand } from './exportModel';
+import { findLearningRateCommand } from './findLearningRate';
+import { fineTuneRunCommand } from './fineTuneRun';
 import { installNativeBackendCommand } from './installNativeBackend';
 import { compareRunsCommand, openDashboardCommand } from './openDashboard';
 import { revealRunCommand, showLogCommand } from './runFiles';
+import { saveRunAsPresetCommand } from './saveRunAsPreset';
 import { stopRunCommand } from './stopRun';
 import { newRunCommand, rerunCommand, resumeRunCommand } from './trainRun';
 import { groupByCommand, openSettingsCommand, refreshCommand } from './viewCommands';
 
 export const COMMANDS: readonly Command[] = [
-  newRunCommand, stopRunCommand, resumeRunCommand, rerunCommand, openDashboardCommand, compareRunsCommand,
+  newRunCommand, findLearningRateCommand, stopRunCommand, resumeRunCommand, rerunCommand, fineTuneRunCommand, saveRunAsPresetCommand, openDashboardCommand, compareRunsCommand,
   renameRunCommand, editNotesCommand, deleteRunCommand, exportModelCommand, revealRunCommand, showLogCommand,
   refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand, installNativeBackendCommand,
 ];

@@ -1,31 +1,26 @@
-// The commands that train: New Training Run (the guided picker), Resume Run (from the last checkpoint)
-// and Rerun with Same Settings. Each queues the run in this window, with a progress notification.
+// The commands that train: New Training Run (the guided picker, which may find a learning rate first),
+// Resume Run (from the last checkpoint) and Rerun with Same Settings. Each queues the run in this window, with a progress notification.
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../core/runs/runRecord';
 import type { RunSpec } from '../../core/runSpec';
 import type { Lab } from '../lab';
-import { rememberChoices, runNewRunWizard } from '../newRun/newRunWizard';
-import { primaryWorkspaceFolder, readSettings } from '../settings';
 import { EXPERIMENTS_VIEW_ID } from '../views/experimentsTree';
 import { requireRunsFolder, requireTrust, type Command } from './command';
+import { runWizardThenStart } from './newRunWizardRun';
 import { resolveRun } from './runArguments';
 
-function startTraining(lab: Lab, what: { spec: RunSpec; resumeRunId?: string }, requestedAt?: number): void {
+function startTraining(lab: Lab, what: { spec: RunSpec; resumeRunId?: string }): void {
   const runsDir = requireRunsFolder(lab);
   if (runsDir === undefined) return;
-  lab.training.start({ spec: what.spec, runsDir, ...(what.resumeRunId ? { resumeRunId: what.resumeRunId } : {}) }, { interactive: true, requestedAt });
+  lab.training.start({ spec: what.spec, runsDir, ...(what.resumeRunId ? { resumeRunId: what.resumeRunId } : {}) }, { interactive: true });
   if (!lab.treeView.visible) void vscode.commands.executeCommand(`${EXPERIMENTS_VIEW_ID}.focus`);
 }
 
 export const newRunCommand: Command = {
   id: 'classifierLab.newRun',
   async run(lab) {
-    if (!requireTrust() || requireRunsFolder(lab) === undefined) return;
-    const folder = primaryWorkspaceFolder();
-    const result = await runNewRunWizard({ workspaceState: lab.context.workspaceState, defaults: readSettings().defaults, workspaceFolders: folder ? [folder] : [] });
-    if (!result) return;
-    startTraining(lab, { spec: result.spec }, Date.now());
-    await rememberChoices(lab.context.workspaceState, result.choices);
+    if (!requireTrust()) return;
+    await runWizardThenStart(lab, 'train');
   },
 };
 

@@ -7,11 +7,11 @@ import * as vscode from 'vscode';
 import { describeDataset, type DatasetDescription } from '../../core/data/describeDataset';
 import { errorMessage } from '../../core/errorMessage';
 import { presetSpecOf } from '../../core/presets/presetStore';
-import type { PresetSpec, RunPreset } from '../../core/presets/runPreset';
+import type { PresetExpectation, PresetSpec, RunPreset } from '../../core/presets/runPreset';
 import type { RunRecord } from '../../core/runs/runRecord';
 import {
   AUGMENT_KINDS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS, SCHEDULE_KINDS,
-  type AugmentKind, type LossKind, type ModelKind, type OptimizerKind, type RunSpec,
+  type AugmentKind, type LossKind, type ModelKind, type ModelSpec, type OptimizerKind, type RunSpec,
 } from '../../core/runSpec';
 import { classCountsText, datasetProblem, datasetSummaryText } from './datasetSummaryText';
 import { findDatasetFolders } from './findDatasetFolders';
@@ -50,7 +50,7 @@ export type WizardPurpose = 'train' | 'findLearningRate';
 export interface WizardPresets {
   list(): Promise<RunPreset[]>;
   /** Saves a preset (replacing a saved one of that name) and returns its file. */
-  save(name: string, description: string, spec: PresetSpec): Promise<string>;
+  save(name: string, description: string, spec: PresetSpec, expected?: PresetExpectation): Promise<string>;
   builtInNames: readonly string[];
 }
 
@@ -121,10 +121,13 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<New
   /** The presets, read once when the model step first shows. */
   let presetList: Promise<RunPreset[]> | undefined;
   const fineTuneSource = context.initFrom;
+  /** The architecture of the run fine-tuned from (a run started from it trains that model, options and all). */
+  let sourceModel: ModelSpec | undefined;
   if (fineTuneSource) {
     choices.initFrom = fineTuneSource.runDir;
     choices.model = fineTuneSource.record.spec.model.kind;
     choices.freezeEpochs = 0;
+    sourceModel = fineTuneSource.record.spec.model;
   }
   /** A saved run spec the user started from: what the steps do not ask is taken from it. */
   let base: RunSpec | undefined;
@@ -294,12 +297,18 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<New
 
   const finish = (): InputStep | void => {
     const complete = choices as NewRunChoices;
-    result = { spec: specFromChoices(complete, base), choices: { ...complete }, then };
+    result = { spec: specNow(), choices: { ...complete }, then };
+  };
+  /** The spec of the answers so far; fine-tuning keeps the source run's model. Throws when they cannot make one. */
+  const specNow = (): RunSpec => {
+    const spec = specFromChoices(choices as NewRunChoices, base);
+    if (choices.initFrom !== undefined && sourceModel) spec.model = structuredClone(sourceModel);
+    return spec;
   };
   /** The spec the answers make now, or why they cannot make one. */
   const currentSpec = (): { spec: RunSpec } | { problem: string } => {
     try {
-      return { spec: specFromChoices(choices as NewRunChoices, base) };
+      return { spec: specNow() };
     } catch (error) {
       return { problem: errorMessage(error) };
     }
@@ -368,6 +377,7 @@ export async function runNewRunWizard(context: NewRunWizardContext): Promise<New
     });
     choices.initFrom = chosen.source.runDir;
     choices.model = chosen.source.record.spec.model.kind;
+    sourceModel = chosen.source.record.spec.model;
     choices.freezeEpochs ??= 0;
     if (chosen.source.imageSize !== undefined) choices.imageSize = chosen.source.imageSize;
     else delete choices.imageSize;
