@@ -90,6 +90,10 @@ export class RunDashboard extends WebviewPanel<ToDashboardView, FromDashboardVie
       }
       case 'export':
         return saveExport(message);
+      case 'openRun':
+        // Through the command: it says so when that run is not in this runs folder.
+        await vscode.commands.executeCommand('classifierLab.openDashboard', message.runId);
+        return;
       case 'setNotes':
         try {
           await this.follower.setNotes(message.notes, message.tags);
