@@ -1,7 +1,7 @@
 // A user fine-tunes from the workbench: "Fine-tune from This Run..." on a finished run starts a run from
 // its weights with head-only epochs, and that run's dashboard links back to the run it started from.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { RunRecord } from '../../../src/core/runs/runRecord';
@@ -12,6 +12,7 @@ import { contextMenuAction, experimentRows, showExperiments, waitForRow } from '
 
 function runRecords(workspace: string): RunRecord[] {
   const runsDir = join(workspace, '.classifier-lab', 'runs');
+  if (!existsSync(runsDir)) return [];
   return readdirSync(runsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).flatMap((entry) => {
     try {
       return [JSON.parse(readFileSync(join(runsDir, entry.name, 'run.json'), 'utf8')) as RunRecord];

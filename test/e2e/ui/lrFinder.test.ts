@@ -2,7 +2,7 @@
 // whose chart fills with the range test, marks the suggested rate, and "Start Run with This Rate"
 // starts a run that trains with exactly that rate.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
@@ -27,6 +27,7 @@ async function lrFinderFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
 
 function runRecords(workspace: string): RunRecord[] {
   const runsDir = join(workspace, '.classifier-lab', 'runs');
+  if (!existsSync(runsDir)) return [];
   return readdirSync(runsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).flatMap((entry) => {
     try {
       return [JSON.parse(readFileSync(join(runsDir, entry.name, 'run.json'), 'utf8')) as RunRecord];
