@@ -3,7 +3,7 @@
 // inference processes at it.
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
-import { hasNativeBackend, NATIVE_BACKEND_DIR_ENV } from '../core/backend/nativeBackendInstall';
+import { hasNativeBackend, NATIVE_BACKEND_DIR_ENV } from '../core/nativeBackendInstall';
 
 export function nativeBackendDir(context: vscode.ExtensionContext): string {
   return join(context.globalStorageUri.fsPath, 'native-backend');

@@ -1,7 +1,9 @@
 // A real training process SIGKILLed before each step that changes its run folder (fault injection on
 // the store's file operations, so every step is hit, not random moments). After each kill: the run
 // reads, as completed exactly when its log holds runEnd; its metrics lines are whole; its checkpoint
-// and best model load; and (for every 8th step, and the last ones) it resumes to completion.
+// and best model load; and (for every 8th step, and the last ones) it resumes to completion (a run
+// killed before it started trains from its first epoch; one killed before its first checkpoint is
+// refused with the reason).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -96,6 +98,11 @@ test('a training process killed before any write step loses nothing it saved, an
       const resume = runTraining({ spec: killTestSpec(data), runsDir, backend: 'wasm', resumeRunId: run.id });
       if (ended) {
         await assert.rejects(resume, /already completed/, context);
+      } else if (!state && run.startedAt === undefined) {
+        // Killed before training began: nothing was trained, so resuming trains it from its first epoch.
+        const outcome = await resume;
+        assert.equal(outcome.status, 'completed', `${context}: ${outcome.error}`);
+        assert.equal((await store.read(run.id)).status, 'completed', context);
       } else if (!state) {
         await assert.rejects(resume, /no checkpoint to resume from/, context);
       } else if (state.epoch >= 2) {

@@ -10,7 +10,7 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 // tfjs-core's CommonJS build registers no gradient functions; tfjs-layers' build registers them
 // all when it loads. Without them tf.grads / optimizer.minimize fail on any backend.
 import '@tensorflow/tfjs-layers';
-import { NATIVE_BACKEND_DIR_ENV } from './nativeBackendInstall';
+import { NATIVE_BACKEND_DIR_ENV } from '../nativeBackendInstall';
 import { registerWasmGradientKernels } from './wasmGradientKernels';
 
 /** 'cpu' is the pure-JS reference backend, for tests only: it trains conv nets at ~1 image/s. */

@@ -243,7 +243,9 @@ export class RunStore {
       throw new RunStoreError(`Run ${id} was written by a newer Classifier Lab (schema ${read.record.schemaVersion}); update to resume it.`);
     }
     const current = await this.reconcile(read.record);
-    if (current.status === 'running' || current.status === 'queued') {
+    // A queued run that names no process waits for a trainer to take it (a submitted Slurm job's, say):
+    // it is free to claim. One still running, or queued by a live process, is held.
+    if (current.status === 'running' || (current.status === 'queued' && current.process !== undefined)) {
       const owner = current.process;
       throw new RunStoreError(owner
         ? `Run ${id} is already being trained by process ${owner.pid} on ${printable(owner.hostname)}: stop it first, or wait for it to finish.`

@@ -418,12 +418,17 @@ export class RunWriter {
   private async openMetrics(): Promise<OpenFile> {
     if (this.metrics) return this.metrics;
     const handle = await this.context.ops.open(this.paths.metrics, 'a+');
-    // A previous process may have died mid-line; start ours on a fresh line.
-    const { size } = await handle.stat();
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      await handle.read(last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) this.metricsNeedsNewline = true;
+    try {
+      // A previous process may have died mid-line; start ours on a fresh line.
+      const { size } = await handle.stat();
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        await handle.read(last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) this.metricsNeedsNewline = true;
+      }
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
     }
     this.metrics = handle;
     return handle;

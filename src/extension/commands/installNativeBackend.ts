@@ -2,7 +2,7 @@
 // extension's global storage, where trainer and inference processes find it (backend setting `auto`
 // or `native`). A progress notification follows npm; its output goes to the log.
 import * as vscode from 'vscode';
-import { hasNativeBackend, installNativeBackend, NativeInstallError, NATIVE_PACKAGE_SPEC } from '../../core/backend/nativeBackendInstall';
+import { hasNativeBackend, installNativeBackend, NativeInstallError, NATIVE_PACKAGE_SPEC } from '../../core/nativeBackendInstall';
 import { nativeBackendDir } from '../nativeBackend';
 import { readSettings } from '../settings';
 import type { Command } from './command';

@@ -44,7 +44,7 @@ describe('parseRunRecord: full depth', () => {
       ['spec.training.learningRate', 'NaN', /spec\.training\.learningRate/],
       ['spec.model.options', undefined, /spec\.model\.options is missing/],
       ['spec.model.options.filters', [8, 'x'], /spec\.model\.options\.filters/],
-      ['spec.model.kind', 'resnet', /spec\.model\.kind is "resnet"/],
+      ['spec.model.kind', 'mlp', /spec\.model\.kind is "mlp"/],
       ['spec.augment.flip', 'yes', /spec\.augment\.flip/],
     ];
     for (const [path, value, reason] of cases) {

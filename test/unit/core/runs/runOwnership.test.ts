@@ -113,4 +113,23 @@ describe('one writer per run', () => {
       await cleanup();
     }
   });
+
+  test('a queued run that names no process (handed to a job that has not started) is taken by the first trainer, and only by it', async () => {
+    const { runsDir, cleanup } = await tempRunsDir();
+    try {
+      const { id } = await diedAfterOneEpoch(runsDir);
+      const submitter = new RunStore(runsDir, { hostname: 'login' });
+      await submitter.editRecord(id, (raw) => {
+        raw.status = 'queued';
+        delete raw.process;
+      });
+      const trainer = new RunStore(runsDir, { hostname: 'here' });
+      const writer = await trainer.openWriter(id, { resume: true });
+      assert.equal(writer.record.process?.pid, process.pid);
+      await assert.rejects(trainer.openWriter(id, { resume: true }), new RegExp(`already being trained by process ${process.pid} on here`));
+      await writer.close();
+    } finally {
+      await cleanup();
+    }
+  });
 });

@@ -10,8 +10,8 @@ describe('parseFromTrainer', () => {
     assert.deepEqual(parseFromTrainer({ type: 'event', runId: 'r1', event: batchEnd }), { type: 'event', runId: 'r1', event: batchEnd });
     assert.deepEqual(parseFromTrainer({ type: 'finished', status: 'failed', error: 'no data' }), { type: 'finished', status: 'failed', error: 'no data' });
     assert.deepEqual(parseFromTrainer({ type: 'finished', runId: 'r1', status: 'interrupted' }), { type: 'finished', runId: 'r1', status: 'interrupted' });
-    const runEnd = { type: 'runEnd', time: 't', status: 'completed', best: { epoch: 2, valAcc: 0.9 }, testAcc: 0.88 };
-    assert.deepEqual(parseFromTrainer({ type: 'event', runId: 'r1', event: runEnd })?.type, 'event');
+    const runEnd = { type: 'runEnd', time: '2026-11-27T07:20:00.000Z', status: 'completed', best: { epoch: 2, valAcc: 0.9 }, testAcc: 0.88 };
+    assert.deepEqual(parseFromTrainer({ type: 'event', runId: 'r1', event: runEnd }), { type: 'event', runId: 'r1', event: runEnd });
   });
 
   test('rejects unknown types, wrong field types and unknown statuses', () => {
@@ -21,6 +21,7 @@ describe('parseFromTrainer', () => {
       { type: 'event', runId: 'r1', event: { ...batchEnd, loss: '0.5' } },
       { type: 'event', runId: 'r1', event: { type: 'shellCommand', command: 'rm -rf /' } },
       { type: 'event', runId: 'r1', event: { type: 'log', level: 'debug', message: 'x' } },
+      { type: 'event', runId: 'r1', event: { type: 'runEnd', time: 't', status: 'completed', best: null } },
       { type: 'finished', status: 'exploded' },
       { type: 'finished', status: 'failed', error: { stack: 'x' } },
     ]) {

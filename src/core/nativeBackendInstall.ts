@@ -1,6 +1,8 @@
 // Installs the native TensorFlow backend (@tensorflow/tfjs-node) into a folder of its own with npm, for
 // users of the packaged extension (which cannot ship it: its install script downloads the TensorFlow C
 // library for the machine it runs on). The trainer finds it there through NATIVE_BACKEND_DIR_ENV.
+// It runs npm and looks for files, never loading TensorFlow, so the extension host may import it; it
+// lives outside backend/, whose code loads TensorFlow and must stay out of the extension bundle.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

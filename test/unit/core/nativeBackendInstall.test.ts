@@ -7,8 +7,8 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   hasNativeBackend, installNativeBackend, NATIVE_BACKEND_DIR_ENV, NativeInstallError,
-} from '../../../../src/core/backend/nativeBackendInstall';
-import { makeTempDir, removeTempDir } from '../../../fixtures/tempDir';
+} from '../../../src/core/nativeBackendInstall';
+import { makeTempDir, removeTempDir } from '../../fixtures/tempDir';
 
 const root = makeTempDir();
 after(() => removeTempDir(root));
@@ -74,7 +74,7 @@ describe('installing the native backend', () => {
       fs.writeFileSync(${JSON.stringify(join(packageDir, 'index.js'))}, ${JSON.stringify(index)});`);
     await installNativeBackend({ dir, npm });
     assert.equal(hasNativeBackend(dir), true);
-    const selectBackend = resolve(__dirname, '../../../../src/core/backend/selectBackend.ts');
+    const selectBackend = resolve(__dirname, '../../../src/core/backend/selectBackend.ts');
     const probe = `
       const tf = require('@tensorflow/tfjs-core');
       const { initBackend } = require(${JSON.stringify(selectBackend)});
@@ -83,7 +83,7 @@ describe('installing the native backend', () => {
         console.log(JSON.stringify({ name: info.name, native: info.native, active: tf.getBackend(), sum: Array.from(sum) }));
       });`;
     const run = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['--import', 'tsx', '-e', probe], {
-      encoding: 'utf8', env: { ...process.env, ...env }, cwd: resolve(__dirname, '../../../..'),
+      encoding: 'utf8', env: { ...process.env, ...env }, cwd: resolve(__dirname, '../../..'),
     });
     const found = run({ [NATIVE_BACKEND_DIR_ENV]: dir });
     assert.equal(found.status, 0, found.stderr);
