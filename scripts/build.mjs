@@ -16,12 +16,14 @@ const entries = [
   { in: 'src/core/train/replicas/replicaWorker.ts', out: 'dist/replicaWorker.js', platform: 'node', external: nodeExternals },
   { in: 'src/processes/inference/inferenceProcess.ts', out: 'dist/inference.js', platform: 'node', external: nodeExternals },
   { in: 'src/processes/inspect/inspectProcess.ts', out: 'dist/inspect.js', platform: 'node', external: nodeExternals },
+  { in: 'src/processes/lrFinder/lrFinderProcess.ts', out: 'dist/lrFinder.js', platform: 'node', external: nodeExternals },
   { in: 'webview/dashboard/main.ts', out: 'dist/webview.js', platform: 'browser', external: [] },
   { in: 'webview/classify/main.ts', out: 'dist/classifyWebview.js', platform: 'browser', external: [] },
   { in: 'webview/sweep/main.ts', out: 'dist/sweepWebview.js', platform: 'browser', external: [] },
   { in: 'webview/runsTable/main.ts', out: 'dist/runsTableWebview.js', platform: 'browser', external: [] },
   { in: 'webview/dataset/main.ts', out: 'dist/datasetWebview.js', platform: 'browser', external: [] },
   { in: 'webview/augmentPreview/main.ts', out: 'dist/augmentPreviewWebview.js', platform: 'browser', external: [] },
+  { in: 'webview/lrFinder/main.ts', out: 'dist/lrFinderWebview.js', platform: 'browser', external: [] },
 ].filter((e) => existsSync(e.in));
 
 mkdirSync('dist', { recursive: true });

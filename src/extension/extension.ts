@@ -29,6 +29,7 @@ import { ClassifyPanels } from './webviews/classify/classifyPanels';
 import { DatasetPanels } from './webviews/dataset/datasetPanels';
 import { AugmentPreviewPanels } from './webviews/augmentPreview/augmentPreviewPanels';
 import { DashboardPanels } from './webviews/dashboard/dashboardPanels';
+import { LrFinderPanels } from './webviews/lrFinder/lrFinderPanels';
 import { RunsTablePanels } from './webviews/runsTable/runsTablePanel';
 import { SweepPanels } from './webviews/sweep/sweepPanels';
 
@@ -77,8 +78,18 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     context, log,
     startNewRun: (spec) => void vscode.commands.executeCommand('classifierLab.newRun', { datasetPath: spec.data.path, augment: spec.augment }),
   });
+  const lrFinder = new LrFinderPanels({
+    context, log,
+    processOptions: () => ({ backend: readSettings().backend, cwd: primaryWorkspaceFolder() ?? context.extensionPath, env: processEnvironment(context) }),
+    startRun: async (spec) => {
+      const runsDir = folder.dir;
+      if (runsDir === undefined) throw new Error('No runs folder: open a folder first.');
+      const runId = await training.start({ spec, runsDir }, { interactive: true, requestedAt: Date.now() }).created;
+      return training.find(runId)?.name ?? folder.record(runId)?.name ?? runId;
+    },
+  });
   const lab: Lab = {
-    context, folder, training, tree, treeView, dashboards, classify, datasets, previews, doctor, sweeps, sweepRunner, sweepPanels, runsTable,
+    context, folder, training, tree, treeView, dashboards, classify, datasets, previews, lrFinder, doctor, sweeps, sweepRunner, sweepPanels, runsTable,
     log, errors, slurm, datasetFolders,
   };
 
@@ -94,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     DoctorCodeActions.register(doctor),
     // The sweep runner lets go of its sweeps before the queue lets go of their trials (they resume later).
     sweepRunner, sweepPanels, runsTable,
-    new TrainingStatusBar(training), treeView, tree, previews, datasets, classify, dashboards, doctor, sweeps, training, folder, log,
+    new TrainingStatusBar(training), treeView, tree, previews, datasets, classify, lrFinder, dashboards, doctor, sweeps, training, folder, log,
   );
   void vscode.commands.executeCommand('setContext', GROUP_BY_CONTEXT_KEY, groupBy);
   void folder.refresh().then(() => log.info(`Listed ${folder.runs.length} run(s) from ${folder.dir ?? '(no runs folder)'} in ${Math.round(performance.now() - started)} ms after activation began.`));

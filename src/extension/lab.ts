@@ -15,6 +15,7 @@ import type { RunsTablePanels } from './webviews/runsTable/runsTablePanel';
 import type { SweepPanels } from './webviews/sweep/sweepPanels';
 import type { DatasetPanels } from './webviews/dataset/datasetPanels';
 import type { AugmentPreviewPanels } from './webviews/augmentPreview/augmentPreviewPanels';
+import type { LrFinderPanels } from './webviews/lrFinder/lrFinderPanels';
 
 export interface Lab {
   readonly context: vscode.ExtensionContext;
@@ -40,6 +41,8 @@ export interface Lab {
   readonly datasets: DatasetPanels;
   /** The augmentation preview tabs. */
   readonly previews: AugmentPreviewPanels;
+  /** Find Learning Rate tabs and their range-test processes. */
+  readonly lrFinder: LrFinderPanels;
   readonly log: vscode.LogOutputChannel;
   readonly errors: UserErrors;
   /** Submits runs as Slurm jobs (when `classifierLab.executor` is slurm) and cancels them. */

@@ -3,7 +3,7 @@
 import type { LayerWeightStatistics, ModelGraph } from '../core/inspect/modelGraph';
 import type { RunRecord } from '../core/runs/runRecord';
 import type { ClassMetrics, EpochEndEvent } from '../core/train/trainingEvents';
-import type { ExportMessage, ReadyMessage } from './viewCommon';
+import type { ExportMessage, OpenRunMessage, ReadyMessage } from './viewCommon';
 
 // The plain-data types the webview reads inside these messages (it imports nothing else from src/).
 export type { LayerKind, LayerNode, LayerEdge, LayerWeightStatistics, ModelGraph, TensorShape, WeightStatistics } from '../core/inspect/modelGraph';
@@ -159,6 +159,8 @@ export type ToDashboardView =
 export type FromDashboardView =
   | ReadyMessage
   | ExportMessage
+  /** Open the dashboard of the run this one started from. */
+  | OpenRunMessage
   | { type: 'requestConfusion'; epoch: number | 'test' }
   | { type: 'requestWeightStatistics'; layer: string }
   /** Images for the samples at these positions of predictions.json (at most 200 at a time). */

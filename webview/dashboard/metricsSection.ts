@@ -49,6 +49,7 @@ export class MetricsSection {
   private readonly cards: ChartCard[];
   private smoothing = 0.6;
   private logLoss = false;
+  private logRate = false;
   private visible = false;
   private dirty = true;
   private lastRender = 0;
@@ -114,8 +115,17 @@ export class MetricsSection {
         return 'Accuracy by epoch.' + (last ? ` Epoch ${last.epoch}: training ${formatPercent(last.acc)}${validation}.` : ' No epoch finished yet.') + bestWords;
       }),
       card('learningRate', 'Learning rate', false, [
-        { id: 'lr', style: (c) => ({ label: 'Learning rate', colour: purple(c) }), points: (m, range, t) => decimate(m.batches.x, m.batches.learningRate, t, range) },
-      ], (m) => `Learning rate by epoch; latest ${formatNumber(lastOf(m.batches.learningRate))}.`),
+        {
+          id: 'lr', style: (c) => ({ label: 'Learning rate (per batch)', colour: purple(c) }),
+          // A log axis has no place for a rate of 0 (the last step of a cosine schedule down to 0).
+          points: (m, range, t) => decimate(m.batches.x, m.batches.learningRate, t, range).filter((p) => !this.logRate || p.y > 0),
+        },
+      ], (m) => {
+        const rates = m.batches.learningRate;
+        if (rates.length === 0) return 'Learning rate per batch: none recorded yet.';
+        const [low, high] = rates.reduce(([lo, hi], r) => [Math.min(lo, r), Math.max(hi, r)], [Infinity, -Infinity]);
+        return `Learning rate per batch, as the schedule set it: ${low === high ? `constant at ${formatNumber(high)}` : `from ${formatNumber(low)} to ${formatNumber(high)}`}; latest ${formatNumber(lastOf(rates))}.`;
+      }),
       card('throughput', 'Throughput', false, [
         batchSeries('ipsRaw', 'Images/s (batch)', 'imagesPerSecond', blue, true),
         batchSeries('ips', 'Images/s (smoothed)', 'imagesPerSecond', blue, false),
@@ -158,10 +168,22 @@ export class MetricsSection {
         },
       },
     });
+    const logRateCheckbox = h('vscode-checkbox', {
+      attrs: { label: 'Log scale for learning rate', 'aria-label': 'Log scale for learning rate' },
+      on: {
+        change: (event) => {
+          this.logRate = (event.target as HTMLInputElement).checked;
+          const rate = this.cards.find((entry) => entry.id === 'learningRate')?.chart;
+          if (rate) setLogScale(rate, this.logRate);
+          this.requestRender();
+        },
+      },
+    });
     this.status = h('p', { class: 'muted', attrs: { 'aria-live': 'polite' } });
     const toolbar = h('div', { class: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Chart options' } },
       h('label', { class: 'inline', attrs: { for: 'smoothing' } }, 'Smoothing'), smoothingInput, smoothingValue,
       logCheckbox,
+      logRateCheckbox,
       h('vscode-button', { attrs: { secondary: true }, on: { click: () => this.resetZoom() } }, 'Reset zoom'),
       h('vscode-button', { attrs: { secondary: true }, on: { click: () => exportCsv(exportFileName(this.runName(), 'epochs', 'csv'), epochsCsv(this.metrics.epochs)) } }, 'Export epochs CSV'),
       h('vscode-button', { attrs: { secondary: true }, on: { click: () => exportCsv(exportFileName(this.runName(), 'batches', 'csv'), batchesCsv(this.metrics.batches)) } }, 'Export batches CSV'),
@@ -240,6 +262,7 @@ export class MetricsSection {
         xTitle: 'Epoch', yTitle: entry.title, percent: entry.percent, onViewChange: () => this.renderCard(entry),
       }, this.colours);
       if (entry.id === 'loss') setLogScale(entry.chart, this.logLoss);
+      if (entry.id === 'learningRate') setLogScale(entry.chart, this.logRate);
       this.renderLegend(entry);
     }
     return entry.chart;

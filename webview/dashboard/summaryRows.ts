@@ -8,6 +8,8 @@ export interface SummaryRow {
   value: string;
   /** A stable key for tests and styling. */
   key: string;
+  /** The value names another run: its id, for a link to its dashboard. */
+  runId?: string;
 }
 
 export interface SummaryGroup {
@@ -27,8 +29,22 @@ function row(key: string, label: string, value: string): SummaryRow {
   return { key, label, value };
 }
 
+const SCHEDULE_WORDS: Record<string, string> = { constant: 'constant', step: 'step', cosine: 'cosine', onecycle: 'one-cycle' };
+
+/** A learning-rate schedule in words: `one-cycle, 25% warm-up from 4%, to 0%`. */
+function scheduleText(value: Record<string, unknown>): string {
+  const kind = String(value.kind);
+  const parts = [SCHEDULE_WORDS[kind] ?? kind];
+  const fraction = (x: unknown) => formatPercent(Number(x), 0);
+  if (typeof value.warmup === 'number' && value.warmup > 0) parts.push(`${fraction(value.warmup)} warm-up from ${fraction(value.initialFactor)}`);
+  if (kind === 'step' && Array.isArray(value.milestones)) parts.push(`× ${formatNumber(Number(value.gamma))} at ${value.milestones.map(fraction).join(', ')}`);
+  if ((kind === 'cosine' || kind === 'onecycle') && typeof value.finalFactor === 'number') parts.push(`to ${fraction(value.finalFactor)}`);
+  return parts.join(', ');
+}
+
 function optionText(value: unknown): string {
   if (Array.isArray(value)) return value.join(', ');
+  if (typeof value === 'object' && value !== null && 'kind' in value) return scheduleText(value as Record<string, unknown>);
   if (typeof value === 'number') return formatNumber(value);
   return String(value);
 }
@@ -90,6 +106,10 @@ export function summaryGroups(run: RunRecord, epochs: readonly EpochPoint[], tes
     ...(run.threads !== undefined ? [row('threads', 'Training threads', String(run.threads))] : []),
     ...(run.resumedFrom !== undefined ? [row('resumedFrom', 'Resumed from epoch', String(run.resumedFrom))] : []),
     ...slurmRows(run, jobState),
+    ...(run.initFrom ? [{
+      ...row('initFrom', 'Started from run', `${run.initFrom.name}${run.initFrom.bestValAcc !== undefined ? ` (${formatPercent(run.initFrom.bestValAcc)} val)` : ''}, ${run.initFrom.headReplaced ? 'new classifier head' : 'its classifier head kept'}`),
+      runId: run.initFrom.runId,
+    }] : []),
     row('id', 'Run id', run.id),
   ];
   const trainingOnly = hasNoValidation(run, epochs);

@@ -1,18 +1,17 @@
-// The commands that train: New Training Run (the guided picker), Resume Run (from the last checkpoint)
-// and Rerun with Same Settings. Each queues the run in this window, with a progress notification.
+// The commands that train: New Training Run (the guided picker, which may find a learning rate first),
+// Resume Run (from the last checkpoint) and Rerun with Same Settings. Each queues the run in this window,
+// with a progress notification.
 import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import { isPath, isRecord } from '../../core/guards';
 import type { RunRecord } from '../../core/runs/runRecord';
 import type { AugmentSpec, RunSpec } from '../../core/runSpec';
 import type { Lab } from '../lab';
-import { rememberDataset } from '../newRun/datasetPicker';
-import { rememberChoices, runNewRunWizard } from '../newRun/newRunWizard';
-import { primaryWorkspaceFolder, readSettings } from '../settings';
 import type { QueuedRun } from '../training/runQueue';
 import { EXPERIMENTS_VIEW_ID } from '../views/experimentsTree';
 import { parseAugmentSpec } from '../webviews/augmentPreview/augmentPreviewMessages';
 import { requireRunsFolder, requireTrust, type Command } from './command';
+import { runWizardThenStart } from './newRunWizardRun';
 import { resolveRun } from './runArguments';
 
 /** Queues a run started by the user (with a progress notification) and shows the Experiments view. */
@@ -36,20 +35,8 @@ function presetOf(arg: unknown): { datasetPath: string; augment: AugmentSpec } |
 export const newRunCommand: Command = {
   id: 'classifierLab.newRun',
   async run(lab, arg) {
-    if (!requireTrust() || requireRunsFolder(lab) === undefined) return;
-    const folder = primaryWorkspaceFolder();
-    const preset = presetOf(arg);
-    // The preset's dataset is listed first (recent), so the picker starts on it.
-    if (preset) await rememberDataset(lab.context.workspaceState, preset.datasetPath);
-    const result = await runNewRunWizard({
-      workspaceState: lab.context.workspaceState, defaults: readSettings().defaults, workspaceFolders: folder ? [folder] : [],
-      previewAugmentation: (spec) => lab.previews.openForWizard(spec), ...(preset ? { preset } : {}),
-    });
-    if (!result) return;
-    // The dataset the user picked is a folder they chose: its runs' dashboards may show its images.
-    await lab.datasetFolders.choose(result.spec.data.path);
-    startTraining(lab, { spec: result.spec }, Date.now());
-    await rememberChoices(lab.context.workspaceState, result.choices);
+    if (!requireTrust()) return;
+    await runWizardThenStart(lab, 'train', undefined, presetOf(arg));
   },
 };
 

@@ -8,10 +8,26 @@ export type InputStep = (input: MultiStepInput) => Promise<InputStep | void>;
 class GoBack extends Error {}
 class Cancelled extends Error {}
 
+/** Thrown by `pick` or `ask` when the user pressed one of the step's own buttons (`actions`). */
+export class InputAction extends Error {
+  constructor(readonly action: string) {
+    super(`The "${action}" button was pressed.`);
+  }
+}
+
+/** A button in a step's title bar besides Back. */
+export interface StepAction {
+  id: string;
+  /** A codicon name, e.g. `graph-line`. */
+  icon: string;
+  tooltip: string;
+}
+
 export interface StepPosition {
   title: string;
   step?: number;
   totalSteps?: number;
+  actions?: readonly StepAction[];
 }
 
 export interface PickOptions<T extends vscode.QuickPickItem> extends StepPosition {
@@ -144,7 +160,8 @@ export class MultiStepInput {
     input.totalSteps = position.totalSteps;
     input.ignoreFocusOut = true;
     // The first step has nothing to go back to.
-    (input as vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox).buttons = this.history.length > 1 ? [vscode.QuickInputButtons.Back] : [];
+    const actions = (position.actions ?? []).map((action) => ({ iconPath: new vscode.ThemeIcon(action.icon), tooltip: action.tooltip, action: action.id }));
+    (input as vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox).buttons = [...(this.history.length > 1 ? [vscode.QuickInputButtons.Back] : []), ...actions];
   }
 
   private show<R>(input: vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox, onAccept: (resolve: (value: R) => void) => vscode.Disposable): Promise<R> {
@@ -154,6 +171,8 @@ export class MultiStepInput {
         onAccept(resolve),
         input.onDidTriggerButton((button) => {
           if (button === vscode.QuickInputButtons.Back) reject(new GoBack());
+          const action = (button as { action?: unknown }).action;
+          if (typeof action === 'string') reject(new InputAction(action));
         }),
         input.onDidHide(() => reject(new Cancelled())),
       );

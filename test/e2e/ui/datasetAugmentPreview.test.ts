@@ -20,7 +20,7 @@ import type { Workbench } from '../harness/workbench';
 import type { WorkbenchSessionOptions } from '../harness/workbenchSession';
 import { explorerAction, quickPickRow } from './datasetView';
 
-const TOTAL_STEPS = 9;
+const TOTAL_STEPS = 10;
 
 async function waitForStep(workbench: Workbench, step: number): Promise<void> {
   await workbench.quickInput.locator('.quick-input-title', { hasText: `(${step}/${TOTAL_STEPS})` }).waitFor({ state: 'visible', timeout: 30_000 });

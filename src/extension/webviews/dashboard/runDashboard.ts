@@ -186,6 +186,10 @@ export class RunDashboard extends WebviewPanel<ToDashboardView, FromDashboardVie
       case 'applyFix':
         await vscode.commands.executeCommand(APPLY_DOCTOR_FIX_COMMAND, this.runId, message.rule);
         return;
+      case 'openRun':
+        // Through the command: it says so when that run is not in this runs folder.
+        await vscode.commands.executeCommand('classifierLab.openDashboard', message.runId);
+        return;
       case 'setNotes':
         try {
           await this.follower.setNotes(message.notes, message.tags);

@@ -78,3 +78,23 @@ describe('summary rows', () => {
     assert.deepEqual(parseTags(' baseline, aug ,, baseline ,'), ['baseline', 'aug']);
   });
 });
+
+describe('summary rows of a recipe and a fine-tuned run', () => {
+  test('a fine-tuned run names the run it started from, with a link to it', () => {
+    const run = { ...runRecord({ id: 'r', name: 'n' }), initFrom: { runId: '20260101-cnn-ab12', runDir: '/runs/20260101-cnn-ab12', name: 'cnn-digits-1', bestValAcc: 0.95, headReplaced: true } };
+    const row = summaryGroups(run, [], undefined).flatMap((g) => g.rows).find((r) => r.key === 'initFrom');
+    assert.equal(row?.value, 'cnn-digits-1 (95.00% val), new classifier head');
+    assert.equal(row?.runId, '20260101-cnn-ab12');
+    const kept = { ...run, initFrom: { ...run.initFrom, headReplaced: false, bestValAcc: undefined } };
+    assert.equal(valueOf(summaryGroups(kept, [], undefined), 'initFrom'), 'cnn-digits-1, its classifier head kept');
+    assert.equal(valueOf(summaryGroups(runRecord({ id: 'r', name: 'n' }), [], undefined), 'initFrom'), undefined);
+  });
+
+  test('a schedule reads in words, not as an object', () => {
+    const run = runRecord({ id: 'r', name: 'n' });
+    const onecycle = { ...run, spec: { ...run.spec, training: { ...run.spec.training, schedule: { kind: 'onecycle' as const, warmup: 0.25, initialFactor: 0.04, finalFactor: 0, milestones: [], gamma: 0.1 } } } };
+    assert.equal(valueOf(summaryGroups(onecycle, [], undefined), 'training.schedule'), 'one-cycle, 25% warm-up from 4%, to 0%');
+    const step = { ...run, spec: { ...run.spec, training: { ...run.spec.training, schedule: { kind: 'step' as const, warmup: 0, initialFactor: 1, finalFactor: 0, milestones: [0.5, 0.75], gamma: 0.1 } } } };
+    assert.equal(valueOf(summaryGroups(step, [], undefined), 'training.schedule'), 'step, × 0.1 at 50%, 75%');
+  });
+});
