@@ -10,7 +10,7 @@
 // scripts/package-vsix.mjs calls this for its staging folder, so the .vsix always carries it.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,12 @@ export function ensureSharpWasm(nodeModules = join(repoRoot, 'node_modules')) {
   const { version, integrity } = wanted();
   const target = join(nodeModules, SHARP_WASM);
   if (installedVersion(nodeModules) === version) return target;
+  // Already put into the repository's own node_modules by this script: copy it (no registry round trip).
+  const local = join(repoRoot, 'node_modules');
+  if (resolve(nodeModules) !== local && installedVersion(local) === version) {
+    cpSync(join(local, SHARP_WASM), target, { recursive: true });
+    return target;
+  }
   const work = mkdtempSync(join(tmpdir(), 'sharp-wasm-'));
   try {
     const pack = spawnSync('npm', ['pack', `${SHARP_WASM}@${version}`, '--json', '--pack-destination', work], {
