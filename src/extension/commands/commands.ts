@@ -5,6 +5,7 @@ import { deleteRunCommand } from './deleteRun';
 import { editNotesCommand, renameRunCommand } from './editRun';
 import { exportModelCommand } from './exportModel';
 import { installNativeBackendCommand } from './installNativeBackend';
+import { clearDecodedCacheCommand } from './clearDecodedCache';
 import { compareRunsCommand, openDashboardCommand } from './openDashboard';
 import { revealRunCommand, showLogCommand } from './runFiles';
 import { stopRunCommand } from './stopRun';
@@ -14,5 +15,5 @@ import { groupByCommand, openSettingsCommand, refreshCommand } from './viewComma
 export const COMMANDS: readonly Command[] = [
   newRunCommand, stopRunCommand, resumeRunCommand, rerunCommand, openDashboardCommand, compareRunsCommand,
   renameRunCommand, editNotesCommand, deleteRunCommand, exportModelCommand, revealRunCommand, showLogCommand,
-  refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand, installNativeBackendCommand,
+  refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand, installNativeBackendCommand, clearDecodedCacheCommand,
 ];
