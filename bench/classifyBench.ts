@@ -12,7 +12,8 @@ import { MODEL_KINDS, type ModelKind } from '../src/core/runSpec';
 import { initBackend } from '../src/core/backend/selectBackend';
 import { defaultDecodeWorkers } from '../src/core/data/decodePool';
 import { InferenceHost } from '../src/processes/inference/inferenceHost';
-import { InferenceSession } from '../src/processes/inference/inferenceSession';
+import { InferenceSession, PARALLEL_MIN_IMAGES } from '../src/processes/inference/inferenceSession';
+import { resolveTrainingThreads } from '../src/core/train/trainingThreads';
 import { encodeJpeg } from '../test/fixtures/imageFixtures';
 import { makeShapesDataset } from '../test/fixtures/syntheticImages';
 import { makeTempDir, removeTempDir } from '../test/fixtures/tempDir';
@@ -92,6 +93,21 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`in-process, ${count} images: decoding on the main thread ${rates.main.map((r) => r.toFixed(0)).join(' / ')} images/s; ` +
       `on ${workers} worker thread(s) ${rates.workers.map((r) => r.toFixed(0)).join(' / ')} images/s\n`);
+
+    // Predicting on one thread against every core (a folder of PARALLEL_MIN_IMAGES or more), alternating.
+    const cores = resolveTrainingThreads('auto', { native: false });
+    const predictRates: Record<number, number[]> = { 1: [], [cores]: [] };
+    const large = images.length >= PARALLEL_MIN_IMAGES ? images : Array.from({ length: PARALLEL_MIN_IMAGES }, (_, i) => images[i % images.length]);
+    for (let round = 0; round < 2; round++) {
+      for (const predictThreads of [1, cores]) {
+        const session = new InferenceSession(() => undefined, Promise.resolve(), { predictThreads });
+        const [, took] = await timed(() => session.classify({ type: 'classify', id: 3, runDir: run.runDir, images: large, topK: 5, saliency: false }));
+        predictRates[predictThreads].push(large.length / (took / 1000));
+        session.dispose();
+      }
+    }
+    process.stdout.write(`in-process, ${large.length} images: predicting on 1 thread ${predictRates[1].map((r) => r.toFixed(0)).join(' / ')} images/s; ` +
+      `on ${cores} threads ${predictRates[cores].map((r) => r.toFixed(0)).join(' / ')} images/s (thread start included)\n`);
   } finally {
     removeTempDir(dir);
   }

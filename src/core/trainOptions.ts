@@ -196,19 +196,6 @@ export function runSpecFromTrainOptions(options: Readonly<Record<string, unknown
 
   const spec = defaultSpec();
   for (const name of names) if (options[name] !== undefined) setOption(spec, name, options[name], baseDir);
-  // Each option alone on the defaults, so an out-of-range value is reported under its own name.
-  for (const name of names) {
-    if (options[name] === undefined || name === 'data' || name === 'model' || name === 'modelOptions') continue;
-    const alone = defaultSpec();
-    alone.data.path = spec.data.path || '.';
-    setOption(alone, name, options[name], baseDir);
-    try {
-      validateRunSpec(alone);
-    } catch (error) {
-      throw new TrainOptionError(name, (error as Error).message);
-    }
-  }
-
   const kind = (options.model ?? 'cnn') as ModelKind;
   const modelOptions = (options.modelOptions ?? {}) as Record<string, unknown>;
   for (const [option, value] of Object.entries(modelOptions)) {
@@ -223,6 +210,21 @@ export function runSpecFromTrainOptions(options: Readonly<Record<string, unknown
   } catch (error) {
     throw new TrainOptionError(Object.keys(modelOptions).length > 0 ? 'modelOptions' : 'model', (error as Error).message);
   }
+  // Each option alone on the defaults (and the chosen model), so an out-of-range value is reported under its own name.
+  for (const name of names) {
+    if (options[name] === undefined || name === 'data' || name === 'model' || name === 'modelOptions') continue;
+    const alone = defaultSpec();
+    alone.data.path = spec.data.path || '.';
+    // The image size's lower limit depends on the model: check it against the chosen one.
+    alone.model = spec.model;
+    setOption(alone, name, options[name], baseDir);
+    try {
+      validateRunSpec(alone);
+    } catch (error) {
+      throw new TrainOptionError(name, (error as Error).message);
+    }
+  }
+
   try {
     validateRunSpec(spec);
   } catch (error) {

@@ -25,7 +25,7 @@ export interface BackendInfo {
   simd: boolean;
   /** Threads the kernels run on (wasm runs one thread in Node). */
   threads: number;
-  /** One line for logs and the UI, e.g. "wasm (SIMD, 1 thread, Classifier Lab gradient kernels)". */
+  /** One line for logs and the UI, e.g. "wasm (SIMD, Classifier Lab gradient kernels)". */
   description: string;
   /** Set when 'auto' fell back from the native backend: why it did not load. */
   fallbackReason?: string;
@@ -129,7 +129,8 @@ async function prepareWasm(): Promise<BackendInfo> {
   await activate('wasm');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threads = getThreadsCount();
-  const features = [simd ? 'SIMD' : 'no SIMD', plural(threads, 'thread'), 'Classifier Lab gradient kernels'];
+  // Its kernels run on one thread in Node; a run's training threads (replicas) are counted separately.
+  const features = [simd ? 'SIMD' : 'no SIMD', 'Classifier Lab gradient kernels'];
   return { name: 'wasm', native: false, simd, threads, description: `wasm (${features.join(', ')})` };
 }
 

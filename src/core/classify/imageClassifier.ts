@@ -13,6 +13,17 @@ import type { RunRecord } from '../runs/runRecord';
 import { openRunFolder } from '../runs/openRunFolder';
 import { errorMessage } from '../errorMessage';
 import { predictProbabilities } from '../train/testTimeAugmentation';
+import type { BackendPreference } from '../backend/selectBackend';
+import { PREDICT_BATCH, startReplicas } from '../train/startReplicas';
+import type { TrainingReplicas } from '../train/trainingReplicas';
+
+/** Predictions of many images on several threads: the classifier's model copied to each. */
+export interface ParallelPredictor {
+  readonly threads: number;
+  /** Probabilities of every class for each preprocessed image, [n][classes]; at most PREDICT_BATCH images per call. */
+  predictPixels(pixels: Uint8Array[]): Promise<number[][]>;
+  dispose(): Promise<void>;
+}
 
 export interface ClassProbability {
   label: string;
@@ -82,14 +93,19 @@ export class ImageClassifier {
     }
   }
 
-  /** Model input [n, h, w, c] floats in [0, 1] from preprocessed uint8 pixels: the training normalisation. */
-  private toInput(pixels: Uint8Array[]): tf.Tensor4D {
+  /** Packed [n, h, w, c] floats in [0, 1] from preprocessed uint8 pixels: the training normalisation. */
+  private toFloats(pixels: Uint8Array[]): Float32Array {
     const [h, w, c] = this.inputShape;
     const batch = new Float32Array(pixels.length * h * w * c);
     pixels.forEach((image, i) => {
       for (let k = 0; k < image.length; k++) batch[i * image.length + k] = image[k] / 255;
     });
-    return tf.tensor4d(batch, [pixels.length, h, w, c]);
+    return batch;
+  }
+
+  private toInput(pixels: Uint8Array[]): tf.Tensor4D {
+    const [h, w, c] = this.inputShape;
+    return tf.tensor4d(this.toFloats(pixels), [pixels.length, h, w, c]);
   }
 
   /** Probabilities of every class for each of the given preprocessed images, [n][classes]. */
@@ -98,6 +114,29 @@ export class ImageClassifier {
       const probabilities = predictProbabilities(this.model, this.toInput(pixels), this.tta);
       return probabilities.arraySync();
     });
+  }
+
+  /**
+   * Copies the model to `threads` worker threads that predict batches side by side, with the same
+   * normalisation and test-time augmentation as `predictPixels`. With one thread (or when the threads
+   * cannot start) the predictions run on this model in this thread.
+   */
+  async parallelPredictor(threads: number, backend: BackendPreference): Promise<ParallelPredictor> {
+    const replicas: TrainingReplicas = await startReplicas({
+      model: this.model, imageShape: this.inputShape, classCount: this.classes.length,
+      training: { ...this.run.spec.training, testTimeAugmentation: this.tta, batchSize: PREDICT_BATCH },
+      threads, backend,
+    });
+    const classCount = this.classes.length;
+    return {
+      threads: replicas.threads,
+      predictPixels: async (pixels) => {
+        if (pixels.length > PREDICT_BATCH) throw new RangeError(`At most ${PREDICT_BATCH} images per prediction (got ${pixels.length}).`);
+        const flat = await replicas.predict(this.toFloats(pixels), pixels.length);
+        return pixels.map((_, i) => Array.from(flat.subarray(i * classCount, (i + 1) * classCount)));
+      },
+      dispose: () => replicas.dispose(),
+    };
   }
 
   /** A heat map of what the model weighed to score `classIndex` for one preprocessed image. */

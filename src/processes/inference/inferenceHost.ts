@@ -62,7 +62,7 @@ export class InferenceHost {
     return this.process?.pid;
   }
 
-  /** The backend the process announced (e.g. "wasm (SIMD, 1 thread, ...)"), once it has. */
+  /** The backend the process announced (e.g. "wasm (SIMD, Classifier Lab gradient kernels)"), once it has. */
   get backendDescription(): string | undefined {
     return this.backend;
   }

@@ -4,7 +4,9 @@
 // for) is not stuck behind a folder of thousands.
 import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ImageClassifier } from '../../core/classify/imageClassifier';
+import * as tf from '@tensorflow/tfjs-core';
+import { ImageClassifier, type ParallelPredictor } from '../../core/classify/imageClassifier';
+import { resolveTrainingThreads } from '../../core/train/trainingThreads';
 import { DecodePool, defaultDecodeWorkers } from '../../core/data/decodePool';
 import type { DecodedFiles } from '../../core/data/decodeImageFiles';
 import type { SaliencyMap } from '../../core/inspect/saliencyMap';
@@ -20,7 +22,17 @@ export interface InferenceSessionOptions {
   batchSize?: number;
   /** Decode worker threads (0 = decode on the main thread). Default: 2 when the machine has 3+ cores, else 0. */
   decodeWorkers?: number;
+  /**
+   * Threads that predict a large request (PARALLEL_MIN_IMAGES or more images, without heat maps) side
+   * by side. Default: every core on the wasm backend (as training's `auto`), one on the native backend.
+   */
+  predictThreads?: number;
 }
+
+/** Images from which a request is predicted on several threads: below it, starting them costs more than it saves. */
+export const PARALLEL_MIN_IMAGES = 512;
+/** Images decoded and predicted together when several threads predict: enough for each to have a share. */
+const PARALLEL_BATCH = 128;
 
 interface LoadedModel {
   classifier: Promise<ImageClassifier>;
@@ -93,6 +105,9 @@ export class InferenceSession {
   private readonly cancelled = new Set<number>();
   private readonly maxModels: number;
   private readonly batchSize: number;
+  private readonly predictThreads: number | undefined;
+  /** One request at a time predicts on every core; others meanwhile take turns on this thread. */
+  private parallelBusy = false;
   /** Decodes the next batch off the main thread while this one is predicted and sent. */
   private readonly decoder: DecodePool;
 
@@ -104,6 +119,7 @@ export class InferenceSession {
   ) {
     this.maxModels = Math.max(1, options.maxModels ?? 2);
     this.batchSize = Math.max(1, options.batchSize ?? 32);
+    this.predictThreads = options.predictThreads;
     this.decoder = new DecodePool(options.decodeWorkers ?? inferenceDecodeWorkers());
   }
 
@@ -201,57 +217,94 @@ export class InferenceSession {
     // worker threads, one batch ahead of the prediction.
     const shape = classifier.inputShape;
     const bytes = shape[0] * shape[1] * shape[2];
-    const decode = (start: number): Promise<DecodedFiles> => this.decoder.decode(images.slice(start, start + this.batchSize), shape);
+    // A large request without heat maps is predicted on every core; its threads live for the request.
+    let parallel = await this.parallelFor(classifier, request);
+    const usedParallel = parallel !== undefined;
+    const batchSize = parallel ? PARALLEL_BATCH : this.batchSize;
+    const decode = (start: number): Promise<DecodedFiles> => this.decoder.decode(images.slice(start, start + batchSize), shape);
     let next: Promise<DecodedFiles> | undefined = decode(0);
-    for (let start = 0; next && !this.cancelled.has(id); start += this.batchSize) {
-      const batch = images.slice(start, start + this.batchSize);
-      const decoded = await next;
-      next = start + this.batchSize < images.length ? decode(start + this.batchSize) : undefined;
-      const reasons = new Map(decoded.failures.map((f) => [f.index, f.reason]));
-      const readable = batch.flatMap((_, k) => (reasons.has(k) ? [] : [{ k, pixels: decoded.pixels.subarray(k * bytes, (k + 1) * bytes) }]));
-      let probabilities: number[][] = [];
-      try {
-        probabilities = readable.length > 0 ? classifier.predictPixels(readable.map((r) => r.pixels)) : [];
-      } catch (error) {
-        // A model that cannot run (say, weights that loaded but do not fit) fails every image the same way.
-        for (const r of readable) reasons.set(r.k, `the model failed (${errorMessage(error)})`);
-        readable.length = 0;
-      }
-      const byPosition = new Map(readable.map((r, n) => [r.k, { pixels: r.pixels, probabilities: probabilities[n] }]));
-      // A batch's messages go out back to back; waiting for them once per batch keeps the channel
-      // from piling up without a round trip per image.
-      const sent: (void | Promise<void>)[] = [];
-      for (let k = 0; k < batch.length; k++) {
-        const index = start + k;
-        const image = batch[k];
-        const ok = byPosition.get(k);
-        if (!ok) {
-          failed += 1;
-          sent.push(this.send({ type: 'error', id, index, image, message: await describeFailure(classifier, image, reasons.get(k)) }));
-          continue;
-        }
-        const ranked = ok.probabilities
-          .map((probability, c) => ({ label: classifier.classes[c], probability, c }))
-          .sort((a, b) => b.probability - a.probability);
-        let saliency;
-        if (request.saliency) {
-          try {
-            saliency = roundSaliency(classifier.explain(ok.pixels, ranked[0].c));
-          } catch {
-            saliency = undefined; // the prediction stands without its explanation
+    try {
+      for (let start = 0; next && !this.cancelled.has(id); start += batchSize) {
+        const batch = images.slice(start, start + batchSize);
+        const decoded = await next;
+        next = start + batchSize < images.length ? decode(start + batchSize) : undefined;
+        const reasons = new Map(decoded.failures.map((f) => [f.index, f.reason]));
+        const readable = batch.flatMap((_, k) => (reasons.has(k) ? [] : [{ k, pixels: decoded.pixels.subarray(k * bytes, (k + 1) * bytes) }]));
+        let probabilities: number[][] = [];
+        try {
+          const pixels = readable.map((r) => r.pixels);
+          if (parallel && readable.length > 0) {
+            // Threads that fail (one died, memory ran out) leave the rest of the request to this thread.
+            probabilities = await parallel.predictPixels(pixels).catch(async () => {
+              await parallel?.dispose().catch(() => undefined);
+              parallel = undefined;
+              return classifier.predictPixels(pixels);
+            });
+          } else {
+            probabilities = readable.length === 0 ? [] : classifier.predictPixels(pixels);
           }
+        } catch (error) {
+          // A model that cannot run (say, weights that loaded but do not fit) fails every image the same way.
+          for (const r of readable) reasons.set(r.k, `the model failed (${errorMessage(error)})`);
+          readable.length = 0;
         }
-        classified += 1;
-        sent.push(this.send({
-          type: 'result', id, index, image,
-          top: ranked.slice(0, topK).map(({ label, probability }) => ({ label, probability })),
-          ...(saliency ? { saliency } : {}),
-        }));
+        const byPosition = new Map(readable.map((r, n) => [r.k, { pixels: r.pixels, probabilities: probabilities[n] }]));
+        // A batch's messages go out back to back; waiting for them once per batch keeps the channel
+        // from piling up without a round trip per image.
+        const sent: (void | Promise<void>)[] = [];
+        for (let k = 0; k < batch.length; k++) {
+          const index = start + k;
+          const image = batch[k];
+          const ok = byPosition.get(k);
+          if (!ok) {
+            failed += 1;
+            sent.push(this.send({ type: 'error', id, index, image, message: await describeFailure(classifier, image, reasons.get(k)) }));
+            continue;
+          }
+          const ranked = ok.probabilities
+            .map((probability, c) => ({ label: classifier.classes[c], probability, c }))
+            .sort((a, b) => b.probability - a.probability);
+          let saliency;
+          if (request.saliency) {
+            try {
+              saliency = roundSaliency(classifier.explain(ok.pixels, ranked[0].c));
+            } catch {
+              saliency = undefined; // the prediction stands without its explanation
+            }
+          }
+          classified += 1;
+          sent.push(this.send({
+            type: 'result', id, index, image,
+            top: ranked.slice(0, topK).map(({ label, probability }) => ({ label, probability })),
+            ...(saliency ? { saliency } : {}),
+          }));
+        }
+        await Promise.all(sent);
+        await nextTurn(); // lets a cancel message in between batches
       }
-      await Promise.all(sent);
-      await nextTurn(); // lets a cancel message in between batches
+    } finally {
+      if (parallel) await parallel.dispose().catch(() => undefined);
+      if (usedParallel) this.parallelBusy = false;
     }
     await next?.catch(() => undefined); // a batch decoded ahead for a cancelled request
     return { classified, failed };
+  }
+
+  /** Prediction threads for a request large enough to gain from them, or none. */
+  private async parallelFor(classifier: ImageClassifier, request: ClassifyRequest): Promise<ParallelPredictor | undefined> {
+    if (request.images.length < PARALLEL_MIN_IMAGES || request.saliency || this.parallelBusy) return undefined;
+    const backend = tf.getBackend();
+    const threads = this.predictThreads ?? resolveTrainingThreads('auto', { native: backend === 'tensorflow' });
+    if (threads <= 1) return undefined;
+    this.parallelBusy = true;
+    try {
+      const predictor = await classifier.parallelPredictor(threads, backend === 'cpu' ? 'cpu' : 'wasm');
+      if (predictor.threads > 1) return predictor;
+      await predictor.dispose();
+    } catch {
+      // Prediction stays on this thread.
+    }
+    this.parallelBusy = false;
+    return undefined;
   }
 }

@@ -33,7 +33,7 @@ function runRecord(i: number): Record<string, unknown> {
       classCounts: { train: classes.map(() => 4500), val: classes.map(() => 500), test: classes.map(() => 1000) }, skipped: 0, streamed: false,
     },
     model: { kind: 'cnn', parameterCount: 122570 },
-    backend: 'wasm (SIMD, 1 thread, Classifier Lab gradient kernels)',
+    backend: 'wasm (SIMD, Classifier Lab gradient kernels)',
     summary: { epochs: 10, lastEpoch: 10, bestEpoch: 8, bestValAcc: 0.5 + (i % 40) / 100, bestValLoss: 1.1, testAcc: 0.6, imagesPerSecond: 700, durationMs: 600_000 },
   };
 }

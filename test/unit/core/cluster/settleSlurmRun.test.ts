@@ -114,7 +114,7 @@ test('a requeued job takes over the run its earlier attempt left running on a de
     await writer.start({ heartbeatIntervalMs: 0 });
     await writer.close();
     await store.editRecord(writer.id, (raw) => { raw.process = { pid: 4242, hostname: 'node9' }; });
-    await assert.rejects(store.openWriter(writer.id), /still being trained by process 4242 on node9/);
+    await assert.rejects(store.openWriter(writer.id), /being trained by process 4242 on node9/);
 
     assert.equal(await releaseRunFromEarlierAttempt(store, writer.id, { SLURM_JOB_ID: '31' }), false, 'not a requeued attempt');
     assert.equal(await releaseRunFromEarlierAttempt(store, writer.id, { SLURM_JOB_ID: '77', SLURM_RESTART_COUNT: '1' }), false, 'another job');
