@@ -1,8 +1,8 @@
 // Decode + resize throughput per format and size, before (our pure-JS decoders for every file, as the
 // pipeline was) and after (the decoder imageDecoderChoice picks: libvips for photos), and the first and
 // second load of a folder of phone-sized photos through the decoded-dataset cache.
-// `node --import tsx bench/benchPhotos.ts [--quick] [--folder]`; add `--require ./bench/forceLibvipsWasm.cjs` before
-// --import to measure libvips' wasm build (the universal .vsix's) instead of the native one.
+// `node --import tsx bench/benchPhotos.ts [--quick] [--folder]`;  add `--import ./bench/forceLibvipsWasm.mjs` before
+// --import tsx to measure libvips' wasm build (the universal .vsix's) instead of the native one.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
