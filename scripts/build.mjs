@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, chmodSync, copyFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-const nodeExternals = ['vscode', '@tensorflow/*'];
+// sharp stays external too: it finds its libvips build (native for this platform, else wasm) at run time.
+const nodeExternals = ['vscode', '@tensorflow/*', 'sharp'];
 
 const entries = [
   { in: 'src/extension/extension.ts', out: 'dist/extension.js', platform: 'node', external: nodeExternals },

@@ -9,6 +9,7 @@ import { findLearningRateCommand } from './findLearningRate';
 import { fineTuneRunCommand } from './fineTuneRun';
 import { inspectDatasetCommand, inspectDatasetWithRunCommand } from './inspectDataset';
 import { installNativeBackendCommand } from './installNativeBackend';
+import { clearDecodedCacheCommand } from './clearDecodedCache';
 import { previewAugmentationCommand } from './previewAugmentation';
 import { compareRunsCommand, openDashboardCommand } from './openDashboard';
 import { openRunsTableCommand } from './openRunsTable';
@@ -26,6 +27,6 @@ export const COMMANDS: readonly Command[] = [
   openDashboardCommand, compareRunsCommand, openRunsTableCommand,
   renameRunCommand, editNotesCommand, deleteRunCommand, exportModelCommand, revealRunCommand, showLogCommand,
   refreshCommand, groupByCommand, openSettingsCommand, classifyImageCommand,
-  inspectDatasetCommand, inspectDatasetWithRunCommand, previewAugmentationCommand, installNativeBackendCommand,
+  inspectDatasetCommand, inspectDatasetWithRunCommand, previewAugmentationCommand, installNativeBackendCommand, clearDecodedCacheCommand,
   applyDoctorFixCommand, newSweepCommand, openSweepCommand, stopSweepCommand, resumeSweepCommand, deleteSweepCommand, rerunBestTrialCommand,
 ];
