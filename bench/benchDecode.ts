@@ -11,9 +11,9 @@ export interface DecodeResult {
   imagesPerSecond: number;
 }
 
-function measure(label: string, files: string[]): DecodeResult {
+async function measure(label: string, files: string[]): Promise<DecodeResult> {
   const start = performance.now();
-  for (const file of files) decodeImageToModelInput(readFileSync(file), [32, 32, 3]);
+  for (const file of files) await decodeImageToModelInput(readFileSync(file), [32, 32, 3]);
   return { label, imagesPerSecond: files.length / ((performance.now() - start) / 1000) };
 }
 
@@ -33,7 +33,7 @@ export async function benchDecode(quick: boolean): Promise<DecodeResult[]> {
         jpeg.push(join(dir, `${size}-${i}.jpg`));
         writeFileSync(jpeg[i], encodeJpeg(pixels, size, size));
       }
-      results.push(measure(`PNG ${size}x${size} -> 32x32`, png), measure(`JPEG ${size}x${size} -> 32x32`, jpeg));
+      results.push(await measure(`PNG ${size}x${size} -> 32x32`, png), await measure(`JPEG ${size}x${size} -> 32x32`, jpeg));
     }
     return results;
   } finally {

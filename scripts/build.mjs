@@ -1,12 +1,13 @@
 // Bundles each entry point on its own: the extension host entry, the trainer and inference processes,
-// the CLI and the two webview apps (dashboard and comparison; Classify Image). TensorFlow.js stays external in the Node bundles so that the optional native
+// the CLI and the webview apps (dashboard and comparison; Classify Image; the dataset tab; the augmentation preview). TensorFlow.js stays external in the Node bundles so that the optional native
 // backend (tfjs-node) and the wasm backend share one tfjs-core engine from node_modules.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, chmodSync, copyFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-const nodeExternals = ['vscode', '@tensorflow/*'];
+// sharp stays external too: it finds its libvips build (native for this platform, else wasm) at run time.
+const nodeExternals = ['vscode', '@tensorflow/*', 'sharp'];
 
 const entries = [
   { in: 'src/extension/extension.ts', out: 'dist/extension.js', platform: 'node', external: nodeExternals },
@@ -15,10 +16,15 @@ const entries = [
   { in: 'src/core/data/decodeWorker.ts', out: 'dist/decodeWorker.js', platform: 'node', external: nodeExternals },
   { in: 'src/core/train/replicas/replicaWorker.ts', out: 'dist/replicaWorker.js', platform: 'node', external: nodeExternals },
   { in: 'src/processes/inference/inferenceProcess.ts', out: 'dist/inference.js', platform: 'node', external: nodeExternals },
+  { in: 'src/processes/inspect/inspectProcess.ts', out: 'dist/inspect.js', platform: 'node', external: nodeExternals },
+  { in: 'src/processes/lrFinder/lrFinderProcess.ts', out: 'dist/lrFinder.js', platform: 'node', external: nodeExternals },
   { in: 'webview/dashboard/main.ts', out: 'dist/webview.js', platform: 'browser', external: [] },
   { in: 'webview/classify/main.ts', out: 'dist/classifyWebview.js', platform: 'browser', external: [] },
   { in: 'webview/sweep/main.ts', out: 'dist/sweepWebview.js', platform: 'browser', external: [] },
   { in: 'webview/runsTable/main.ts', out: 'dist/runsTableWebview.js', platform: 'browser', external: [] },
+  { in: 'webview/dataset/main.ts', out: 'dist/datasetWebview.js', platform: 'browser', external: [] },
+  { in: 'webview/augmentPreview/main.ts', out: 'dist/augmentPreviewWebview.js', platform: 'browser', external: [] },
+  { in: 'webview/lrFinder/main.ts', out: 'dist/lrFinderWebview.js', platform: 'browser', external: [] },
 ].filter((e) => existsSync(e.in));
 
 mkdirSync('dist', { recursive: true });

@@ -15,6 +15,7 @@ import { isBuiltin } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ensureSharpWasm } from './sharp-wasm.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const vsceCli = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -26,6 +27,10 @@ const requiredFiles = [
   'LICENSE.txt',
   'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm',
   'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
+  // libvips for every platform: photos are decoded with it.
+  'node_modules/@img/sharp-wasm32/lib/sharp-wasm32.node.js',
+  'node_modules/@img/sharp-wasm32/lib/sharp-wasm32.node.wasm',
+  'node_modules/@emnapi/runtime/package.json',
 ];
 // Folders of the repository that never belong in the package.
 const forbiddenTopLevel = ['src', 'test', 'webview', 'scripts', 'bench', 'sample-workspace', '.cache', '.ci', '.vscode', '.test-artifacts', '.classifier-lab', 'out'];
@@ -115,6 +120,8 @@ function stage(stageDir, readmeLinks) {
     if (existsSync(join(repoRoot, folder))) symlinkSync(join(repoRoot, folder), join(stageDir, folder), 'dir');
   }
   for (const packageDir of productionPackages()) linkTree(packageDir, join(stageDir, relative(repoRoot, packageDir)));
+  // npm never installs libvips' wasm build on a real machine (it declares cpu wasm32): fetch it here.
+  ensureSharpWasm(join(stageDir, 'node_modules'));
   const linked = readmeLinks.filter((link) => !forbiddenTopLevel.includes(link.split('/')[0]));
   for (const file of ['package.json', '.vscodeignore', 'LICENSE', 'README.md', 'CHANGELOG.md', 'media', ...linked]) {
     const from = join(repoRoot, file);

@@ -73,7 +73,11 @@ for (const suite of suites) {
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
     ...files,
-  ], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
+  ], {
+    stdio: 'inherit',
+    // The decoded-dataset cache of these tests lives and dies with this run, never in the user's cache.
+    env: { ...process.env, NODE_ENV: 'test', CLASSIFIER_LAB_DECODED_CACHE: process.env.CLASSIFIER_LAB_DECODED_CACHE ?? join(tapDir, 'decoded-cache') },
+  });
   const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
   const fail = tapCount(tap, 'fail');
   const cancel = tapCount(tap, 'cancelled');

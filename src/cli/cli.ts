@@ -12,6 +12,7 @@ import { RunStore } from '../core/runs/runStore';
 import { openRunFolder } from '../core/runs/openRunFolder';
 import { runTraining } from '../core/runTraining';
 import type { BestEpochSummary } from '../core/train/trainingEvents';
+import { cacheCommand, CACHE_USAGE, takeCacheFlags } from './cacheCommand';
 import { cancelOnSignals } from './cancelOnSignals';
 import { collectImagePaths } from './collectImagePaths';
 import { doctor } from './doctorCommand';
@@ -52,6 +53,7 @@ Usage:
   classifier-lab sweep --spec FILE [--runs-dir DIR] [--parallel N] [--backend B] [--threads auto|N] [--json]
   classifier-lab sweep --resume SWEEP_DIR [--parallel N] [--backend B] [--threads auto|N] [--json]
   classifier-lab doctor --run RUN_DIR [--json]
+  ${CACHE_USAGE}
 
 train takes --model-option name=value (repeatable) to set the model's options, e.g. --model rnn
 --model-option layers=2 --model-option units=64; each model's options are listed in the README.
@@ -64,6 +66,10 @@ Runs are folders under --runs-dir (default ${DEFAULT_RUNS_DIR}). With --preset N
 gives the settings and the other flags override them; --save-preset NAME saves the settings given (without
 --data it only saves). With --json every command prints one
 JSON object per line. Ctrl+C stops training after the current batch and keeps the run (status cancelled).
+
+Folder datasets are decoded once and their resized pixels kept in a cache ($CLASSIFIER_LAB_DECODED_CACHE,
+else ~/.cache/classifier-lab/decoded-images; 2 GB, least recently used evicted): later runs, resumes and
+sweep trials on the folder start in seconds. Every command takes --no-cache or --cache-dir DIR.
 
 With --executor slurm the run is submitted to Slurm as a job (sbatch) that trains it in the runs folder, which
 must be on a file system the compute nodes share; the trainer uses --cpus-per-task threads. The command then
@@ -269,9 +275,11 @@ async function listRuns(args: string[]): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
+  const [command, ...given] = argv;
   try {
+    const args = takeCacheFlags(given);
     switch (command) {
+      case 'cache': return await cacheCommand(args);
       case 'train': return await train(args);
       case 'resume': return await resume(args);
       case 'eval': return await evaluate(args);

@@ -210,6 +210,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
     });
     await runWriter.start({
       backend: backend.description,
+      ...(backend.fallbackReason !== undefined ? { backendFallbackReason: backend.fallbackReason } : {}),
       threads: replicas.threads,
       model: { kind: spec.model.kind, parameterCount },
       resumedFrom: resume?.epoch,

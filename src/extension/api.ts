@@ -46,4 +46,6 @@ export interface ClassifierLabApi {
   readSweep(id: string): Promise<SweepRecord | undefined>;
   /** The training doctor's findings on a run, once it has diagnosed it. */
   doctorFindings(runId: string): readonly Diagnosis[] | undefined;
+  /** The file the Classifier Lab output channel writes to (what Show Log shows). */
+  logFile(): string;
 }

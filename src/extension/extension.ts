@@ -1,5 +1,6 @@
 // The VS Code entry point: builds the window's services (one owner each), the views and the commands.
 // Imports only TensorFlow.js-free code: training and inference happen in child processes.
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { localTrainerExecutor } from '../processes/trainer/trainerHost';
 import { SlurmJobWatch } from '../processes/slurm/slurmJobWatch';
@@ -12,6 +13,7 @@ import { DoctorCodeActions } from './doctor/doctorCodeActions';
 import { RunDoctor } from './doctor/runDoctor';
 import { GROUP_BY_CONTEXT_KEY, GROUP_BY_STATE_KEY } from './commands/viewCommands';
 import type { Lab } from './lab';
+import { DatasetFolders } from './datasetFolders';
 import { processEnvironment } from './nativeBackend';
 import { RunsFolder } from './runsFolder';
 import { SweepRunner } from './sweeps/sweepRunner';
@@ -24,7 +26,10 @@ import { UserErrors } from './userErrors';
 import { EXPERIMENTS_VIEW_ID, ExperimentsTree, type ExperimentNode } from './views/experimentsTree';
 import { GROUP_BY_OPTIONS, type GroupBy } from './views/groupRuns';
 import { ClassifyPanels } from './webviews/classify/classifyPanels';
+import { DatasetPanels } from './webviews/dataset/datasetPanels';
+import { AugmentPreviewPanels } from './webviews/augmentPreview/augmentPreviewPanels';
 import { DashboardPanels } from './webviews/dashboard/dashboardPanels';
+import { LrFinderPanels } from './webviews/lrFinder/lrFinderPanels';
 import { RunsTablePanels } from './webviews/runsTable/runsTablePanel';
 import { SweepPanels } from './webviews/sweep/sweepPanels';
 
@@ -38,7 +43,8 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const folder = RunsFolder.forWindow(log, new SlurmJobWatch({ client: slurmClient, onWarning: (message) => log.warn(message) }));
   const slurm = windowSlurmExecutor(context, folder, slurmClient);
   const doctor = new RunDoctor(folder, vscode.Uri.joinPath(context.extensionUri, 'docs', 'doctor.md'), log);
-  const dashboards = new DashboardPanels(context.extensionUri, folder, log, doctor);
+  const datasetFolders = new DatasetFolders(context.globalState);
+  const dashboards = new DashboardPanels(context.extensionUri, folder, log, datasetFolders, doctor);
   const openDashboard = (runId: string) => void dashboards.open(runId);
   const training = new TrainingController({
     executor: localTrainerExecutor(() => {
@@ -69,7 +75,25 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   const runsTable = new RunsTablePanels(context.extensionUri, {
     folder, state: context.workspaceState, openRun: openDashboard, compare: (runIds) => void dashboards.compare(runIds),
   });
-  const lab: Lab = { context, folder, training, tree, treeView, dashboards, classify, doctor, sweeps, sweepRunner, sweepPanels, runsTable, log, errors, slurm };
+  const datasets = new DatasetPanels({ context, folder, log, openDashboard });
+  const previews = new AugmentPreviewPanels({
+    context, log,
+    startNewRun: (spec) => void vscode.commands.executeCommand('classifierLab.newRun', { datasetPath: spec.data.path, augment: spec.augment }),
+  });
+  const lrFinder = new LrFinderPanels({
+    context, log,
+    processOptions: () => ({ backend: readSettings().backend, cwd: primaryWorkspaceFolder() ?? context.extensionPath, env: processEnvironment(context) }),
+    startRun: async (spec) => {
+      const runsDir = folder.dir;
+      if (runsDir === undefined) throw new Error('No runs folder: open a folder first.');
+      const runId = await training.start({ spec, runsDir }, { interactive: true, requestedAt: Date.now() }).created;
+      return training.find(runId)?.name ?? folder.record(runId)?.name ?? runId;
+    },
+  });
+  const lab: Lab = {
+    context, folder, training, tree, treeView, dashboards, classify, datasets, previews, lrFinder, doctor, sweeps, sweepRunner, sweepPanels, runsTable,
+    log, errors, slurm, datasetFolders,
+  };
 
   // VS Code disposes subscriptions in order: commands and listeners first, views next, and the
   // trainers last (they are let go to end their runs as interrupted).
@@ -83,7 +107,7 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     DoctorCodeActions.register(doctor),
     // The sweep runner lets go of its sweeps before the queue lets go of their trials (they resume later).
     sweepRunner, sweepPanels, runsTable,
-    new TrainingStatusBar(training), treeView, tree, classify, dashboards, doctor, sweeps, training, folder, log,
+    new TrainingStatusBar(training), treeView, tree, previews, datasets, classify, lrFinder, dashboards, doctor, sweeps, training, folder, log,
   );
   void vscode.commands.executeCommand('setContext', GROUP_BY_CONTEXT_KEY, groupBy);
   void folder.refresh().then(() => log.info(`Listed ${folder.runs.length} run(s) from ${folder.dir ?? '(no runs folder)'} in ${Math.round(performance.now() - started)} ms after activation began.`));
@@ -120,6 +144,8 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
     whenSweepsIdle: () => sweepRunner.whenIdle(),
     readSweep: (id) => sweeps.requireStore().read(id).catch(() => undefined),
     doctorFindings: (runId) => doctor.diagnoses(runId),
+    // A log output channel writes `<name>.log` in the extension's log folder.
+    logFile: () => join(context.logUri.fsPath, `${log.name}.log`),
   };
 }
 

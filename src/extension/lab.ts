@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { SlurmExecutor } from '../processes/slurm/slurmExecutor';
 import type { RunDoctor } from './doctor/runDoctor';
+import type { DatasetFolders } from './datasetFolders';
 import type { RunsFolder } from './runsFolder';
 import type { SweepRunner } from './sweeps/sweepRunner';
 import type { SweepsFolder } from './sweeps/sweepsFolder';
@@ -12,6 +13,9 @@ import type { DashboardPanels } from './webviews/dashboard/dashboardPanels';
 import type { ClassifyPanels } from './webviews/classify/classifyPanels';
 import type { RunsTablePanels } from './webviews/runsTable/runsTablePanel';
 import type { SweepPanels } from './webviews/sweep/sweepPanels';
+import type { DatasetPanels } from './webviews/dataset/datasetPanels';
+import type { AugmentPreviewPanels } from './webviews/augmentPreview/augmentPreviewPanels';
+import type { LrFinderPanels } from './webviews/lrFinder/lrFinderPanels';
 
 export interface Lab {
   readonly context: vscode.ExtensionContext;
@@ -33,8 +37,16 @@ export interface Lab {
   readonly sweepPanels: SweepPanels;
   /** The runs table tab (every run as a row). */
   readonly runsTable: RunsTablePanels;
+  /** The dataset tabs (Inspect Dataset). */
+  readonly datasets: DatasetPanels;
+  /** The augmentation preview tabs. */
+  readonly previews: AugmentPreviewPanels;
+  /** Find Learning Rate tabs and their range-test processes. */
+  readonly lrFinder: LrFinderPanels;
   readonly log: vscode.LogOutputChannel;
   readonly errors: UserErrors;
   /** Submits runs as Slurm jobs (when `classifierLab.executor` is slurm) and cancels them. */
   readonly slurm: SlurmExecutor;
+  /** Dataset folders outside the workspace whose images the user chose to see in dashboards. */
+  readonly datasetFolders: DatasetFolders;
 }

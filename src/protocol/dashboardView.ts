@@ -3,7 +3,7 @@
 import type { LayerWeightStatistics, ModelGraph } from '../core/inspect/modelGraph';
 import type { RunRecord } from '../core/runs/runRecord';
 import type { ClassMetrics, EpochEndEvent } from '../core/train/trainingEvents';
-import type { ExportMessage, ReadyMessage } from './viewCommon';
+import type { ExportMessage, OpenRunMessage, ReadyMessage } from './viewCommon';
 
 // The plain-data types the webview reads inside these messages (it imports nothing else from src/).
 export type { LayerKind, LayerNode, LayerEdge, LayerWeightStatistics, ModelGraph, TensorShape, WeightStatistics } from '../core/inspect/modelGraph';
@@ -13,8 +13,9 @@ export type { ClassMetrics, RunStatus } from '../core/train/trainingEvents';
 export type { ExportFormat, ExportMessage } from './viewCommon';
 
 /**
- * Per-batch training numbers as parallel arrays (one entry per batch), so tens of thousands of
- * points stay compact. `step` is the global batch number: (epoch - 1) * batchesPerEpoch + batch.
+ * Per-batch training numbers as parallel arrays, one entry per point: a batch, or for a long run the
+ * average of `batchesPerPoint` consecutive batches (the host keeps a few thousand points at most).
+ * `step` is the global batch number of the point's last batch: (epoch - 1) * batchesPerEpoch + batch.
  */
 export interface BatchSeries {
   step: number[];
@@ -25,13 +26,12 @@ export interface BatchSeries {
   imagesPerSecond: number[];
 }
 
-/** One finished epoch (training numbers averaged over the epoch, validation numbers at its end): the
- * epochEnd event without its confusion matrix, which travels separately. */
-export type EpochPoint = Omit<EpochEndEvent, 'type' | 'confusion' | 'valLoss' | 'valAcc'> & {
-  /** For a run without a validation split (the event has none), the epoch's training loss and accuracy. */
-  valLoss: number;
-  valAcc: number;
-};
+/**
+ * One finished epoch (training numbers averaged over the epoch, validation numbers at its end): the
+ * epochEnd event without its confusion matrix, which travels separately. `valLoss`/`valAcc` are absent
+ * for a run without a validation split: it has training numbers only.
+ */
+export type EpochPoint = Omit<EpochEndEvent, 'type' | 'confusion'>;
 
 /** What a (re)start of training said: the plan and the data it trains on. */
 export interface TrainingStart {
@@ -101,10 +101,20 @@ export interface DoctorFinding {
   fixTitle?: string;
 }
 
+/** Whether the page may show the run's dataset images; when not, why, and whether the user may choose to. */
+export type SampleImagesAccess =
+  | { shown: true }
+  /** `folder`: the dataset folder the run names, when the user may choose to show its images (`canAllow`). */
+  | { shown: false; reason: string; folder?: string; canAllow: boolean };
+
 export interface RunSnapshot {
   run: RunRecord;
   start?: TrainingStart;
   batches: BatchSeries;
+  /** Batches recorded (the points in `batches` may each average several). */
+  batchCount: number;
+  /** Batches averaged into each point of `batches`: 1 until the run has more batches than the host keeps points. */
+  batchesPerPoint: number;
   epochs: EpochPoint[];
   test?: TestResult;
   /** Validation epochs that have a confusion matrix file. */
@@ -116,13 +126,16 @@ export interface RunSnapshot {
   model: ModelGraphState;
   /** Lines of metrics.jsonl that could not be read (a newer version's events, damage). */
   skippedLines: number;
+  /** Whether sample thumbnails can be shown. */
+  sampleImages: SampleImagesAccess;
 }
 
 /** Panel -> webview. */
 export type ToDashboardView =
   | { type: 'snapshot'; snapshot: RunSnapshot }
   | { type: 'trainingStart'; start: TrainingStart }
-  | { type: 'batchEnd'; batches: BatchSeries }
+  /** New batch points to append, or (`replace`) all of them anew: points merged as the run grew, or a resume dropped some. */
+  | { type: 'batchEnd'; batches: BatchSeries; batchCount: number; batchesPerPoint: number; replace?: boolean }
   | { type: 'epochEnd'; epoch: EpochPoint }
   | { type: 'testEnd'; test: TestResult }
   /** The epochs that now have a confusion matrix file (sent when a new one appears). */
@@ -146,12 +159,16 @@ export type ToDashboardView =
 export type FromDashboardView =
   | ReadyMessage
   | ExportMessage
+  /** Open the dashboard of the run this one started from. */
+  | OpenRunMessage
   | { type: 'requestConfusion'; epoch: number | 'test' }
   | { type: 'requestWeightStatistics'; layer: string }
   /** Images for the samples at these positions of predictions.json (at most 200 at a time). */
   | { type: 'requestSampleImages'; indices: number[] }
   /** Open a sample's image file in the editor. */
   | { type: 'openSample'; index: number }
+  /** Show images from the dataset folder the run names, which is outside the workspace (asks the user first). */
+  | { type: 'allowDatasetFolder' }
   | { type: 'setNotes'; notes: string; tags: string[] }
   /** Rerun with the fix the training doctor suggests for its finding of this rule. */
   | { type: 'applyFix'; rule: string };

@@ -29,6 +29,8 @@ export interface InferenceModelInfo {
   inputShape: [number, number, number];
   /** Best validation accuracy of the run (0-1), when known. */
   accuracy?: number;
+  /** Best training accuracy (0-1) of a run without a validation split, which has no validation accuracy. */
+  trainAccuracy?: number;
 }
 
 /** Inference process -> extension. */
@@ -46,6 +48,8 @@ export type FromInference =
     top: ClassScore[];
     /** For the top class, when the request asked for saliency. */
     saliency?: SaliencyMap;
+    /** Why the heat map asked for could not be computed (the classification stands). */
+    saliencyError?: string;
   }
   /** One image failed (`index` set), or the whole request (no `index`: the model could not be used). */
   | { type: 'error'; id: number; index?: number; image?: string; message: string }

@@ -93,7 +93,8 @@ export class ClassifyApp {
       : h('span', { class: 'muted' }, 'loading the model…');
     const facts = model ? [
       model.modelKind?.toUpperCase(),
-      model.accuracy !== undefined ? `val acc ${percent(model.accuracy)}` : undefined,
+      model.accuracy !== undefined ? `val acc ${percent(model.accuracy)}`
+        : model.trainAccuracy !== undefined ? `train acc ${percent(model.trainAccuracy)} (no validation split)` : undefined,
       `${model.classes.length} classes`,
       `input ${model.inputShape.join('x')}`,
     ].filter(Boolean).join(' · ') : '';

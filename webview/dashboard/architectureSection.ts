@@ -1,14 +1,17 @@
-// The architecture diagram: the best model's layers as an SVG graph laid out top-down by ELK,
-// coloured by kind, with output shapes, parameter counts and edge shapes; a layer's full
+// The architecture diagram: the best model's layers as a graph laid out top-down by ELK, coloured by
+// kind, with repeated blocks and named stages collapsible into one node each ("×N" for a repeat) that
+// expand in place; fit to view, zoom and pan (diagramView.ts); compact or detailed nodes; a layer's full
 // configuration and weight statistics on click; totals; SVG export.
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { LayerKind, LayerNode, LayerWeightStatistics, ModelGraph, ModelGraphState, WeightStatistics } from '../../src/protocol/dashboardView';
-import { withAlpha } from './colour';
 import { h, replaceChildren, svg } from '../shared/dom';
 import { exportFileName, exportSvg } from '../shared/exportFile';
-import { formatCount, formatNumber, formatShape } from '../shared/format';
-import { layoutModelGraph, NODE_LINE_HEIGHT, type GraphDrawing, type MeasureText } from './graphLayout';
+import { formatCount, formatNumber } from '../shared/format';
+import { DIAGRAM_FONT_SIZE, DiagramView } from './diagramView';
+import { layoutGraph, type MeasureText } from './graphLayout';
+import { allGroups, defaultExpanded, DEFAULT_NODE_BUDGET, expandWithin, groupLayers, visibleGraph, type LayerHierarchy } from './layerGroups';
 import type { ThemeColours } from './themeColours';
+import { ZOOM_STEP } from './viewport';
 import { dashboardHost } from './dashboardHost';
 
 const KIND_LABELS: Record<LayerKind, string> = {
@@ -16,7 +19,6 @@ const KIND_LABELS: Record<LayerKind, string> = {
   normalisation: 'Normalisation', dense: 'Dense', activation: 'Activation', embedding: 'Embedding', dropout: 'Dropout',
   reshape: 'Reshape', merge: 'Merge', other: 'Other',
 };
-const FONT_SIZE = 12;
 
 let elk: InstanceType<typeof ELK> | undefined;
 
@@ -24,7 +26,7 @@ function canvasMeasure(fontFamily: string): MeasureText {
   const context = document.createElement('canvas').getContext('2d');
   return (text, bold) => {
     if (!context) return text.length * 7;
-    context.font = `${bold ? '600 ' : ''}${FONT_SIZE}px ${fontFamily}`;
+    context.font = `${bold ? '600 ' : ''}${DIAGRAM_FONT_SIZE}px ${fontFamily}`;
     return context.measureText(text).width;
   };
 }
@@ -44,63 +46,98 @@ function configValue(value: unknown): string {
   return String(value);
 }
 
+/** A layout to run: what to keep in place and focus once it is drawn. */
+interface LayoutRequest {
+  anchor?: string;
+  focus?: string;
+  fit?: boolean;
+}
+
 export class ArchitectureSection {
   readonly element: HTMLElement;
   private state: ModelGraphState = { state: 'none' };
-  private drawing?: GraphDrawing;
-  private drawingFor?: ModelGraph;
+  private hierarchy?: LayerHierarchy;
+  private expanded = new Set<string>();
+  private compact = true;
+  /** The graph and settings the diagram on screen was laid out for. */
+  private shownFor?: { graph: ModelGraph; key: string };
   private layingOut?: Promise<void>;
+  private pending?: LayoutRequest;
   private visible = false;
   private selected?: string;
   private readonly weights = new Map<string, LayerWeightStatistics | string>();
   private readonly totals: HTMLElement;
   private readonly legend: HTMLElement;
-  private readonly canvas: HTMLElement;
+  private readonly diagram: DiagramView;
   private readonly details: HTMLElement;
-  private svgElement?: SVGSVGElement;
-  private fit = false;
+  private readonly zoomLevel: HTMLElement;
 
   constructor(private colours: ThemeColours, private readonly runName: () => string) {
     this.totals = h('p', { class: 'totals', attrs: { 'aria-live': 'polite' } });
     this.legend = h('ul', { class: 'kind-legend', attrs: { 'aria-label': 'Layer kinds' } });
-    this.canvas = h('div', { class: 'diagram', attrs: { tabindex: -1 } });
     this.details = h('aside', { class: 'layer-details', attrs: { 'aria-live': 'polite', 'aria-label': 'Selected layer' } });
-    const fitButton = h('button', {
-      class: 'toggle', attrs: { type: 'button', 'aria-pressed': 'false' },
+    this.zoomLevel = h('output', { class: 'zoom-level', attrs: { 'aria-label': 'Zoom' } }, '100%');
+    this.diagram = new DiagramView(colours, (node) => KIND_LABELS[node.layer.kind], {
+      toggleGroup: (id) => this.toggle(id),
+      selectLayer: (name) => this.select(name),
+      viewChanged: (scale) => { this.zoomLevel.textContent = `${Math.round(scale * 100)}%`; },
+    });
+    const button = (text: string, label: string, click: () => void) =>
+      h('vscode-button', { attrs: { secondary: true, 'aria-label': label, title: label }, on: { click } }, text);
+    const detailed = h('vscode-checkbox', {
+      attrs: { label: 'Shapes and parameters', 'aria-label': 'Show output shapes and parameter counts in the nodes' },
       on: {
-        click: () => {
-          this.fit = !this.fit;
-          fitButton.setAttribute('aria-pressed', String(this.fit));
-          this.canvas.classList.toggle('fit', this.fit);
+        change: (event) => {
+          this.compact = !(event.target as HTMLInputElement).checked;
+          this.render({ fit: true });
         },
       },
-    }, 'Fit to width');
+    });
     this.element = h('div', { class: 'architecture' },
       h('div', { class: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Diagram options' } },
-        fitButton,
+        button('Fit to View', 'Fit the whole model in view (0)', () => this.diagram.fit()),
+        button('−', 'Zoom out (-)', () => this.diagram.zoomBy(1 / ZOOM_STEP)),
+        this.zoomLevel,
+        button('+', 'Zoom in (+)', () => this.diagram.zoomBy(ZOOM_STEP)),
+        button('100%', 'Actual size', () => this.diagram.actualSize()),
+        button('Expand All', 'Expand every group', () => this.setExpanded(this.hierarchy ? allGroups(this.hierarchy) : new Set())),
+        button('Collapse All', 'Collapse every group', () => this.setExpanded(new Set())),
+        detailed,
         h('vscode-button', { attrs: { secondary: true }, on: { click: () => this.export() } }, 'Export SVG')),
+      h('p', { class: 'muted hint' }, 'Scroll to zoom, drag to pan; + and − zoom, 0 fits the whole model, arrow keys pan. Click a group (▸) to expand it in place, its header (▾) to collapse it.'),
       this.totals,
       this.legend,
-      h('div', { class: 'architecture-layout' }, this.canvas, this.details));
+      h('div', { class: 'architecture-layout' }, this.diagram.element, this.details));
   }
 
   setModel(state: ModelGraphState): void {
+    const previous = this.state.state === 'ready' ? this.state.graph : undefined;
     this.state = state;
     this.weights.clear();
     if (state.state !== 'ready' || !state.graph.layers.some((layer) => layer.name === this.selected)) this.selected = undefined;
-    this.drawing = undefined;
-    this.drawingFor = undefined;
-    this.render();
+    if (state.state === 'ready') {
+      const hierarchy = groupLayers(state.graph);
+      // A new best model of the same architecture keeps what the user opened.
+      const sameGroups = previous !== undefined && this.hierarchy !== undefined &&
+        [...hierarchy.groups.keys()].join('|') === [...this.hierarchy.groups.keys()].join('|');
+      this.expanded = sameGroups ? this.expanded : defaultExpanded(hierarchy);
+      this.hierarchy = hierarchy;
+    } else {
+      this.hierarchy = undefined;
+      this.expanded = new Set();
+    }
+    this.shownFor = undefined;
+    this.render({});
   }
 
   setVisible(visible: boolean): void {
     this.visible = visible;
-    if (visible) this.render();
+    if (visible) this.render({});
   }
 
   applyTheme(colours: ThemeColours): void {
     this.colours = colours;
-    if (this.drawing) this.draw();
+    this.diagram.applyTheme(colours);
     this.renderLegend();
   }
 
@@ -113,40 +150,77 @@ export class ArchitectureSection {
     return this.state.state === 'ready' ? this.state.graph : undefined;
   }
 
-  private render(): void {
+  private layoutKey(): string {
+    return `${this.compact ? 'compact' : 'detailed'}:${[...this.expanded].sort().join('|')}`;
+  }
+
+  private toggle(id: string): void {
+    if (!this.hierarchy) return;
+    const next = this.expanded.has(id) ? new Set([...this.expanded].filter((open) => open !== id)) : expandWithin(this.hierarchy, this.expanded, DEFAULT_NODE_BUDGET, id);
+    this.expanded = next;
+    this.render({ anchor: id, focus: id });
+  }
+
+  private setExpanded(expanded: Set<string>): void {
+    this.expanded = expanded;
+    this.render({ fit: true });
+  }
+
+  private render(request: LayoutRequest): void {
     const graph = this.graph();
-    if (!graph) {
+    if (!graph || !this.hierarchy) {
       this.totals.textContent = this.state.state === 'error'
         ? `The model cannot be shown: ${this.state.message}`
         : 'No model saved yet: the diagram appears once the first epoch has saved the best model.';
-      replaceChildren(this.canvas);
+      this.diagram.clear();
       replaceChildren(this.details);
       replaceChildren(this.legend);
       return;
     }
     const nonTrainable = graph.totalParameters - graph.trainableParameters;
+    const groups = [...this.hierarchy.groups.values()];
+    const repeats = groups.filter((group) => group.kind === 'repeat');
     this.totals.textContent = `${graph.name}: ${graph.layers.length} layers, ${formatCount(graph.totalParameters)} parameters` +
-      (nonTrainable > 0 ? ` (${formatCount(graph.trainableParameters)} trainable, ${formatCount(nonTrainable)} not)` : ' (all trainable)') + '.';
+      (nonTrainable > 0 ? ` (${formatCount(graph.trainableParameters)} trainable, ${formatCount(nonTrainable)} not)` : ' (all trainable)') + '.' +
+      (groups.length > 0 ? ` ${groups.length - repeats.length} block${groups.length - repeats.length === 1 ? '' : 's'}` +
+        (repeats.length > 0 ? `, ${repeats.length} repeated (${repeats.map((group) => `${group.label} ×${group.count}`).join(', ')})` : '') + '.' : '');
     this.renderLegend();
     this.renderDetails();
-    if (!this.visible || this.drawingFor === graph || this.layingOut) return;
-    this.canvas.setAttribute('aria-busy', 'true');
+    if (!this.visible) return;
+    const key = this.layoutKey();
+    if (this.shownFor?.graph === graph && this.shownFor.key === key) return;
+    if (this.layingOut) {
+      // One layout at a time; the latest request runs next.
+      this.pending = { ...this.pending, ...request };
+      return;
+    }
+    this.diagram.element.setAttribute('aria-busy', 'true');
     elk ??= new ELK();
     const engine = elk;
-    this.layingOut = layoutModelGraph(graph, (input) => engine.layout(input), canvasMeasure(this.colours.fontFamily))
+    const hierarchy = this.hierarchy;
+    const anchorAt = request.anchor !== undefined ? this.diagram.positionOf(request.anchor) : undefined;
+    this.layingOut = layoutGraph(visibleGraph(graph, hierarchy, this.expanded), (input) => engine.layout(input), canvasMeasure(this.colours.fontFamily), { compact: this.compact })
       .then((drawing) => {
         if (this.graph() !== graph) return;
-        this.drawing = drawing;
-        this.drawingFor = graph;
-        this.draw();
+        this.shownFor = { graph, key };
+        this.diagram.show(drawing, this.selected, {
+          ...(request.anchor !== undefined && anchorAt ? { anchor: { id: request.anchor, at: anchorAt } } : {}),
+          ...(request.focus !== undefined ? { focus: request.focus } : {}),
+          ...(request.fit ? { fit: true } : {}),
+        });
       })
       .catch((error: unknown) => {
+        // Not tried again for the same diagram: showing the reason is all that can be done.
+        this.shownFor = { graph, key };
         this.totals.textContent = `The diagram could not be laid out: ${error instanceof Error ? error.message : String(error)}`;
       })
       .finally(() => {
         this.layingOut = undefined;
-        this.canvas.removeAttribute('aria-busy');
-        if (this.graph() && this.drawingFor !== this.graph()) this.render();
+        this.diagram.element.removeAttribute('aria-busy');
+        const next = this.pending ?? {};
+        this.pending = undefined;
+        const shown = this.shownFor;
+        if (this.graph() && (shown === undefined || shown.graph !== this.graph() || shown.key !== this.layoutKey())) this.render(next);
       });
   }
 
@@ -161,60 +235,10 @@ export class ArchitectureSection {
     }));
   }
 
-  /** Draws the laid-out graph as SVG with the theme's colours written into it, so an export looks the same. */
-  private draw(): void {
-    const drawing = this.drawing;
-    if (!drawing) return;
-    const c = this.colours;
-    const font = { 'font-family': c.fontFamily, 'font-size': FONT_SIZE };
-    const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
-      svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: c.muted }));
-    const edges = drawing.edges.map((edge) => {
-      const d = edge.points.map((p, i) => `${i === 0 ? 'M' : 'L'} ${p.x.toFixed(1)} ${p.y.toFixed(1)}`).join(' ');
-      const group = svg('g', { class: 'edge' }, svg('path', { d, fill: 'none', stroke: c.muted, 'stroke-width': 1.2, 'marker-end': 'url(#arrow)' }));
-      if (edge.label) {
-        group.appendChild(svg('rect', { x: edge.label.x - 2, y: edge.label.y - 1, width: edge.label.width + 4, height: edge.label.height + 2, fill: c.background, rx: 2 }));
-        group.appendChild(svg('text', { x: edge.label.x + edge.label.width / 2, y: edge.label.y + edge.label.height - 2, 'text-anchor': 'middle', fill: c.muted, ...font, 'font-size': FONT_SIZE - 2 }, edge.label.text));
-      }
-      return group;
-    });
-    const nodes = drawing.nodes.map((node) => {
-      const colour = c.layerKinds[node.layer.kind];
-      const selected = node.layer.name === this.selected;
-      const label = `${node.layer.name}, ${node.layer.className} (${KIND_LABELS[node.layer.kind]}), output ${formatShape(node.layer.outputShape) || 'unknown'}, ${formatCount(node.layer.parameterCount)} parameters`;
-      const group = svg('g', { class: 'layer', tabindex: 0, role: 'button', 'aria-label': label, 'aria-pressed': selected ? 'true' : 'false', 'data-layer': node.layer.name },
-        svg('title', {}, label),
-        svg('rect', {
-          x: node.x, y: node.y, width: node.width, height: node.height, rx: 4,
-          fill: c.kind.startsWith('high-contrast') ? c.background : withAlpha(colour, 0.16),
-          stroke: selected ? c.focus : colour, 'stroke-width': selected ? 3 : 1.5,
-        }),
-        ...node.lines.map((line, i) => svg('text', {
-          x: node.x + 10, y: node.y + 7 + (i + 1) * NODE_LINE_HEIGHT - 3, fill: i === 0 ? c.foreground : c.muted, ...font,
-          ...(i === 0 ? { 'font-weight': 600 } : {}),
-        }, line)));
-      group.addEventListener('click', () => this.select(node.layer.name));
-      group.addEventListener('keydown', (event) => {
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          this.select(node.layer.name);
-        }
-      });
-      return group;
-    });
-    this.svgElement = svg('svg', {
-      width: drawing.width, height: drawing.height, viewBox: `0 0 ${drawing.width} ${drawing.height}`, role: 'group',
-      'aria-label': `Architecture diagram of ${this.graph()?.name ?? 'the model'}: ${drawing.nodes.length} layers. Tab to a layer and press Enter for its details.`,
-    }, svg('defs', {}, marker), svg('rect', { x: 0, y: 0, width: drawing.width, height: drawing.height, fill: c.background }), ...edges, ...nodes);
-    replaceChildren(this.canvas, this.svgElement);
-  }
-
   private select(name: string): void {
     this.selected = name;
     if (!this.weights.has(name)) dashboardHost.post({ type: 'requestWeightStatistics', layer: name });
-    const focused = (document.activeElement as Element | null)?.getAttribute('data-layer');
-    this.draw();
-    if (focused) this.canvas.querySelector<SVGGElement>(`g.layer[data-layer="${CSS.escape(focused)}"]`)?.focus();
+    this.diagram.setSelected(name);
     this.renderDetails();
   }
 
@@ -272,6 +296,7 @@ export class ArchitectureSection {
   }
 
   private export(): void {
-    if (this.svgElement) exportSvg(exportFileName(this.runName(), 'architecture', 'svg'), this.svgElement);
+    const exported = this.diagram.exportable();
+    if (exported) exportSvg(exportFileName(this.runName(), 'architecture', 'svg'), exported);
   }
 }

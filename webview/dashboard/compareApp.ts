@@ -18,7 +18,8 @@ interface CurveDefinition {
   id: string;
   title: string;
   percent: boolean;
-  pick: (point: CompareRun['epochs'][number]) => number;
+  /** Undefined where the epoch has no such number (validation, for a run without a validation split). */
+  pick: (point: CompareRun['epochs'][number]) => number | undefined;
 }
 
 const CURVES: CurveDefinition[] = [
@@ -150,8 +151,10 @@ export class CompareApp {
         this.charts.set(curve.id, chart);
       }
       chart.data.datasets = this.runs.map((entry, i) => {
-        const xs = entry.epochs.map((p) => p.epoch);
-        const ys = entry.epochs.map(curve.pick);
+        // A run without a validation split has no validation curve (its training numbers are not passed off as one).
+        const points = entry.epochs.filter((p) => curve.pick(p) !== undefined);
+        const xs = points.map((p) => p.epoch);
+        const ys = points.map((p) => curve.pick(p) as number);
         const dataset = lineDataset({ label: entry.run.name, colour: this.colourOf(i), width: 2, points: entry.epochs.length <= 60 }, this.hidden.has(entry.run.id) ? [] : decimate(xs, ys, 1000));
         dataset.hidden = this.hidden.has(entry.run.id);
         return dataset;
@@ -159,7 +162,9 @@ export class CompareApp {
       chart.update('none');
       canvas.setAttribute('aria-label', `${curve.title} by epoch for ${this.runs.map((entry) => {
         const last = entry.epochs[entry.epochs.length - 1];
-        return `${entry.run.name}${last ? ` (last ${curve.percent ? `${(curve.pick(last) * 100).toFixed(1)}%` : curve.pick(last).toPrecision(3)})` : ''}`;
+        const value = last ? curve.pick(last) : undefined;
+        if (last && value === undefined) return `${entry.run.name} (no validation split)`;
+        return `${entry.run.name}${value !== undefined ? ` (last ${curve.percent ? `${(value * 100).toFixed(1)}%` : value.toPrecision(3)})` : ''}`;
       }).join(', ')}`);
     }
   }

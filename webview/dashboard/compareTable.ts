@@ -11,6 +11,8 @@ export interface CompareColumn {
   group: 'run' | 'data' | 'model' | 'training' | 'result';
   value(run: CompareRun): CellValue;
   format(value: CellValue): string;
+  /** Shown only when some run has a value (a column about a kind of run that may not be compared). */
+  onlyWhenSet?: boolean;
 }
 
 export interface CompareTable {
@@ -60,6 +62,8 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
   { key: 'backend', label: 'Backend', group: 'training', value: (e) => e.run.backend, format: text },
   { key: 'bestValAcc', label: 'Best val. accuracy', group: 'result', value: (e) => e.run.summary.bestValAcc, format: percent },
   { key: 'bestValLoss', label: 'Best val. loss', group: 'result', value: (e) => e.run.summary.bestValLoss, format: number },
+  // A run without a validation split was scored on its training data: that number has a column of its own.
+  { key: 'bestTrainAcc', label: 'Best train. accuracy (no val. split)', group: 'result', value: (e) => e.run.summary.bestTrainAcc, format: percent, onlyWhenSet: true },
   { key: 'bestEpoch', label: 'Best epoch', group: 'result', value: (e) => e.run.summary.bestEpoch, format: count },
   { key: 'finalTrainAcc', label: 'Final train accuracy', group: 'result', value: (e) => lastEpoch(e)?.acc, format: percent },
   { key: 'testAcc', label: 'Test accuracy', group: 'result', value: (e) => e.run.summary.testAcc ?? e.test?.acc, format: percent },
@@ -67,7 +71,8 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
   { key: 'duration', label: 'Duration', group: 'result', value: (e) => e.run.summary.durationMs, format: (v) => (typeof v === 'number' ? formatDuration(v) : text(v)) },
 ];
 
-export function buildCompareTable(runs: readonly CompareRun[], columns: readonly CompareColumn[] = COMPARE_COLUMNS): CompareTable {
+export function buildCompareTable(runs: readonly CompareRun[], allColumns: readonly CompareColumn[] = COMPARE_COLUMNS): CompareTable {
+  const columns = allColumns.filter((column) => !column.onlyWhenSet || runs.some((entry) => column.value(entry) !== undefined));
   const rows = runs.map((entry) => ({ runId: entry.run.id, name: entry.run.name, values: columns.map((column) => column.value(entry)) }));
   return {
     columns: columns.map((column, c) => ({ ...column, differs: new Set(rows.map((row) => JSON.stringify(row.values[c] ?? null))).size > 1 })),

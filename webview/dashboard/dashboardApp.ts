@@ -11,7 +11,7 @@ import { MetricsSection } from './metricsSection';
 import { RunMetrics } from './runMetrics';
 import { SampleImageStore } from './sampleImageStore';
 import { SamplesSection } from './samplesSection';
-import { statusWord } from './summaryRows';
+import { bestAccuracyParts, statusWord } from './summaryRows';
 import { SummarySection } from './summarySection';
 import { onThemeChange, readThemeColours } from './themeColours';
 import { dashboardHost } from './dashboardHost';
@@ -89,7 +89,7 @@ export class DashboardApp {
         this.scheduleHeader();
         return;
       case 'batchEnd':
-        this.metrics.appendBatches(message.batches);
+        this.metrics.receiveBatches(message.batches, message);
         this.metricsSection.changed();
         this.scheduleHeader();
         return;
@@ -156,6 +156,7 @@ export class DashboardApp {
     this.images.clear();
     this.confusion.reset(snapshot.confusionEpochs, snapshot.hasTestConfusion, snapshot.run.summary.bestEpoch ?? this.metrics.bestEpoch()?.epoch, snapshot.confusion, snapshot.predictions);
     this.samples.setPredictions(snapshot.predictions);
+    this.samples.setAccess(snapshot.sampleImages);
     this.architecture.setModel(snapshot.model);
     if (snapshot.skippedLines > 0) {
       replaceChildren(this.problem, `${snapshot.skippedLines} line${snapshot.skippedLines === 1 ? '' : 's'} of metrics.jsonl could not be read and ${snapshot.skippedLines === 1 ? 'was' : 'were'} skipped.`);
@@ -196,10 +197,7 @@ export class DashboardApp {
     } else if (run.summary.durationMs !== undefined) {
       parts.push(`${formatCount(run.summary.lastEpoch ?? m.epochs.length)} of ${formatCount(run.summary.epochs)} epochs in ${formatDuration(run.summary.durationMs)}`);
     }
-    const best = run.summary.bestEpoch !== undefined
-      ? { epoch: run.summary.bestEpoch, valAcc: run.summary.bestValAcc }
-      : m.bestEpoch();
-    if (best) parts.push(`best validation accuracy ${formatPercent(best.valAcc)} (epoch ${best.epoch})`);
+    parts.push(...bestAccuracyParts(run, m));
     const testAcc = run.summary.testAcc ?? m.test?.acc;
     if (testAcc !== undefined) parts.push(`test accuracy ${formatPercent(testAcc)}`);
     this.progress.textContent = parts.join(' · ');

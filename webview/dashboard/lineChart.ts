@@ -21,6 +21,14 @@ export interface LineChartOptions {
   percent?: boolean;
   /** Called after the user zooms or pans, to redraw with the detail of the new range. */
   onViewChange?: () => void;
+  /** A logarithmic x axis labelled at powers of ten (learning rates). */
+  xLog?: boolean;
+}
+
+/** `1e-4` at powers of ten, nothing between them (a log axis would otherwise label 2, 3, ... 9 of each decade). */
+function powerOfTenLabel(value: number | string): string {
+  const exponent = Math.log10(Number(value));
+  return Math.abs(exponent - Math.round(exponent)) < 1e-6 ? `1e${Math.round(exponent)}` : '';
 }
 
 export interface SeriesStyle {
@@ -52,7 +60,9 @@ export function createLineChart(canvas: HTMLCanvasElement, options: LineChartOpt
       spanGaps: false,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
-        x: { type: 'linear', title: { display: true, text: options.xTitle }, ticks: { maxTicksLimit: 12 } },
+        x: options.xLog
+          ? { type: 'logarithmic', title: { display: true, text: options.xTitle }, ticks: { callback: powerOfTenLabel, autoSkip: false } }
+          : { type: 'linear', title: { display: true, text: options.xTitle }, ticks: { maxTicksLimit: 12 } },
         // Percentages get their own labels; other values keep chart.js' step-aware number formatting.
         y: { type: 'linear', title: { display: true, text: options.yTitle }, ...(options.percent ? { ticks: { callback: (value, _index, ticks) => formatPercent(Number(value), percentDecimals(ticks)) } } : {}) },
       },

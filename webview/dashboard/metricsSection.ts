@@ -49,6 +49,7 @@ export class MetricsSection {
   private readonly cards: ChartCard[];
   private smoothing = 0.6;
   private logLoss = false;
+  private logRate = false;
   private visible = false;
   private dirty = true;
   private lastRender = 0;
@@ -63,10 +64,14 @@ export class MetricsSection {
       style: (c) => (raw ? { label, colour: withAlpha(colour(c), 0.3), width: 1 } : { label, colour: colour(c), width: 1.5 }),
       points: (m, range, threshold) => decimate(m.batches.x, raw ? m.batches[column] : this.smoothed(column), threshold, range),
     });
-    const epochSeries = (id: string, label: string, pick: (p: RunMetrics['epochs'][number]) => number, colour: (c: ThemeColours) => string, dashed = false): SeriesDefinition => ({
+    /** A per-epoch line; epochs without the number (validation of a run without a validation split) have no point. */
+    const epochSeries = (id: string, label: string, pick: (p: RunMetrics['epochs'][number]) => number | undefined, colour: (c: ThemeColours) => string, dashed = false): SeriesDefinition => ({
       id,
       style: (c) => ({ label, colour: colour(c), width: 2, points: true, dashed }),
-      points: (m) => m.epochs.map((p) => ({ x: p.epoch, y: pick(p) })),
+      points: (m) => m.epochs.flatMap((p) => {
+        const y = pick(p);
+        return y === undefined ? [] : [{ x: p.epoch, y }];
+      }),
     });
     /** CPU and memory per epoch: epochs recorded before system metrics existed have no point. */
     const systemSeries = (id: string, label: string, pick: (p: RunMetrics['epochs'][number]) => number | undefined, colour: (c: ThemeColours) => string, dashed = false): SeriesDefinition => ({
@@ -88,7 +93,7 @@ export class MetricsSection {
     const green = (c: ThemeColours): string => c.series[2];
     const purple = (c: ThemeColours): string => c.series[4];
     /** Loss or accuracy: per batch (raw and smoothed), and per epoch for training and validation. */
-    const trainingSeries = (suffix: string, word: string, column: 'loss' | 'acc', train: (p: RunMetrics['epochs'][number]) => number, val: (p: RunMetrics['epochs'][number]) => number): SeriesDefinition[] => [
+    const trainingSeries = (suffix: string, word: string, column: 'loss' | 'acc', train: (p: RunMetrics['epochs'][number]) => number, val: (p: RunMetrics['epochs'][number]) => number | undefined): SeriesDefinition[] => [
       batchSeries(`batch${suffix}Raw`, `Batch ${word}`, column, blue, true),
       batchSeries(`batch${suffix}`, `Batch ${word} (smoothed)`, column, blue, false),
       epochSeries(`train${suffix}`, `Training ${word} (epoch)`, train, green),
@@ -97,18 +102,30 @@ export class MetricsSection {
     this.cards = [
       card('loss', 'Loss', false, trainingSeries('Loss', 'loss', 'loss', (p) => p.loss, (p) => p.valLoss), (m) => {
         const last = m.epochs[m.epochs.length - 1];
-        return `Loss by epoch. ${m.batches.step.length} batches recorded. Latest batch loss ${formatNumber(lastOf(m.batches.loss))}` +
-          (last ? `; epoch ${last.epoch}: training loss ${formatNumber(last.loss)}, validation loss ${formatNumber(last.valLoss)}.` : '.');
+        const validation = last?.valLoss !== undefined ? `, validation loss ${formatNumber(last.valLoss)}` : ' (no validation split)';
+        return `Loss by epoch. ${m.batchCount} batches recorded. Latest batch loss ${formatNumber(lastOf(m.batches.loss))}` +
+          (last ? `; epoch ${last.epoch}: training loss ${formatNumber(last.loss)}${validation}.` : '.');
       }),
       card('accuracy', 'Accuracy', true, trainingSeries('Acc', 'accuracy', 'acc', (p) => p.acc, (p) => p.valAcc), (m) => {
         const last = m.epochs[m.epochs.length - 1];
         const best = m.bestEpoch();
-        return 'Accuracy by epoch.' + (last ? ` Epoch ${last.epoch}: training ${formatPercent(last.acc)}, validation ${formatPercent(last.valAcc)}.` : ' No epoch finished yet.') +
-          (best ? ` Best validation accuracy ${formatPercent(best.valAcc)} at epoch ${best.epoch}.` : '');
+        const validation = last?.valAcc !== undefined ? `, validation ${formatPercent(last.valAcc)}` : ' (no validation split)';
+        const bestWords = !best ? '' : best.valAcc !== undefined ? ` Best validation accuracy ${formatPercent(best.valAcc)} at epoch ${best.epoch}.`
+          : ` Best training accuracy ${formatPercent(best.acc)} at epoch ${best.epoch}.`;
+        return 'Accuracy by epoch.' + (last ? ` Epoch ${last.epoch}: training ${formatPercent(last.acc)}${validation}.` : ' No epoch finished yet.') + bestWords;
       }),
       card('learningRate', 'Learning rate', false, [
-        { id: 'lr', style: (c) => ({ label: 'Learning rate', colour: purple(c) }), points: (m, range, t) => decimate(m.batches.x, m.batches.learningRate, t, range) },
-      ], (m) => `Learning rate by epoch; latest ${formatNumber(lastOf(m.batches.learningRate))}.`),
+        {
+          id: 'lr', style: (c) => ({ label: 'Learning rate (per batch)', colour: purple(c) }),
+          // A log axis has no place for a rate of 0 (the last step of a cosine schedule down to 0).
+          points: (m, range, t) => decimate(m.batches.x, m.batches.learningRate, t, range).filter((p) => !this.logRate || p.y > 0),
+        },
+      ], (m) => {
+        const rates = m.batches.learningRate;
+        if (rates.length === 0) return 'Learning rate per batch: none recorded yet.';
+        const [low, high] = rates.reduce(([lo, hi], r) => [Math.min(lo, r), Math.max(hi, r)], [Infinity, -Infinity]);
+        return `Learning rate per batch, as the schedule set it: ${low === high ? `constant at ${formatNumber(high)}` : `from ${formatNumber(low)} to ${formatNumber(high)}`}; latest ${formatNumber(lastOf(rates))}.`;
+      }),
       card('throughput', 'Throughput', false, [
         batchSeries('ipsRaw', 'Images/s (batch)', 'imagesPerSecond', blue, true),
         batchSeries('ips', 'Images/s (smoothed)', 'imagesPerSecond', blue, false),
@@ -151,10 +168,22 @@ export class MetricsSection {
         },
       },
     });
+    const logRateCheckbox = h('vscode-checkbox', {
+      attrs: { label: 'Log scale for learning rate', 'aria-label': 'Log scale for learning rate' },
+      on: {
+        change: (event) => {
+          this.logRate = (event.target as HTMLInputElement).checked;
+          const rate = this.cards.find((entry) => entry.id === 'learningRate')?.chart;
+          if (rate) setLogScale(rate, this.logRate);
+          this.requestRender();
+        },
+      },
+    });
     this.status = h('p', { class: 'muted', attrs: { 'aria-live': 'polite' } });
     const toolbar = h('div', { class: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Chart options' } },
       h('label', { class: 'inline', attrs: { for: 'smoothing' } }, 'Smoothing'), smoothingInput, smoothingValue,
       logCheckbox,
+      logRateCheckbox,
       h('vscode-button', { attrs: { secondary: true }, on: { click: () => this.resetZoom() } }, 'Reset zoom'),
       h('vscode-button', { attrs: { secondary: true }, on: { click: () => exportCsv(exportFileName(this.runName(), 'epochs', 'csv'), epochsCsv(this.metrics.epochs)) } }, 'Export epochs CSV'),
       h('vscode-button', { attrs: { secondary: true }, on: { click: () => exportCsv(exportFileName(this.runName(), 'batches', 'csv'), batchesCsv(this.metrics.batches)) } }, 'Export batches CSV'),
@@ -233,6 +262,7 @@ export class MetricsSection {
         xTitle: 'Epoch', yTitle: entry.title, percent: entry.percent, onViewChange: () => this.renderCard(entry),
       }, this.colours);
       if (entry.id === 'loss') setLogScale(entry.chart, this.logLoss);
+      if (entry.id === 'learningRate') setLogScale(entry.chart, this.logRate);
       this.renderLegend(entry);
     }
     return entry.chart;
@@ -279,9 +309,11 @@ export class MetricsSection {
     this.dirty = false;
     for (const entry of this.cards) this.renderCard(entry);
     const m = this.metrics;
-    this.status.textContent = m.batches.step.length === 0 && m.epochs.length === 0
+    this.status.textContent = m.batchCount === 0 && m.epochs.length === 0
       ? 'No metrics yet: they appear here as soon as training starts.'
-      : `${m.epochs.length} epoch${m.epochs.length === 1 ? '' : 's'}, ${m.batches.step.length.toLocaleString('en-US')} batches.`;
+      : `${m.epochs.length} epoch${m.epochs.length === 1 ? '' : 's'}, ${m.batchCount.toLocaleString('en-US')} batches.` +
+        (m.batchesPerPoint > 1 ? ` Each per-batch point is the average of ${m.batchesPerPoint} batches.` : '') +
+        (m.trainingOnly ? ' No validation split: the epochs have training numbers only.' : '');
   }
 
   private zoom(entry: ChartCard, factor: number): void {

@@ -8,16 +8,37 @@ export class RunMetrics {
   readonly batches: BatchSeries & { x: number[] } = { step: [], epoch: [], loss: [], acc: [], learningRate: [], imagesPerSecond: [], x: [] };
   epochs: EpochPoint[] = [];
   test?: TestResult;
+  /** Batches the run recorded; each point of `batches` averages `batchesPerPoint` of them. */
+  batchCount = 0;
+  batchesPerPoint = 1;
   /** Bumped on every change, so views redraw only when something changed. */
   version = 0;
 
-  static fromSnapshot(snapshot: Pick<RunSnapshot, 'start' | 'batches' | 'epochs' | 'test'>): RunMetrics {
+  static fromSnapshot(snapshot: Pick<RunSnapshot, 'start' | 'batches' | 'epochs' | 'test'> & Partial<Pick<RunSnapshot, 'batchCount' | 'batchesPerPoint'>>): RunMetrics {
     const metrics = new RunMetrics();
     if (snapshot.start) metrics.start = snapshot.start;
     metrics.appendBatches(snapshot.batches);
+    metrics.batchCount = snapshot.batchCount ?? snapshot.batches.step.length;
+    metrics.batchesPerPoint = snapshot.batchesPerPoint ?? 1;
     metrics.epochs = [...snapshot.epochs].sort((a, b) => a.epoch - b.epoch);
     if (snapshot.test) metrics.test = snapshot.test;
     return metrics;
+  }
+
+  /** True when the run has no validation split: its epochs have training numbers only. */
+  get trainingOnly(): boolean {
+    return this.epochs.length > 0 && this.epochs.every((point) => point.valAcc === undefined);
+  }
+
+  /** Streamed batch points: appended, or all of them replaced (the host merged points or a resume dropped some). */
+  receiveBatches(series: BatchSeries, counts: { batchCount: number; batchesPerPoint: number; replace?: boolean }): void {
+    if (counts.replace) {
+      for (const column of Object.values(this.batches) as number[][]) column.length = 0;
+      this.version += 1;
+    }
+    this.appendBatches(series);
+    this.batchCount = counts.batchCount;
+    this.batchesPerPoint = counts.batchesPerPoint;
   }
 
   get batchesPerEpoch(): number | undefined {
@@ -28,6 +49,7 @@ export class RunMetrics {
     this.start = start;
     let keep = this.batches.epoch.length;
     while (keep > 0 && this.batches.epoch[keep - 1] >= start.startEpoch) keep -= 1;
+    this.batchCount = Math.max(0, this.batchCount - (this.batches.epoch.length - keep) * this.batchesPerPoint);
     for (const column of Object.values(this.batches) as number[][]) column.length = keep;
     this.epochs = this.epochs.filter((point) => point.epoch < start.startEpoch);
     this.version += 1;
@@ -60,11 +82,17 @@ export class RunMetrics {
     this.version += 1;
   }
 
-  /** The epoch with the best validation accuracy (ties: lower validation loss), as the trainer picks it. */
+  /**
+   * The epoch with the best validation accuracy (ties: lower validation loss), as the trainer picks it;
+   * for a run without a validation split, the best by training accuracy (ties: lower training loss).
+   */
   bestEpoch(): EpochPoint | undefined {
+    const trainingOnly = this.trainingOnly;
+    const accuracy = (point: EpochPoint) => (trainingOnly ? point.acc : point.valAcc ?? -1);
+    const loss = (point: EpochPoint) => (trainingOnly ? point.loss : point.valLoss ?? Infinity);
     let best: EpochPoint | undefined;
     for (const point of this.epochs) {
-      if (!best || point.valAcc > best.valAcc || (point.valAcc === best.valAcc && point.valLoss < best.valLoss)) best = point;
+      if (!best || accuracy(point) > accuracy(best) || (accuracy(point) === accuracy(best) && loss(point) < loss(best))) best = point;
     }
     return best;
   }

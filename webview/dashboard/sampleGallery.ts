@@ -2,26 +2,12 @@
 // thumbnail opens the image file in the editor, or (for samples inside binary datasets) enlarges it.
 import type { SampleImage, SampleItem } from '../../src/protocol/dashboardView';
 import { h, replaceChildren } from '../shared/dom';
+import { drawPixels } from '../shared/pixelCanvas';
 import { formatPercent } from '../shared/format';
 import type { SampleImageStore } from './sampleImageStore';
 import { dashboardHost } from './dashboardHost';
 
 const PAGE_SIZE = 60;
-
-/** Draws raw pixels (base64 of height x width x channels bytes) on a canvas. */
-export function drawPixels(canvas: HTMLCanvasElement, image: Extract<SampleImage, { kind: 'pixels' }>): void {
-  canvas.width = image.width;
-  canvas.height = image.height;
-  const context = canvas.getContext('2d');
-  if (!context) return;
-  const bytes = Uint8Array.from(atob(image.pixels), (c) => c.charCodeAt(0));
-  const data = context.createImageData(image.width, image.height);
-  for (let p = 0; p < image.width * image.height; p++) {
-    for (let c = 0; c < 3; c++) data.data[p * 4 + c] = bytes[p * image.channels + (image.channels === 1 ? 0 : c)];
-    data.data[p * 4 + 3] = 255;
-  }
-  context.putImageData(data, 0, 0);
-}
 
 export class SampleGallery {
   readonly element: HTMLElement;

@@ -1,6 +1,7 @@
 // The validation predictions of the best model as a gallery, filtered by class and outcome and
 // ordered by confidence (the most confidently wrong first by default).
-import type { PredictionsView } from '../../src/protocol/dashboardView';
+import type { PredictionsView, SampleImagesAccess } from '../../src/protocol/dashboardView';
+import { dashboardHost } from './dashboardHost';
 import { h, replaceChildren } from '../shared/dom';
 import { formatCount, formatPercent } from '../shared/format';
 import { SampleGallery } from './sampleGallery';
@@ -27,6 +28,8 @@ export class SamplesSection {
   private readonly classSelect: HTMLElement;
   private readonly summary: HTMLElement;
   private readonly gallery: SampleGallery;
+  /** Why thumbnails cannot be shown, with a way to show them when the user may choose to. */
+  private readonly notice: HTMLElement;
 
   constructor(store: SampleImageStore) {
     this.classSelect = h('vscode-single-select', {
@@ -51,14 +54,31 @@ export class SamplesSection {
     const outcomeSelect = select('outcome', 'Outcome', OUTCOMES);
     const orderSelect = select('order', 'Order', ORDERS);
     this.summary = h('p', { class: 'muted', attrs: { 'aria-live': 'polite' } });
+    this.notice = h('div', { class: 'notice dataset-images', attrs: { role: 'status' } });
+    this.notice.hidden = true;
     this.gallery = new SampleGallery(store, [], 'Validation samples');
     this.element = h('div', { class: 'samples' },
       h('div', { class: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Sample filters' } },
         h('label', { class: 'inline', attrs: { for: 'samples-class' } }, 'Class'), this.classSelect,
         h('label', { class: 'inline', attrs: { for: 'samples-outcome' } }, 'Outcome'), outcomeSelect,
         h('label', { class: 'inline', attrs: { for: 'samples-order' } }, 'Order'), orderSelect),
+      this.notice,
       this.summary,
       this.gallery.element);
+  }
+
+  /** Whether the dataset's images can be shown; when not, the reason (and a button when the user may allow its folder). */
+  setAccess(access: SampleImagesAccess): void {
+    this.notice.hidden = access.shown;
+    if (access.shown) {
+      replaceChildren(this.notice);
+      return;
+    }
+    replaceChildren(this.notice,
+      h('span', {}, `Images are not shown. ${access.reason}`),
+      access.canAllow && access.folder
+        ? h('vscode-button', { attrs: { secondary: true }, on: { click: () => dashboardHost.post({ type: 'allowDatasetFolder' }) } }, 'Show Images From This Folder…')
+        : null);
   }
 
   setPredictions(predictions: PredictionsView | undefined): void {

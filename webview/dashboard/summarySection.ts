@@ -3,7 +3,7 @@
 import type { EpochPoint, RunRecord, TestResult } from '../../src/protocol/dashboardView';
 import { h, replaceChildren } from '../shared/dom';
 import { formatCount } from '../shared/format';
-import { parseTags, summaryGroups } from './summaryRows';
+import { parseTags, summaryGroups, type SummaryRow } from './summaryRows';
 import { dashboardHost } from './dashboardHost';
 
 export class SummarySection {
@@ -67,13 +67,23 @@ export class SummarySection {
     this.problem.hidden = !run.error;
     replaceChildren(this.groups, ...summaryGroups(run, epochs, test, this.jobState).map((group) => h('section', { class: 'summary-group', attrs: { 'aria-label': group.title } },
       h('h3', {}, group.title),
-      h('dl', { class: 'facts' }, ...group.rows.flatMap((row) => [h('dt', {}, row.label), h('dd', { attrs: { 'data-key': row.key } }, row.value)])))));
+      h('dl', { class: 'facts' }, ...group.rows.flatMap((row) => [h('dt', {}, row.label), h('dd', { attrs: { 'data-key': row.key } }, this.value(row))])))));
     this.renderClassCounts(run);
     if (!this.editedNotes) {
       this.notes.value = run.notes ?? '';
       this.tags.value = (run.tags ?? []).join(', ');
       if (this.saved.textContent === 'Saving…') this.saved.textContent = 'Saved.';
     }
+  }
+
+  /** A row's value; one naming another run links to its dashboard. */
+  private value(row: SummaryRow): HTMLElement | string {
+    const runId = row.runId;
+    if (runId === undefined) return row.value;
+    return h('button', {
+      class: 'link', attrs: { type: 'button', title: 'Open the dashboard of that run' },
+      on: { click: () => dashboardHost.post({ type: 'openRun', runId }) },
+    }, row.value);
   }
 
   private renderClassCounts(run: RunRecord): void {

@@ -87,7 +87,7 @@ export class ImageClassifier {
       throw new ImageReadError(`Cannot read ${imagePath}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(error)}.`);
     }
     try {
-      return decodeImageToModelInput(bytes, this.inputShape);
+      return await decodeImageToModelInput(bytes, this.inputShape);
     } catch (error) {
       throw new ImageReadError(`${imagePath} is not a readable image: ${errorMessage(error)}.`);
     }

@@ -25,25 +25,37 @@ function describeReadError(error: unknown): string {
   return (error as Error).message;
 }
 
-export function decodeImageFiles(paths: readonly string[], shape: ImageShape): DecodedFiles {
+/**
+ * Images decoded side by side: libvips decodes on its own threads (one per image), so a second image
+ * in flight keeps a core busy while this thread resizes or reads the next file.
+ */
+const IN_FLIGHT = 2;
+
+export async function decodeImageFiles(paths: readonly string[], shape: ImageShape): Promise<DecodedFiles> {
   const exampleBytes = shape[0] * shape[1] * shape[2];
   const pixels = new Uint8Array(paths.length * exampleBytes);
   const failures: DecodeFailure[] = [];
-  paths.forEach((path, index) => {
+  const decodeOne = async (index: number): Promise<void> => {
     let bytes: Uint8Array;
     try {
-      bytes = readImageFileSync(path);
+      bytes = readImageFileSync(paths[index]);
     } catch (error) {
       failures.push({ index, reason: describeReadError(error) });
       return;
     }
     try {
-      pixels.set(decodeImageToModelInput(bytes, shape), index * exampleBytes);
+      pixels.set(await decodeImageToModelInput(bytes, shape), index * exampleBytes);
     } catch (error) {
       // Whatever one file does (corrupt, truncated, oversized, or a decoder running out of memory on
       // it), the others are still decoded.
       failures.push({ index, reason: error instanceof Error ? error.message : String(error) });
     }
-  });
+  };
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < paths.length) await decodeOne(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, paths.length) }, lane));
+  failures.sort((a, b) => a.index - b.index);
   return { pixels, failures };
 }

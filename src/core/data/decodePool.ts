@@ -135,11 +135,7 @@ export class DecodePool {
 
   private drainOnThisThread(): void {
     for (const job of this.queue.splice(0)) {
-      try {
-        job.resolve(decodeImageFiles(job.request.paths, job.request.shape));
-      } catch (error) {
-        job.reject(error as Error);
-      }
+      decodeImageFiles(job.request.paths, job.request.shape).then(job.resolve, job.reject);
     }
   }
 }

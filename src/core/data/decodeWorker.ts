@@ -19,8 +19,8 @@ export interface DecodeReply {
 
 const port = parentPort;
 if (port) {
-  port.on('message', (request: DecodeRequest) => {
-    const { pixels, failures } = decodeImageFiles(request.paths, request.shape);
+  port.on('message', async (request: DecodeRequest) => {
+    const { pixels, failures } = await decodeImageFiles(request.paths, request.shape);
     const reply: DecodeReply = { id: request.id, pixels, failures };
     port.postMessage(reply, [pixels.buffer as ArrayBuffer]);
   });

@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import type { ImageShape } from '../runSpec';
 import { DatasetError, type Dataset, type ExampleSource, type SkippedFile } from './dataset';
 import { DecodePool } from './decodePool';
+import { decodeThroughCache } from './decodedCache';
+import { chooseImageDecoder } from './imageDecoderChoice';
 import type { DecodeFailure } from './decodeImageFiles';
 import { scanFolderDataset, validateScan, type ScannedClass } from './folderScan';
 import { guessChannels } from './guessChannels';
@@ -77,7 +79,7 @@ Promise<{ pixels: Uint8Array; failures: DecodeFailure[] }> {
  * Cheap check for streamed datasets: every file must start like a supported image, and its header
  * (when it lies in the first 4 KiB, as it does but for JPEGs with large metadata) must pass the image limits.
  */
-async function checkHeaders(paths: readonly string[], options: ReaderOptions): Promise<DecodeFailure[]> {
+async function checkHeaders(paths: readonly string[], shape: ImageShape, options: ReaderOptions): Promise<DecodeFailure[]> {
   const failures: DecodeFailure[] = [];
   for (let index = 0; index < paths.length; index++) {
     if (index % 256 === 0) {
@@ -98,7 +100,7 @@ async function checkHeaders(paths: readonly string[], options: ReaderOptions): P
         } catch {
           // A header past the first 4 KiB, or a damaged one: decoding will tell.
         }
-        if (header) checkImageLimits(header);
+        if (header) checkImageLimits(header, chooseImageDecoder(header), shape);
       }
     } catch (error) {
       failures.push({ index, reason: (error as NodeJS.ErrnoException).code ? `cannot be read (${(error as Error).message})` : (error as Error).message });
@@ -134,7 +136,11 @@ export async function readFolderDataset(path: string, options: ReaderOptions): P
   let pixels: Uint8Array | undefined;
   let failures: DecodeFailure[];
   if (streamed) {
-    failures = await checkHeaders(all.paths, options);
+    failures = await checkHeaders(all.paths, shape, options);
+  } else if (options.decodedCache) {
+    const cached = await decodeThroughCache(options.decodedCache, root, all.paths, shape, (paths) => decodeAll(paths, shape, options));
+    ({ pixels, failures } = cached);
+    options.onProgress(all.paths.length, all.paths.length);
   } else {
     ({ pixels, failures } = await decodeAll(all.paths, shape, options));
   }

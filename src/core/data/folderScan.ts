@@ -35,9 +35,9 @@ export interface FolderScan {
   ignoredFolders: string[];
 }
 
-const TRAIN_NAMES = ['train', 'training'];
-const TEST_NAMES = ['test', 'testing'];
-const VAL_NAMES = ['val', 'valid', 'validation'];
+export const TRAIN_NAMES = ['train', 'training'];
+export const TEST_NAMES = ['test', 'testing'];
+export const VAL_NAMES = ['val', 'valid', 'validation'];
 
 /** System clutter that is never a class or an image (dot-files such as .DS_Store are skipped too). */
 function isClutter(name: string): boolean {

@@ -1,7 +1,8 @@
 // Decodes one PNG, JPEG, GIF, BMP or WebP file (told apart by its magic bytes) into packed uint8
 // pixels, or straight into a model input. Every decode reads the header, checks it against the image
 // limits, then hands the image on row by row; training and single-image classification both decode
-// through `decodeImageToModelInput`, so they see identical pixels.
+// through `decodeImageToModelInput`, so they see identical pixels. Photos (large JPEG and WebP, and any
+// image with an EXIF orientation or a colour profile) go through libvips instead (imageDecoderChoice.ts).
 import { decode as decodeJpegPixels } from 'jpeg-js';
 import type { ImageShape } from '../runSpec';
 import { decodeBmp } from './decodeBmp';
@@ -9,8 +10,10 @@ import { decodeGif } from './decodeGif';
 import { decodePngRows } from './decodePng';
 import { decodeWebp } from './decodeWebp';
 import { readImageHeader, type ImageHeader } from './imageHeader';
+import { chooseImageDecoder } from './imageDecoderChoice';
 import { MAX_DECODE_BYTES, MAX_IMAGE_PIXELS, checkImageLimits } from './imageLimits';
 import { ModelInputBuilder } from './imagePreprocess';
+import { decodeWithLibvips } from './decodeWithLibvips';
 import type { RgbaImage } from './rgbaImage';
 import type { RowSink } from './rowSink';
 
@@ -63,13 +66,20 @@ function rowsViaRgba(decode: (bytes: Uint8Array) => RgbaImage, bytes: Uint8Array
   rgbaRows(rgba, channels, sink);
 }
 
-function jpegRows(bytes: Uint8Array, header: ImageHeader, sink: RowSink): void {
+/**
+ * Throws for a JPEG without its end-of-image marker after the scan data: decoders fill the missing rows
+ * of a truncated file with grey (jpeg-js) or only warn (libjpeg) instead of failing. Bytes after the
+ * marker, as some cameras append, are fine.
+ */
+function requireJpegEnd(bytes: Uint8Array, header: ImageHeader): void {
   const scanOffset = header.scanOffset ?? 2;
-  // jpeg-js fills the missing rows of a truncated file with grey instead of failing, so require the
-  // end-of-image marker after the scan data (bytes after it, as some cameras append, are fine).
   let end = bytes.length - 2;
   while (end > scanOffset && !(bytes[end] === 0xff && bytes[end + 1] === 0xd9)) end--;
   if (end <= scanOffset) throw new Error('truncated JPEG (no end-of-image marker)');
+}
+
+function jpegRows(bytes: Uint8Array, header: ImageHeader, sink: RowSink): void {
+  requireJpegEnd(bytes, header);
   let image: { width: number; height: number; data: Uint8Array };
   try {
     // Always RGB out: one-component files are replicated grey, CMYK/YCCK files converted by jpeg-js.
@@ -137,11 +147,39 @@ export function decodeImage(bytes: Uint8Array): DecodedImage {
   return image;
 }
 
+/** Our decoder's error for a file libvips could not decode, or undefined when ours cannot tell why. */
+function reasonFromOurDecoder(bytes: Uint8Array, header: ImageHeader): Error | undefined {
+  if (header.format === 'bmp') return undefined;
+  try {
+    checkImageLimits(header);
+    decodeImageRows(bytes, { start() {}, row() {} });
+  } catch (error) {
+    if (error instanceof Error && !/^image too large/.test(error.message)) return error;
+  }
+  return undefined;
+}
+
 /**
- * The model input for an image file's bytes: uint8 packed [height, width, channels] of `shape`,
- * resized while the rows are decoded (a PNG is never held whole).
+ * The model input for an image file's bytes: uint8 packed [height, width, channels] of `shape`.
+ * Which decoder reads the file depends on its header alone (chooseImageDecoder), so the same file
+ * always yields the same pixels wherever it is decoded. Our decoders resize while the rows are decoded
+ * (a PNG is never held whole); libvips shrinks JPEG and WebP while decoding, turns the image upright
+ * and converts its colour profile to sRGB. The header is checked against the image limits first.
  */
-export function decodeImageToModelInput(bytes: Uint8Array, shape: ImageShape): Uint8Array {
+export async function decodeImageToModelInput(bytes: Uint8Array, shape: ImageShape): Promise<Uint8Array> {
+  const header = readImageHeader(bytes);
+  const decoder = chooseImageDecoder(header);
+  if (decoder === 'libvips') {
+    checkImageLimits(header, 'libvips', shape);
+    if (header.format === 'jpeg') requireJpegEnd(bytes, header);
+    try {
+      return await decodeWithLibvips(bytes, header, shape);
+    } catch (error) {
+      // libvips' reasons are terse ("libspng read error"); our decoder, where it reads the format, says
+      // what is wrong (a short pixel stream, a bad chunk). Only failed files pay for the second look.
+      throw reasonFromOurDecoder(bytes, header) ?? error;
+    }
+  }
   const builder = new ModelInputBuilder(shape);
   decodeImageRows(bytes, builder);
   return builder.finish();

@@ -1,5 +1,6 @@
 // Reads an image's size and colour model from its header without decoding pixels: used to refuse
-// decompression bombs before decoding and to choose a dataset's channel count cheaply.
+// decompression bombs before decoding, to choose a dataset's channel count cheaply, and to see whether
+// an image needs more than its pixels (an EXIF orientation, an ICC colour profile) to be shown right.
 import { imageFormatName, sniffImageFormat, SUPPORTED_FORMATS_TEXT, type SupportedImageFormat } from './imageFormat';
 
 export interface ImageHeader {
@@ -24,6 +25,13 @@ export interface ImageHeader {
   bitsPerPixel?: number;
   /** PNG only: Adam7 interlacing. */
   interlaced?: boolean;
+  /**
+   * The EXIF orientation (1 upright, 2-8 mirrored and/or turned; 6 and 8 are a quarter turn) when the
+   * header holds one: JPEG APP1, PNG eXIf, WebP EXIF. Width and height are as stored, before turning.
+   */
+  orientation?: number;
+  /** True when the file embeds an ICC colour profile (JPEG APP2, PNG iCCP, WebP ICCP). */
+  iccProfile?: boolean;
 }
 
 /** Samples per pixel of each PNG colour type. */
@@ -48,6 +56,34 @@ const PNG_DEPTHS: Record<number, readonly number[]> = {
   6: [8, 16],
 };
 
+/**
+ * The orientation tag (0x0112) of the first image directory of the TIFF structure EXIF data is, held in
+ * bytes[start, end); undefined when it is absent or the structure is damaged. An "Exif\0\0" prefix is skipped.
+ */
+function exifOrientation(bytes: Uint8Array, start: number, end: number): number | undefined {
+  if (end - start >= 6 && chunkType(bytes, start) === 'Exif' && bytes[start + 4] === 0 && bytes[start + 5] === 0) start += 6;
+  end = Math.min(end, bytes.length);
+  if (end - start < 8) return undefined;
+  const little = bytes[start] === 0x49 && bytes[start + 1] === 0x49;
+  if (!little && !(bytes[start] === 0x4d && bytes[start + 1] === 0x4d)) return undefined;
+  const u16 = (at: number) => (little ? bytes[at] | (bytes[at + 1] << 8) : (bytes[at] << 8) | bytes[at + 1]);
+  const u32 = (at: number) => (little ? readU32LE(bytes, at) : readU32(bytes, at));
+  if (u16(start + 2) !== 42) return undefined;
+  const directory = start + u32(start + 4);
+  if (directory + 2 > end) return undefined;
+  const entries = u16(directory);
+  for (let i = 0; i < entries; i++) {
+    const entry = directory + 2 + i * 12;
+    if (entry + 12 > end) return undefined;
+    // Orientation: type SHORT (3), one value, stored in the first two bytes of the value field.
+    if (u16(entry) === 0x0112) {
+      const value = u16(entry + 8);
+      return u16(entry + 2) === 3 && value >= 1 && value <= 8 ? value : undefined;
+    }
+  }
+  return undefined;
+}
+
 function readPngHeader(bytes: Uint8Array): ImageHeader {
   // Signature (8) + IHDR length (4) + type (4) + 13 bytes of IHDR data.
   if (bytes.length < PNG_SIGNATURE_BYTES + 8 + 13 || chunkType(bytes, 12) !== 'IHDR') {
@@ -65,32 +101,46 @@ function readPngHeader(bytes: Uint8Array): ImageHeader {
   if (bytes[26] !== 0 || bytes[27] !== 0 || interlace > 1) {
     throw new Error(`corrupt PNG (unknown compression, filter or interlace method ${bytes[26]}/${bytes[27]}/${interlace})`);
   }
+  const before = chunksBeforePixels(bytes);
   let channels: 1 | 3 = colorType === 0 || colorType === 4 ? 1 : 3;
-  if (colorType === 3) channels = paletteIsGrey(bytes) ? 1 : 3;
+  if (colorType === 3) channels = before.greyPalette ? 1 : 3;
   return {
     format: 'png', width, height, channels, colorType: colorType as ImageHeader['colorType'], bitDepth: depth,
     bitsPerPixel: PNG_SAMPLES[colorType] * depth, interlaced: interlace === 1,
+    ...(before.orientation !== undefined ? { orientation: before.orientation } : {}),
+    ...(before.iccProfile ? { iccProfile: true } : {}),
   };
 }
 
-/** True when the PNG's palette (PLTE chunk, which precedes the pixel data) holds only greys. */
-function paletteIsGrey(bytes: Uint8Array): boolean {
+/**
+ * What the chunks before a PNG's pixel data say: whether its palette (PLTE) holds only greys, its
+ * EXIF orientation (eXIf) and whether it embeds a colour profile (iCCP). Chunks past the bytes given
+ * (a header read from the start of the file) are not seen.
+ */
+function chunksBeforePixels(bytes: Uint8Array): { greyPalette: boolean; orientation?: number; iccProfile: boolean } {
+  const found: { greyPalette: boolean; orientation?: number; iccProfile: boolean } = { greyPalette: false, iccProfile: false };
   let at = PNG_SIGNATURE_BYTES;
   while (at + 8 <= bytes.length) {
     const length = readU32(bytes, at);
     const type = chunkType(bytes, at + 4);
-    if (type === 'IDAT' || type === 'IEND') return false;
-    if (type === 'PLTE') {
-      const start = at + 8;
-      if (start + length > bytes.length || length % 3 !== 0) return false;
+    const start = at + 8;
+    if (type === 'IDAT' || type === 'IEND') break;
+    if (type === 'PLTE' && start + length <= bytes.length && length % 3 === 0) {
+      found.greyPalette = true;
       for (let i = start; i < start + length; i += 3) {
-        if (bytes[i] !== bytes[i + 1] || bytes[i] !== bytes[i + 2]) return false;
+        if (bytes[i] !== bytes[i + 1] || bytes[i] !== bytes[i + 2]) {
+          found.greyPalette = false;
+          break;
+        }
       }
-      return true;
+    } else if (type === 'iCCP') {
+      found.iccProfile = true;
+    } else if (type === 'eXIf') {
+      found.orientation = exifOrientation(bytes, start, start + length);
     }
     at += 12 + length;
   }
-  return false;
+  return found;
 }
 
 /** Samples all components hold together, from their sampling factors (4:2:0 holds 1.5 per pixel). */
@@ -108,6 +158,8 @@ const START_OF_SCAN = 0xda;
 function readJpegHeader(bytes: Uint8Array): ImageHeader {
   let at = 2;
   let frame: { width: number; height: number; components: number; sampling: number[] } | undefined;
+  let orientation: number | undefined;
+  let iccProfile = false;
   while (at < bytes.length) {
     if (bytes[at] !== 0xff) throw new Error(`corrupt JPEG (expected a marker at byte ${at})`);
     while (bytes[at] === 0xff && at < bytes.length) at++; // markers may be preceded by fill bytes
@@ -118,6 +170,9 @@ function readJpegHeader(bytes: Uint8Array): ImageHeader {
     if (at + 2 > bytes.length) break;
     const length = (bytes[at] << 8) | bytes[at + 1];
     if (length < 2) throw new Error('corrupt JPEG (bad segment length)');
+    // APP1 "Exif\0\0" + a TIFF structure; APP2 "ICC_PROFILE\0" + one part of a profile.
+    if (marker === 0xe1 && orientation === undefined) orientation = exifOrientation(bytes, at + 2, at + length);
+    if (marker === 0xe2 && length >= 14 && String.fromCharCode(...bytes.subarray(at + 2, at + 14)) === 'ICC_PROFILE\0') iccProfile = true;
     if (SOF_MARKERS.has(marker)) {
       if (at + 8 > bytes.length) break;
       const components = bytes[at + 7];
@@ -145,6 +200,8 @@ function readJpegHeader(bytes: Uint8Array): ImageHeader {
         scanOffset: at - 2,
         components: frame.components,
         componentSamples: componentSamples(frame.width, frame.height, frame.sampling),
+        ...(orientation !== undefined ? { orientation } : {}),
+        ...(iccProfile ? { iccProfile: true } : {}),
       };
     }
     at += length;
@@ -270,6 +327,7 @@ function readWebpHeader(bytes: Uint8Array): ImageHeader {
   const chunk = chunkType(bytes, 12);
   let width: number;
   let height: number;
+  let extras: Pick<ImageHeader, 'orientation' | 'iccProfile'> = {};
   if (chunk === 'VP8 ') {
     // Frame tag (3 bytes) then the start code 9d 01 2a and 14-bit sizes.
     if (bytes[23] !== 0x9d || bytes[24] !== 0x01 || bytes[25] !== 0x2a) throw new Error('corrupt WebP (bad VP8 start code)');
@@ -284,11 +342,30 @@ function readWebpHeader(bytes: Uint8Array): ImageHeader {
     if (bytes[20] & 0x02) throw new Error('animated WebP images are not supported (export one frame as PNG)');
     width = (bytes[24] | (bytes[25] << 8) | (bytes[26] << 16)) + 1;
     height = (bytes[27] | (bytes[28] << 8) | (bytes[29] << 16)) + 1;
+    extras = webpExtras(bytes, bytes[20]);
   } else {
     throw new Error(`corrupt WebP (unknown first chunk "${chunk.replace(/[^\x20-\x7e]/g, '?')}")`);
   }
   if (width === 0 || height === 0) throw new Error(`corrupt WebP (size ${width} x ${height})`);
-  return { format: 'webp', width, height, channels: 3 };
+  return { format: 'webp', width, height, channels: 3, ...extras };
+}
+
+/** An extended WebP's colour profile (VP8X flag 0x20) and EXIF orientation (flag 0x08: an EXIF chunk, after the image data). */
+function webpExtras(bytes: Uint8Array, flags: number): Pick<ImageHeader, 'orientation' | 'iccProfile'> {
+  const extras: Pick<ImageHeader, 'orientation' | 'iccProfile'> = {};
+  if (flags & 0x20) extras.iccProfile = true;
+  if (!(flags & 0x08)) return extras;
+  // RIFF chunks: a four-letter type, a little-endian length, the data padded to an even length.
+  for (let at = 12; at + 8 <= bytes.length;) {
+    const length = readU32LE(bytes, at + 4);
+    if (chunkType(bytes, at) === 'EXIF') {
+      const orientation = exifOrientation(bytes, at + 8, at + 8 + length);
+      if (orientation !== undefined) extras.orientation = orientation;
+      break;
+    }
+    at += 8 + length + (length & 1);
+  }
+  return extras;
 }
 
 /** The header of a supported image; throws an Error with a user-readable reason for anything else. */

@@ -3,6 +3,7 @@ import type { DataSpec } from '../runSpec';
 import { readCifarDataset } from './cifarReader';
 import type { Dataset } from './dataset';
 import { defaultDecodeWorkers } from './decodePool';
+import { defaultDecodedCache, type DecodedCacheOptions } from './decodedCache';
 import { detectFormat } from './detectFormat';
 import { readFolderDataset } from './folderReader';
 import { readIdxDataset } from './idxReader';
@@ -21,6 +22,11 @@ export interface LoadDatasetOptions {
   onWarning?: (message: string) => void;
   /** Decode worker threads for folder datasets; 0 decodes on the calling thread. Default: 1-2 by core count. */
   decodeWorkers?: number;
+  /**
+   * The decoded-dataset cache for folder datasets: null turns it off; undefined uses the default
+   * (the folder in CLASSIFIER_LAB_DECODED_CACHE, else the user's cache folder).
+   */
+  decodedCache?: DecodedCacheOptions | null;
 }
 
 export async function loadDataset(spec: DataSpec, options: LoadDatasetOptions = {}): Promise<Dataset> {
@@ -32,6 +38,7 @@ export async function loadDataset(spec: DataSpec, options: LoadDatasetOptions = 
     onProgress: options.onProgress ?? (() => undefined),
     onWarning: options.onWarning ?? ((message) => console.warn(message)),
     signal: options.signal,
+    decodedCache: options.decodedCache === null ? undefined : options.decodedCache ?? defaultDecodedCache(),
   };
   options.signal?.throwIfAborted();
   switch (format) {

@@ -1,4 +1,5 @@
 // What every dataset reader is told besides the dataset's path.
+import type { DecodedCacheOptions } from './decodedCache';
 
 export interface ReaderOptions {
   /** Side length images are resized to; undefined keeps a binary format's native size (folders: 32). */
@@ -12,4 +13,6 @@ export interface ReaderOptions {
   /** One message per problem the reader worked around (skipped files, ignored folders). */
   onWarning: (message: string) => void;
   signal?: AbortSignal;
+  /** Where decoded folder datasets are cached between runs; undefined decodes every time. */
+  decodedCache?: DecodedCacheOptions;
 }

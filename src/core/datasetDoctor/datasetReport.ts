@@ -1,7 +1,7 @@
 // The dataset doctor's results as plain data (no classes, no tensors): what the command line prints
 // and what a webview renders. Pixels are small uint8 images; files are absolute paths or, inside
 // binary datasets (CIFAR, IDX), `file#index` sources.
-import type { ExamplePixels } from '../inspect/examplePixels';
+import type { ExamplePixels } from '../inspect/pixelImage';
 import type { ImageShape, ResolvedDatasetFormat } from '../runSpec';
 
 /** Every kind of finding, in the order reports list them. */

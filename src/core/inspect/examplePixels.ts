@@ -4,15 +4,9 @@ import { open } from 'node:fs/promises';
 import type { ResolvedDatasetFormat } from '../runSpec';
 import { readFileStart } from '../data/readFileStart';
 import { readIdxDims, readIdxFile, type IdxArray } from '../data/idxFile';
+import type { ExamplePixels } from './pixelImage';
 
-export interface ExamplePixels {
-  width: number;
-  height: number;
-  /** 1 (grey) or 3 (RGB). */
-  channels: number;
-  /** height x width x channels bytes, row-major, channels interleaved. */
-  data: Uint8Array;
-}
+export type { ExamplePixels } from './pixelImage';
 
 const CIFAR_SIDE = 32;
 const CIFAR_PLANE = CIFAR_SIDE * CIFAR_SIDE;

@@ -137,6 +137,7 @@ export function parseRunRecord(raw: unknown, folderId: string): ParsedRunRecord 
   optional('dataset', dataset);
   optional('model', parseModelInfo(raw.model));
   optional('backend', isString(raw.backend) ? raw.backend : undefined);
+  optional('backendFallbackReason', isString(raw.backendFallbackReason) ? raw.backendFallbackReason : undefined);
   optional('threads', isWholeNumber(raw.threads, 1) ? raw.threads : undefined);
   optional('error', isString(raw.error) ? raw.error : undefined);
   optional('process', parseProcess(raw.process));

@@ -35,29 +35,42 @@ export interface ParsedMetrics {
 }
 
 /**
- * Parses complete metrics.jsonl lines, each validated to its fields (see parseRecordedEvent). `context`
- * says how to read the run's older lines; a runStart line in `lines` updates it for the lines after it.
+ * Reads metrics.jsonl one complete line at a time, each validated to its fields (see parseRecordedEvent).
+ * `context` says how to read the run's older lines; a runStart line updates it for the lines after it.
  */
-export function parseMetricsLines(lines: Iterable<string>, context: EventContext = { validated: true }): ParsedMetrics {
-  const events: RecordedEvent[] = [];
-  let skippedLines = 0;
-  let current = context;
-  for (const line of lines) {
-    if (line.trim().length === 0) continue;
+export class MetricsLineParser {
+  /** Lines that were not JSON, not a known event, or a known event with a bad field. */
+  skippedLines = 0;
+
+  constructor(private context: EventContext = { validated: true }) {}
+
+  /** The event on `line`, or undefined for a blank line (not counted) or a bad one (counted in skippedLines). */
+  parse(line: string): RecordedEvent | undefined {
+    if (line.trim().length === 0) return undefined;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
-      skippedLines += 1;
-      continue;
+      this.skippedLines += 1;
+      return undefined;
     }
-    const event = parseRecordedEvent(value, current);
+    const event = parseRecordedEvent(value, this.context);
     if (!event) {
-      skippedLines += 1;
-      continue;
+      this.skippedLines += 1;
+      return undefined;
     }
-    if (event.type === 'runStart') current = { validated: event.valCount > 0 };
-    events.push(event);
+    if (event.type === 'runStart') this.context = { validated: event.valCount > 0 };
+    return event;
   }
-  return { events, skippedLines };
+}
+
+/** Parses complete metrics.jsonl lines (see MetricsLineParser). */
+export function parseMetricsLines(lines: Iterable<string>, context: EventContext = { validated: true }): ParsedMetrics {
+  const parser = new MetricsLineParser(context);
+  const events: RecordedEvent[] = [];
+  for (const line of lines) {
+    const event = parser.parse(line);
+    if (event) events.push(event);
+  }
+  return { events, skippedLines: parser.skippedLines };
 }

@@ -115,6 +115,8 @@ export interface RunRecord {
   model?: RunModelInfo;
   /** tfjs backend that trained the run, e.g. `wasm` or `tensorflow`. */
   backend?: string;
+  /** Why the native backend was not used when `auto` fell back from it (e.g. it is not installed), from the last (re)start. */
+  backendFallbackReason?: string;
   /** Threads that shared each training step (data-parallel replicas); absent in runs from before threads. */
   threads?: number;
   summary: RunSummary;

@@ -12,7 +12,7 @@ import { parseRunRecord } from './parseRunRecord';
 import { printable } from './printable';
 import { readRecordText } from './readRecordText';
 import { reconcileStatus, isProcessAlive as probeProcess, DEFAULT_STALE_AFTER_MS } from './reconcileStatus';
-import { parseMetricsLines, type RecordedEvent } from './recordedEvent';
+import { MetricsLineParser, parseMetricsLines, type RecordedEvent } from './recordedEvent';
 import { withRecordLock } from './recordLock';
 import { endClaim, isOwnerAlive, newClaim } from './runClaims';
 import { newRunId, isRunId, randomRunIdSuffix } from './runId';
@@ -56,6 +56,27 @@ export interface MetricsChunk {
   /** Complete lines that could not be read as events. */
   skippedLines: number;
 }
+
+/** What `streamMetricsFrom` read: where to continue, and what it could not read. */
+export interface MetricsStreamEnd {
+  /** Byte offset to pass next time: the end of the last complete line read. */
+  nextOffset: number;
+  /** Complete lines that could not be read as events (including lines over MAX_METRICS_LINE_BYTES). */
+  skippedLines: number;
+}
+
+export interface StreamMetricsOptions {
+  /** Leave per-batch lines unparsed (the bulk of a long run's file), for readers of epochs only. */
+  skipBatches?: boolean;
+  /** Bytes read at a time (default 1 MiB); the reader yields to the event loop between reads. */
+  chunkBytes?: number;
+}
+
+/** No event line is anywhere near this long; a longer "line" is damage (or an attack) and is skipped unread. */
+export const MAX_METRICS_LINE_BYTES = 1024 * 1024;
+const METRICS_CHUNK_BYTES = 1024 * 1024;
+/** How a batchEnd line starts as the writer writes it (JSON.stringify keeps the `type` key first). */
+const BATCH_LINE_START = '{"type":"batchEnd"';
 
 /** Longest run name, in characters. */
 export const MAX_NAME_LENGTH = 200;
@@ -340,6 +361,67 @@ export class RunStore {
       const text = bytes.subarray(0, lastNewline).toString('utf8');
       const { events, skippedLines } = parseMetricsLines(text.split('\n'), { validated });
       return { events, nextOffset: start + lastNewline + 1, skippedLines };
+    } catch (error) {
+      throw RunStoreError.fromFileError(error, 'read', path);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * Like readMetricsFrom, but hands each event to `onEvent` as it is read, a chunk at a time, so a long
+   * run's file (a million batch lines) is never held in memory whole. Only complete lines are read; a
+   * line longer than MAX_METRICS_LINE_BYTES is skipped and counted. An offset past the end starts over.
+   */
+  async streamMetricsFrom(id: string, offset: number, onEvent: (event: RecordedEvent) => void, options: StreamMetricsOptions = {}): Promise<MetricsStreamEnd> {
+    const path = this.paths(id).metrics;
+    // Runs without a validation split recorded training accuracy as valAcc before it had its own field.
+    const read = await this.readRaw(id);
+    const parser = new MetricsLineParser({ validated: !(read.ok && read.record.dataset?.valCount === 0) });
+    let handle: FileHandle;
+    try {
+      handle = await fs.open(path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { nextOffset: 0, skippedLines: 0 };
+      throw RunStoreError.fromFileError(error, 'read', path);
+    }
+    try {
+      const { size } = await handle.stat();
+      let position = offset >= 0 && offset <= size ? Math.floor(offset) : 0;
+      /** Offset of the first byte after the last complete line handled. */
+      let consumed = position;
+      let carry = Buffer.alloc(0);
+      /** Inside an overlong line: everything up to its newline is dropped. */
+      let skippingLongLine = false;
+      const chunk = Buffer.alloc(Math.max(4096, options.chunkBytes ?? METRICS_CHUNK_BYTES));
+      while (position < size) {
+        const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, size - position), position);
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        const bytes = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+        let start = 0;
+        for (let newline = bytes.indexOf(0x0a, start); newline >= 0; newline = bytes.indexOf(0x0a, start)) {
+          if (skippingLongLine) {
+            skippingLongLine = false;
+            parser.skippedLines += 1;
+          } else {
+            const line = bytes.toString('utf8', start, newline);
+            if (!(options.skipBatches && line.startsWith(BATCH_LINE_START))) {
+              const event = parser.parse(line);
+              if (event) onEvent(event);
+            }
+          }
+          start = newline + 1;
+        }
+        consumed = position - (bytes.length - start);
+        // Copied: the chunk buffer is reused for the next read.
+        carry = Buffer.from(bytes.subarray(start));
+        if (carry.length > MAX_METRICS_LINE_BYTES) {
+          skippingLongLine = true;
+          carry = Buffer.alloc(0);
+        }
+      }
+      return { nextOffset: consumed, skippedLines: parser.skippedLines };
     } catch (error) {
       throw RunStoreError.fromFileError(error, 'read', path);
     } finally {

@@ -21,6 +21,8 @@ export interface RunStartInfo {
   dataset?: RunDatasetInfo;
   model?: RunModelInfo;
   backend?: string;
+  /** Why `auto` did not use the native backend; absent when it did, or when a backend was asked for by name. */
+  backendFallbackReason?: string;
   /** Threads that share each training step. */
   threads?: number;
   /** Epoch of the checkpoint training continues from. */
@@ -116,6 +118,9 @@ export class RunWriter {
       if (info.dataset) record.dataset = { ...record.dataset, ...structuredClone(info.dataset) };
       if (info.model) record.model = { ...info.model };
       if (info.backend !== undefined) record.backend = info.backend;
+      // Each (re)start says anew: a resume that found the native backend has no reason left.
+      if (info.backendFallbackReason !== undefined) record.backendFallbackReason = info.backendFallbackReason;
+      else if (info.backend !== undefined) delete record.backendFallbackReason;
       if (info.threads !== undefined) record.threads = info.threads;
       if (info.resumedFrom !== undefined) record.resumedFrom = info.resumedFrom;
       if (info.initFrom !== undefined) record.initFrom = { ...info.initFrom };

@@ -1,14 +1,17 @@
-// The commands that train: New Training Run (the guided picker), Resume Run (from the last checkpoint)
-// and Rerun with Same Settings. Each queues the run in this window, with a progress notification.
+// The commands that train: New Training Run (the guided picker, which may find a learning rate first),
+// Resume Run (from the last checkpoint) and Rerun with Same Settings. Each queues the run in this window,
+// with a progress notification.
+import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
+import { isPath, isRecord } from '../../core/guards';
 import type { RunRecord } from '../../core/runs/runRecord';
-import type { RunSpec } from '../../core/runSpec';
+import type { AugmentSpec, RunSpec } from '../../core/runSpec';
 import type { Lab } from '../lab';
-import { rememberChoices, runNewRunWizard } from '../newRun/newRunWizard';
-import { primaryWorkspaceFolder, readSettings } from '../settings';
 import type { QueuedRun } from '../training/runQueue';
 import { EXPERIMENTS_VIEW_ID } from '../views/experimentsTree';
+import { parseAugmentSpec } from '../webviews/augmentPreview/augmentPreviewMessages';
 import { requireRunsFolder, requireTrust, type Command } from './command';
+import { runWizardThenStart } from './newRunWizardRun';
 import { resolveRun } from './runArguments';
 
 /** Queues a run started by the user (with a progress notification) and shows the Experiments view. */
@@ -22,15 +25,18 @@ export function startTraining(lab: Lab, what: { spec: RunSpec; resumeRunId?: str
   return queued;
 }
 
+/** A dataset and augmentation strengths to start New Training Run from (an augmentation preview passes them). */
+function presetOf(arg: unknown): { datasetPath: string; augment: AugmentSpec } | undefined {
+  if (!isRecord(arg) || !isPath(arg.datasetPath) || !isAbsolute(arg.datasetPath)) return undefined;
+  const augment = parseAugmentSpec(arg.augment);
+  return augment && { datasetPath: arg.datasetPath, augment };
+}
+
 export const newRunCommand: Command = {
   id: 'classifierLab.newRun',
-  async run(lab) {
-    if (!requireTrust() || requireRunsFolder(lab) === undefined) return;
-    const folder = primaryWorkspaceFolder();
-    const result = await runNewRunWizard({ workspaceState: lab.context.workspaceState, defaults: readSettings().defaults, workspaceFolders: folder ? [folder] : [] });
-    if (!result) return;
-    startTraining(lab, { spec: result.spec }, Date.now());
-    await rememberChoices(lab.context.workspaceState, result.choices);
+  async run(lab, arg) {
+    if (!requireTrust()) return;
+    await runWizardThenStart(lab, 'train', undefined, presetOf(arg));
   },
 };
 

@@ -8,10 +8,26 @@ export type InputStep = (input: MultiStepInput) => Promise<InputStep | void>;
 class GoBack extends Error {}
 class Cancelled extends Error {}
 
+/** Thrown by `pick` or `ask` when the user pressed one of the step's own buttons (`actions`). */
+export class InputAction extends Error {
+  constructor(readonly action: string) {
+    super(`The "${action}" button was pressed.`);
+  }
+}
+
+/** A button in a step's title bar besides Back. */
+export interface StepAction {
+  id: string;
+  /** A codicon name, e.g. `graph-line`. */
+  icon: string;
+  tooltip: string;
+}
+
 export interface StepPosition {
   title: string;
   step?: number;
   totalSteps?: number;
+  actions?: readonly StepAction[];
 }
 
 export interface PickOptions<T extends vscode.QuickPickItem> extends StepPosition {
@@ -102,13 +118,24 @@ export class MultiStepInput {
   }
 
   pickMany<T extends vscode.QuickPickItem>(options: PickManyOptions<T>): Promise<readonly T[]> {
+    return this.pickManyOrButton(options, []).then((answer) => answer.selected);
+  }
+
+  /** Like `pickMany`, with more title-bar buttons: resolves with the selection and the button pressed (none: Enter). */
+  pickManyOrButton<T extends vscode.QuickPickItem>(options: PickManyOptions<T>, buttons: readonly vscode.QuickInputButton[]): Promise<{ selected: readonly T[]; button?: vscode.QuickInputButton }> {
     const quickPick = vscode.window.createQuickPick<T>();
     this.place(quickPick, options);
+    quickPick.buttons = [...quickPick.buttons, ...buttons];
     quickPick.placeholder = options.placeholder;
     quickPick.canSelectMany = true;
     quickPick.items = options.items;
     quickPick.selectedItems = options.items.filter(options.selected);
-    return this.show(quickPick, (resolve) => quickPick.onDidAccept(() => resolve(quickPick.selectedItems)));
+    return this.show(quickPick, (resolve) => vscode.Disposable.from(
+      quickPick.onDidAccept(() => resolve({ selected: quickPick.selectedItems })),
+      quickPick.onDidTriggerButton((button) => {
+        if (buttons.includes(button)) resolve({ selected: quickPick.selectedItems, button });
+      }),
+    ));
   }
 
   ask(options: AskOptions): Promise<string> {
@@ -133,7 +160,8 @@ export class MultiStepInput {
     input.totalSteps = position.totalSteps;
     input.ignoreFocusOut = true;
     // The first step has nothing to go back to.
-    (input as vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox).buttons = this.history.length > 1 ? [vscode.QuickInputButtons.Back] : [];
+    const actions = (position.actions ?? []).map((action) => ({ iconPath: new vscode.ThemeIcon(action.icon), tooltip: action.tooltip, action: action.id }));
+    (input as vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox).buttons = [...(this.history.length > 1 ? [vscode.QuickInputButtons.Back] : []), ...actions];
   }
 
   private show<R>(input: vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox, onAccept: (resolve: (value: R) => void) => vscode.Disposable): Promise<R> {
@@ -143,6 +171,8 @@ export class MultiStepInput {
         onAccept(resolve),
         input.onDidTriggerButton((button) => {
           if (button === vscode.QuickInputButtons.Back) reject(new GoBack());
+          const action = (button as { action?: unknown }).action;
+          if (typeof action === 'string') reject(new InputAction(action));
         }),
         input.onDidHide(() => reject(new Cancelled())),
       );

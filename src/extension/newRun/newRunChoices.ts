@@ -8,10 +8,11 @@ import {
   type ModelOptionField, type ModelOptionValue,
 } from '../../core/models/modelOptions';
 import {
-  AUGMENT_KINDS, DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS,
-  type AugmentKind, type AugmentSpec, type LossKind, type ModelKind, type RunSpec,
+  AUGMENT_KINDS, DATASET_FORMATS, LOSS_KINDS, MODEL_KINDS, OPTIMIZER_KINDS, SCHEDULE_KINDS, TTA_KINDS,
+  type AugmentKind, type AugmentSpec, type LossKind, type ModelKind, type RunSpec, type ScheduleKind, type TrainingSpec, type TtaKind,
 } from '../../core/runSpec';
 import { defaultTrainingSpec, validateRunSpec } from '../../core/runSpecDefaults';
+import { defaultSchedule } from '../../core/train/learningRateSchedule';
 import type { TrainingDefaults } from '../settingsValues';
 
 /** The settings' first answers (model, epochs, batch size, learning rate, optimiser), and the rest. */
@@ -22,6 +23,20 @@ export interface NewRunChoices extends TrainingDefaults {
   augment: AugmentKind[];
   /** Options of the chosen model kind set away from its defaults, by name (`units`, `layers`); see modelOptionTables.ts. */
   modelOptions?: Record<string, ModelOptionValue>;
+  /** Learning-rate schedule; absent keeps the base spec's (none: constant). */
+  schedule?: ScheduleKind;
+  /** Decoupled weight decay (0 = off); absent keeps the base spec's. */
+  weightDecay?: number;
+  /** SGD with Nesterov momentum; absent keeps the base spec's. */
+  nesterov?: boolean;
+  /** Test-time augmentation; absent keeps the base spec's. */
+  tta?: TtaKind;
+  /** Fine-tuning: the folder of the run whose weights the new run starts from. Never remembered. */
+  initFrom?: string;
+  /** With initFrom: epochs that train only the classifier head. */
+  freezeEpochs?: number;
+  /** A folder dataset resized to this side (to match the run fine-tuned from). Never remembered. */
+  imageSize?: number;
 }
 
 /** The validation split the wizard uses, as the CLI does by default. */
@@ -58,6 +73,10 @@ export function rememberedChoices(value: unknown): Partial<NewRunChoices> {
       out.modelOptions = Object.fromEntries(options) as Record<string, ModelOptionValue>;
     }
   }
+  if (isOneOf(value.schedule, SCHEDULE_KINDS)) out.schedule = value.schedule;
+  if (typeof value.weightDecay === 'number' && Number.isFinite(value.weightDecay) && value.weightDecay >= 0 && value.weightDecay < 1) out.weightDecay = value.weightDecay;
+  if (typeof value.nesterov === 'boolean') out.nesterov = value.nesterov;
+  if (isOneOf(value.tta, TTA_KINDS)) out.tta = value.tta;
   return out;
 }
 
@@ -82,7 +101,42 @@ export function choicesFromSpec(spec: RunSpec): NewRunChoices {
     loss: spec.training.loss,
     augment: augmentKinds(spec.augment),
     modelOptions: readModelOptions(spec.model),
+    schedule: spec.training.schedule?.kind ?? 'constant',
+    weightDecay: spec.training.weightDecay ?? 0,
+    nesterov: spec.training.nesterov ?? false,
+    tta: spec.training.testTimeAugmentation ?? 'none',
+    ...(spec.training.initFrom !== undefined ? { initFrom: spec.training.initFrom, freezeEpochs: spec.training.freezeEpochs ?? 0 } : {}),
+    ...(spec.training.initFrom !== undefined && spec.data.imageSize !== undefined ? { imageSize: spec.data.imageSize } : {}),
   };
+}
+
+/** The recipe answers (schedule, weight decay, Nesterov, TTA, fine-tuning) applied to `training`; absent answers keep its values. */
+function applyRecipe(training: TrainingSpec, choices: NewRunChoices): TrainingSpec {
+  const out: TrainingSpec = { ...training };
+  if (choices.schedule !== undefined) {
+    if (choices.schedule === 'constant') delete out.schedule;
+    else if (out.schedule?.kind !== choices.schedule) out.schedule = defaultSchedule(choices.schedule);
+  }
+  // Weight decay works with adam and sgd, Nesterov momentum with sgd: answers given for another optimiser rest.
+  if (choices.weightDecay !== undefined || out.optimizer === 'rmsprop') {
+    if (choices.weightDecay && out.optimizer !== 'rmsprop') out.weightDecay = choices.weightDecay;
+    else delete out.weightDecay;
+  }
+  if (choices.nesterov !== undefined || out.optimizer !== 'sgd') {
+    if (choices.nesterov && out.optimizer === 'sgd') out.nesterov = true;
+    else delete out.nesterov;
+  }
+  if (choices.tta !== undefined) {
+    if (choices.tta === 'none') delete out.testTimeAugmentation;
+    else out.testTimeAugmentation = choices.tta;
+  }
+  delete out.initFrom;
+  delete out.freezeEpochs;
+  if (choices.initFrom !== undefined) {
+    out.initFrom = choices.initFrom;
+    if (choices.freezeEpochs) out.freezeEpochs = choices.freezeEpochs;
+  }
+  return out;
 }
 
 /** Augmentation for the chosen kinds, keeping the base's strengths for kinds it already had on. */
@@ -109,9 +163,10 @@ function optionsOfKind(choices: NewRunChoices): Record<string, ModelOptionValue>
 /**
  * The run spec for the answers. With a base spec (a rerun or a saved spec), everything the wizard
  * does not ask about (model options when the kind is unchanged, split, seed, limit, ...) is kept.
+ * `strengths` (set in the augmentation preview) replace the base's for the augmentations chosen.
  * Throws a RunSpecError when a value is out of range.
  */
-export function specFromChoices(choices: NewRunChoices, base?: RunSpec): RunSpec {
+export function specFromChoices(choices: NewRunChoices, base?: RunSpec, strengths?: AugmentSpec): RunSpec {
   const training = base ? structuredClone(base.training) : defaultTrainingSpec();
   const sameDataset = base !== undefined && base.data.path === choices.datasetPath;
   const spec: RunSpec = {
@@ -119,16 +174,17 @@ export function specFromChoices(choices: NewRunChoices, base?: RunSpec): RunSpec
       ? structuredClone(base.data)
       : { path: choices.datasetPath, format: 'auto', valSplit: base?.data.valSplit ?? WIZARD_VAL_SPLIT, cifar100Labels: 'fine' },
     model: applyModelOptions(base && base.model.kind === choices.model ? structuredClone(base.model) : defaultModelSpec(choices.model), optionsOfKind(choices)),
-    training: {
+    training: applyRecipe({
       ...training,
       epochs: choices.epochs,
       batchSize: choices.batchSize,
       learningRate: choices.learningRate,
       optimizer: choices.optimizer,
       loss: choices.loss,
-    },
-    augment: augmentFor(choices.augment, base?.augment),
+    }, choices),
+    augment: augmentFor(choices.augment, strengths ?? base?.augment),
   };
+  if (choices.imageSize !== undefined) spec.data.imageSize = choices.imageSize;
   validateRunSpec(spec);
   return spec;
 }

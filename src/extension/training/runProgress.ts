@@ -13,9 +13,10 @@ export interface RunProgress {
   startEpoch: number;
   /** Running training accuracy of the last batch, in [0, 1]. */
   batchAcc?: number;
-  /** Validation accuracy of the last finished epoch. */
+  /** Validation accuracy of the last finished epoch (runs with a validation split). */
   lastValAcc?: number;
-  bestValAcc?: number;
+  /** Training accuracy of the last finished epoch, for a run without a validation split (it has no validation accuracy). */
+  lastTrainAcc?: number;
   /** True once the test split is being evaluated (after the last epoch). */
   testing: boolean;
 }
@@ -34,9 +35,9 @@ export function nextProgress(previous: RunProgress | undefined, event: Execution
     case 'epochEnd':
       if (!previous) return previous;
       return {
-        // Without a validation split the epoch's training accuracy stands in (as the trainer picks the best by it).
-        ...previous, epoch: event.epoch, batch: previous.batchesPerEpoch, lastValAcc: event.valAcc ?? event.acc,
-        bestValAcc: Math.max(previous.bestValAcc ?? 0, event.valAcc ?? event.acc), testing: event.epoch >= previous.epochs,
+        ...previous, epoch: event.epoch, batch: previous.batchesPerEpoch, testing: event.epoch >= previous.epochs,
+        // Without a validation split the epoch has training numbers only, and they are shown as such.
+        ...(event.valAcc !== undefined ? { lastValAcc: event.valAcc } : { lastTrainAcc: event.acc }),
       };
     default:
       return previous;
@@ -60,7 +61,8 @@ export function formatPercent(fraction: number, digits = 1): string {
 export function progressText(progress: RunProgress): string {
   const parts = [`epoch ${progress.epoch}/${progress.epochs}`, formatPercent(progressFraction(progress), 0)];
   if (progress.testing) parts[1] = 'testing';
-  const acc = progress.lastValAcc ?? progress.batchAcc;
-  if (acc !== undefined) parts.push(`${progress.lastValAcc !== undefined ? 'val acc' : 'acc'} ${formatPercent(acc)}`);
+  if (progress.lastValAcc !== undefined) parts.push(`val acc ${formatPercent(progress.lastValAcc)}`);
+  else if (progress.lastTrainAcc !== undefined) parts.push(`train acc ${formatPercent(progress.lastTrainAcc)}`);
+  else if (progress.batchAcc !== undefined) parts.push(`acc ${formatPercent(progress.batchAcc)}`);
   return parts.join(' · ');
 }

@@ -35,7 +35,7 @@ export interface RunQueueOptions {
 /** A run in the queue, as `enqueue` hands it out. */
 export interface QueuedRun {
   readonly run: TrainingRun;
-  /** Resolves with the run id once its folder exists; rejects when training ends before that. */
+  /** Resolves with the run id once its folder exists (a resume: once its trainer reopened it); rejects when training ends before that. */
   readonly created: Promise<string>;
   /** Resolves with how training ended; a run taken out of the queue before it started ends cancelled. */
   readonly ended: Promise<RunEnd>;
@@ -204,8 +204,13 @@ export class RunQueue {
   }
 
   private end(entry: Entry, end: RunEnd): void {
-    const runId = end.runId ?? entry.run.runId;
-    if (runId === undefined) entry.rejectCreated(new Error(end.error ?? `The run ended (${end.status}) before its folder was created.`));
+    // A resume that ends before its trainer reopened the run (the dataset changed, the run is taken) did not start.
+    const reopened = entry.run.phase === 'training';
+    const runId = reopened ? entry.run.runId : entry.run.request.resumeRunId === undefined ? end.runId : undefined;
+    if (runId === undefined) {
+      const what = entry.run.request.resumeRunId === undefined ? 'before its folder was created' : 'before training resumed';
+      entry.rejectCreated(new Error(end.error ?? `The run ended (${end.status}) ${what}.`));
+    }
     else entry.resolveCreated(runId);
     entry.settle(end);
     // After dispose the window is going away: nobody is left to tell.

@@ -157,8 +157,11 @@ export class TrainingController implements vscode.Disposable, RunObserver {
     const openDashboard = runId !== undefined ? [{ title: 'Open Dashboard', run: () => this.options.openDashboard(runId) }] : [];
     switch (end.status) {
       case 'completed': {
-        const best = record?.summary.bestValAcc;
-        const message = `Run "${name}" completed${best !== undefined ? `: best validation accuracy ${formatPercent(best)}${record?.summary.bestEpoch !== undefined ? ` (epoch ${record.summary.bestEpoch})` : ''}` : ''}.`;
+        const summary = record?.summary;
+        const atEpoch = summary?.bestEpoch !== undefined ? ` (epoch ${summary.bestEpoch})` : '';
+        const best = summary?.bestValAcc !== undefined ? `: best validation accuracy ${formatPercent(summary.bestValAcc)}${atEpoch}`
+          : summary?.bestTrainAcc !== undefined ? `: best training accuracy ${formatPercent(summary.bestTrainAcc)}${atEpoch}, no validation split` : '';
+        const message = `Run "${name}" completed${best}.`;
         this.options.log.info(message);
         void vscode.window.showInformationMessage(message, ...openDashboard.map((a) => a.title)).then((picked) => { if (picked) openDashboard[0]?.run(); });
         break;

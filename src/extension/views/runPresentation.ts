@@ -1,6 +1,6 @@
 // How a run reads in the Experiments view: label, description, icon, menu context and tooltip text.
 import type { AugmentSpec, RunSpec } from '../../core/runSpec';
-import type { RunRecord } from '../../core/runs/runRecord';
+import type { RunRecord, RunSummary } from '../../core/runs/runRecord';
 import type { RunStatus } from '../../core/train/trainingEvents';
 import { entryStatus } from './groupRuns';
 import { formatPercent, progressText } from '../training/runProgress';
@@ -33,8 +33,18 @@ export function runLabel(entry: RunEntry): string {
 }
 
 /**
- * The text beside the name: live progress while training, else the best validation accuracy
- * (with the status when the run did not complete).
+ * A run's best accuracy, named for what it is: `val acc 97.0%`, or `train acc 93.5%` for a run without
+ * a validation split (its best epoch was chosen by training accuracy); undefined before its first epoch.
+ */
+export function bestAccuracyText(summary: RunSummary): string | undefined {
+  if (summary.bestValAcc !== undefined) return `val acc ${formatPercent(summary.bestValAcc)}`;
+  if (summary.bestTrainAcc !== undefined) return `train acc ${formatPercent(summary.bestTrainAcc)}`;
+  return undefined;
+}
+
+/**
+ * The text beside the name: live progress while training, else the best accuracy (validation, or
+ * training for a run without a validation split), with the status when the run did not complete.
  */
 export function runDescription(entry: RunEntry): string {
   const { training } = entry;
@@ -43,10 +53,10 @@ export function runDescription(entry: RunEntry): string {
   const { record } = entry;
   if (record.status === 'running') {
     if (training?.progress) return progressText(training.progress);
-    return record.summary.bestValAcc !== undefined ? `running · val acc ${formatPercent(record.summary.bestValAcc)}` : 'starting…';
+    const live = bestAccuracyText(record.summary);
+    return live !== undefined ? `running · ${live}` : 'starting…';
   }
-  const best = record.summary.bestValAcc;
-  const accuracy = best !== undefined ? `val acc ${formatPercent(best)}` : undefined;
+  const accuracy = bestAccuracyText(record.summary);
   if (record.status === 'completed') return accuracy ?? 'completed';
   if (record.status === 'queued') return slurmWaitingText(record, entry.job) ?? 'waiting to start';
   const status = slurmEndWord(record) ?? record.status;
@@ -112,8 +122,11 @@ function specRows(spec: RunSpec): [string, string][] {
 function recordRows(record: RunRecord): [string, string][] {
   const rows: [string, string][] = [];
   const { summary, dataset } = record;
+  const atEpoch = summary.bestEpoch !== undefined ? `epoch ${summary.bestEpoch}` : undefined;
   if (summary.bestValAcc !== undefined) {
-    rows.push(['Best val acc', `${formatPercent(summary.bestValAcc)}${summary.bestEpoch !== undefined ? ` (epoch ${summary.bestEpoch})` : ''}`]);
+    rows.push(['Best val acc', `${formatPercent(summary.bestValAcc)}${atEpoch ? ` (${atEpoch})` : ''}`]);
+  } else if (summary.bestTrainAcc !== undefined) {
+    rows.push(['Best train acc', `${formatPercent(summary.bestTrainAcc)} (${atEpoch ? `${atEpoch}; ` : ''}no validation split)`]);
   }
   if (summary.testAcc !== undefined) rows.push(['Test acc', formatPercent(summary.testAcc)]);
   rows.push(['Epochs done', `${summary.lastEpoch ?? 0} of ${summary.epochs}`]);
@@ -128,7 +141,7 @@ function recordRows(record: RunRecord): [string, string][] {
   if (ended) rows.push(['Ended', ended]);
   if (summary.durationMs !== undefined) rows.push(['Training time', formatDuration(summary.durationMs)]);
   if (summary.imagesPerSecond !== undefined) rows.push(['Throughput', `${Math.round(summary.imagesPerSecond).toLocaleString('en-US')} images/s`]);
-  if (record.backend) rows.push(['Backend', record.backend]);
+  if (record.backend) rows.push(['Backend', record.backendFallbackReason ? `${record.backend} (native not used: ${record.backendFallbackReason})` : record.backend]);
   if (record.resumedFrom !== undefined) rows.push(['Resumed from', `epoch ${record.resumedFrom}`]);
   return rows;
 }

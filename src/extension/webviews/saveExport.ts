@@ -8,7 +8,7 @@ const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
   svg: { 'SVG image': ['svg'] },
 };
 
-/** Asks where to save (suggesting `defaultFolder`, else the first workspace folder), writes the file and says so, with a way to open it. */
+/** Asks where to save (suggesting `defaultFolder`, else the first workspace folder), writes the file and says so, with a way to open it; resolves once written. */
 export async function saveExport(file: ExportMessage, defaultFolder = vscode.workspace.workspaceFolders?.[0]?.uri): Promise<void> {
   const target = await vscode.window.showSaveDialog({
     defaultUri: defaultFolder ? vscode.Uri.joinPath(defaultFolder, file.fileName) : undefined,
@@ -21,6 +21,8 @@ export async function saveExport(file: ExportMessage, defaultFolder = vscode.wor
     ? Buffer.from(file.content.slice(file.content.indexOf(',') + 1), 'base64')
     : Buffer.from(file.content, 'utf8');
   await vscode.workspace.fs.writeFile(target, bytes);
-  const open = await vscode.window.showInformationMessage(`Exported ${vscode.workspace.asRelativePath(target)}.`, 'Open');
-  if (open) await vscode.commands.executeCommand('vscode.open', target);
+  // Not awaited: the notification answers only when dismissed, and the panel's next messages must not wait for that.
+  void vscode.window.showInformationMessage(`Exported ${vscode.workspace.asRelativePath(target)}.`, 'Open').then((open) => {
+    if (open) void vscode.commands.executeCommand('vscode.open', target);
+  });
 }

@@ -5,7 +5,11 @@
 // and disposal in reverse order.
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errorMessage';
+import { describeRaw } from '../../core/guards';
 import { webviewPageHtml } from './webviewPage';
+
+/** Invalid messages logged per panel; a page that keeps sending them is not allowed to flood the log. */
+const MAX_LOGGED_INVALID_MESSAGES = 20;
 
 export interface PanelPage {
   /** The page's bundle and stylesheet, relative to the extension, e.g. `dist/webview.js`, `media/dashboard.css`. */
@@ -32,11 +36,14 @@ export abstract class WebviewPanel<ToView, FromView extends { type: string }> im
   private pageReady = false;
   private disposed = false;
   private sendTimer?: NodeJS.Timeout;
+  private invalidMessages = 0;
 
   protected constructor(
     readonly panel: vscode.WebviewPanel,
     protected readonly extensionUri: vscode.Uri,
     private readonly parse: (raw: unknown) => FromView | undefined,
+    /** Where refused messages are logged (the Classifier Lab output channel). */
+    private readonly messageLog?: vscode.LogOutputChannel,
   ) {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
@@ -104,12 +111,33 @@ export abstract class WebviewPanel<ToView, FromView extends { type: string }> im
   }
 
   private receive(raw: unknown): void {
-    const message = this.parse(raw);
-    if (message === undefined || this.disposed) return;
-    const handled = message.type === 'ready' ? (this.pageReady = true, this.onReady()) : this.onMessage(message as Exclude<FromView, Ready>);
+    if (this.disposed) return;
+    let message: FromView | undefined;
+    try {
+      message = this.parse(raw);
+    } catch {
+      message = undefined; // a parser must not throw; if one does, the message is refused like any other
+    }
+    if (message === undefined) {
+      // Refused: the page runs scripts, so what it sends is untrusted. Logged, never acted on.
+      this.invalidMessages += 1;
+      if (this.invalidMessages <= MAX_LOGGED_INVALID_MESSAGES) {
+        this.messageLog?.warn(`Ignored an invalid message from the page "${this.panel.title}": ${describeRaw(raw)}`);
+        if (this.invalidMessages === MAX_LOGGED_INVALID_MESSAGES) this.messageLog?.warn(`Further invalid messages from the page "${this.panel.title}" are ignored without a log line.`);
+      }
+      return;
+    }
+    let handled: Promise<void> | void;
+    try {
+      handled = message.type === 'ready' ? (this.pageReady = true, this.onReady()) : this.onMessage(message as Exclude<FromView, Ready>);
+    } catch (error) {
+      handled = Promise.reject(error);
+    }
     // A handler that fails tells the user (handlers that can fail expectedly say so themselves).
     void Promise.resolve(handled).catch((error: unknown) => {
-      if (!this.disposed) void vscode.window.showErrorMessage(errorMessage(error));
+      if (this.disposed) return;
+      this.messageLog?.error(`The page "${this.panel.title}" asked for ${message.type}, which failed: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(errorMessage(error));
     });
   }
 
@@ -131,6 +159,10 @@ export class OpenPanels<P extends { readonly onDidDispose: vscode.Event<void>; r
 
   has(key: string): boolean {
     return this.panels.has(key);
+  }
+
+  get(key: string): P | undefined {
+    return this.panels.get(key);
   }
 
   /** Reveals the panel open for `key`; false when there is none. */

@@ -1,6 +1,7 @@
 // Validates both directions of the inference process's IPC channel (src/protocol/inference.ts): what the
 // extension host asks, and what the process answers. Either side is untrusted input to the other.
 import type { SaliencyMap } from '../../core/inspect/saliencyMap';
+import { MODEL_KINDS } from '../../core/runSpec';
 import { isBoolean, isIndex, isInteger, isOneOf, isOptional, isPath, isProbability, isRecord, isString } from '../../core/guards';
 import type { ClassScore, FromInference, InferenceModelInfo, ToInference } from '../../protocol/inference';
 
@@ -49,7 +50,7 @@ function isModelInfo(value: unknown): value is InferenceModelInfo {
   if (!Array.isArray(value.classes) || !value.classes.every(isString)) return false;
   const shape = value.inputShape;
   if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => isInteger(d) && d > 0)) return false;
-  return isOptional(value.accuracy, isProbability) && isOptional(value.modelKind, (kind) => isOneOf(kind, ['cnn', 'rnn', 'attention']));
+  return isOptional(value.accuracy, isProbability) && isOptional(value.trainAccuracy, isProbability) && isOptional(value.modelKind, (kind) => isOneOf(kind, MODEL_KINDS));
 }
 
 /** The message, or undefined when it is not one the inference process is meant to send. */
@@ -62,10 +63,11 @@ export function parseFromInference(raw: unknown): FromInference | undefined {
       return isInteger(raw.id) && isModelInfo(raw.model) ? { type: 'model', id: raw.id, model: raw.model } : undefined;
     case 'result':
       if (!isInteger(raw.id) || !isInteger(raw.index) || !isString(raw.image)) return undefined;
-      if (!Array.isArray(raw.top) || !raw.top.every(isClassScore) || !isOptional(raw.saliency, isSaliency)) return undefined;
+      if (!Array.isArray(raw.top) || !raw.top.every(isClassScore) || !isOptional(raw.saliency, isSaliency) || !isOptional(raw.saliencyError, isString)) return undefined;
       return {
         type: 'result', id: raw.id, index: raw.index, image: raw.image, top: raw.top,
         ...(raw.saliency !== undefined ? { saliency: raw.saliency } : {}),
+        ...(raw.saliencyError !== undefined ? { saliencyError: raw.saliencyError } : {}),
       };
     case 'error':
       if (!isInteger(raw.id) || !isString(raw.message) || !isOptional(raw.index, isInteger) || !isOptional(raw.image, isString)) return undefined;

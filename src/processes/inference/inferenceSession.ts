@@ -27,6 +27,8 @@ export interface InferenceSessionOptions {
    * by side. Default: every core on the wasm backend (as training's `auto`), one on the native backend.
    */
   predictThreads?: number;
+  /** Loads a run's classifier (default ImageClassifier.fromRun); tests give one that fails on purpose. */
+  loadClassifier?: (runDir: string) => Promise<ImageClassifier>;
 }
 
 /** Images from which a request is predicted on several threads: below it, starting them costs more than it saves. */
@@ -65,6 +67,7 @@ function describeModel(classifier: ImageClassifier, runDir: string): InferenceMo
     classes: classifier.classes,
     inputShape: classifier.inputShape,
     ...(run.summary?.bestValAcc !== undefined ? { accuracy: run.summary.bestValAcc } : {}),
+    ...(run.summary?.bestValAcc === undefined && run.summary?.bestTrainAcc !== undefined ? { trainAccuracy: run.summary.bestTrainAcc } : {}),
   };
 }
 
@@ -110,6 +113,7 @@ export class InferenceSession {
   private parallelBusy = false;
   /** Decodes the next batch off the main thread while this one is predicted and sent. */
   private readonly decoder: DecodePool;
+  private readonly loadClassifier: (runDir: string) => Promise<ImageClassifier>;
 
   constructor(
     private readonly send: (message: FromInference) => void | Promise<void>,
@@ -121,6 +125,7 @@ export class InferenceSession {
     this.batchSize = Math.max(1, options.batchSize ?? 32);
     this.predictThreads = options.predictThreads;
     this.decoder = new DecodePool(options.decodeWorkers ?? inferenceDecodeWorkers());
+    this.loadClassifier = options.loadClassifier ?? ((runDir) => ImageClassifier.fromRun(runDir));
   }
 
   /** Runs a request; resolves when its `done` has been sent. */
@@ -153,7 +158,7 @@ export class InferenceSession {
       entry = undefined;
     }
     if (!entry) {
-      const loading = ImageClassifier.fromRun(runDir);
+      const loading = this.loadClassifier(runDir);
       entry = { classifier: loading, stamp, users: 0, stale: false };
       const created = entry;
       // A failed load is not kept: the next request tries again (the user may fix the files).
@@ -264,12 +269,14 @@ export class InferenceSession {
           const ranked = ok.probabilities
             .map((probability, c) => ({ label: classifier.classes[c], probability, c }))
             .sort((a, b) => b.probability - a.probability);
-          let saliency;
+          let saliency: SaliencyMap | undefined;
+          let saliencyError: string | undefined;
           if (request.saliency) {
             try {
               saliency = roundSaliency(classifier.explain(ok.pixels, ranked[0].c));
-            } catch {
-              saliency = undefined; // the prediction stands without its explanation
+            } catch (error) {
+              // The prediction stands without its explanation, and the page says why instead of waiting for it.
+              saliencyError = `The heat map could not be computed: ${errorMessage(error)}`;
             }
           }
           classified += 1;
@@ -277,6 +284,7 @@ export class InferenceSession {
             type: 'result', id, index, image,
             top: ranked.slice(0, topK).map(({ label, probability }) => ({ label, probability })),
             ...(saliency ? { saliency } : {}),
+            ...(saliencyError !== undefined ? { saliencyError } : {}),
           }));
         }
         await Promise.all(sent);

@@ -184,6 +184,11 @@ describe('run dashboard (finished runs)', () => {
     const correct = test.matrix.reduce((sum, row, i) => sum + row[i], 0);
     await page.locator('.matrix-heading', { hasText: `Accuracy ${percent(correct / total)} on ${count(total)} images of the test split` }).waitFor({ timeout: 10_000 });
     await showTab(page, 'Architecture');
+    // The two transformer blocks read as one collapsed "x 2" group until it is clicked open.
+    const blocks = page.locator('g.group[data-repeat="2"]');
+    await blocks.waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('g.layer[data-layer="block1_attention"]').count(), 0, 'collapsed at first');
+    await blocks.click();
     await page.locator('g.layer[data-layer="block1_attention"]').waitFor({ timeout: 30_000 });
     assert.match((await page.locator('g.layer[data-layer="block1_attention"]').getAttribute('aria-label')) ?? '', /MultiHeadSelfAttention \(Attention\)/);
   });

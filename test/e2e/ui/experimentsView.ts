@@ -1,5 +1,5 @@
 // What a user does with Classifier Lab at the workbench, for the UI tests: go through the New Training
-// Run quick picks, read the Experiments view's rows, use a row's context menu.
+// Run (or Find Learning Rate) quick picks, read the Experiments view's rows, use a row's context menu.
 import type { Locator } from 'playwright-core';
 import type { Workbench } from '../harness/workbench';
 
@@ -10,7 +10,9 @@ export interface ViewRow {
   icon: string;
 }
 
-const TOTAL_STEPS = 9;
+/** New Training Run asks 10 questions; Find Learning Rate asks no learning rate. */
+const TRAIN_STEPS = 10;
+const FIND_RATE_STEPS = 9;
 
 function rowsLocator(workbench: Workbench): Locator {
   return workbench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]');
@@ -50,8 +52,8 @@ export async function waitForRow(workbench: Workbench, what: string, accept: (ro
   }
 }
 
-async function waitForStep(workbench: Workbench, step: number): Promise<void> {
-  await workbench.quickInput.locator('.quick-input-title', { hasText: `(${step}/${TOTAL_STEPS})` }).waitFor({ state: 'visible', timeout: 30_000 });
+async function waitForStep(workbench: Workbench, step: number, total: number): Promise<void> {
+  await workbench.quickInput.locator('.quick-input-title', { hasText: `(${step}/${total})` }).waitFor({ state: 'visible', timeout: 30_000 });
 }
 
 function pickRow(workbench: Workbench, label: string): Locator {
@@ -63,6 +65,8 @@ function pickRow(workbench: Workbench, label: string): Locator {
 export interface WizardAnswers {
   dataset: string;
   epochs: number;
+  /** Absent: the default. */
+  batchSize?: number;
 }
 
 /**
@@ -71,9 +75,22 @@ export interface WizardAnswers {
  * accepts every other default.
  */
 export async function newTrainingRun(workbench: Workbench, answers: WizardAnswers): Promise<string> {
+  return answerWizard(workbench, 'Classifier Lab: New Training Run', TRAIN_STEPS, answers);
+}
+
+/**
+ * Classifier Lab: Find Learning Rate, as a user: the same questions as New Training Run but the rate;
+ * the last step's first choice (Enter) starts the range test.
+ */
+export async function findLearningRate(workbench: Workbench, answers: WizardAnswers): Promise<string> {
+  return answerWizard(workbench, 'Classifier Lab: Find Learning Rate', FIND_RATE_STEPS, answers);
+}
+
+async function answerWizard(workbench: Workbench, command: string, total: number, answers: WizardAnswers): Promise<string> {
   const page = workbench.page;
-  await workbench.runCommand('Classifier Lab: New Training Run');
-  await waitForStep(workbench, 1);
+  const waitFor = (step: number) => waitForStep(workbench, step, total);
+  await workbench.runCommand(command);
+  await waitFor(1);
   const input = workbench.quickInput.locator('input.input');
   await input.fill(answers.dataset);
   const dataset = pickRow(workbench, answers.dataset);
@@ -83,17 +100,19 @@ export async function newTrainingRun(workbench: Workbench, answers: WizardAnswer
   const datasetDetail = (await detail.first().innerText()).trim();
   await dataset.click();
 
-  await waitForStep(workbench, 2);
+  await waitFor(2);
   await pickRow(workbench, 'cnn').click();
   // The model's options: the first item goes on with them.
-  await waitForStep(workbench, 3);
+  await waitFor(3);
   await workbench.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'Continue with these options' }).first().waitFor({ state: 'visible', timeout: 10_000 });
   await page.keyboard.press('Enter');
-  await waitForStep(workbench, 4);
+  await waitFor(4);
   await input.fill(String(answers.epochs));
   await page.keyboard.press('Enter');
-  for (const step of [5, 6, 7, 8, 9]) {
-    await waitForStep(workbench, step);
+  // Batch size, (learning rate,) optimiser, loss, augmentation; the recipe step's first item starts.
+  for (let step = 5; step <= total; step++) {
+    await waitFor(step);
+    if (step === 5 && answers.batchSize !== undefined) await input.fill(String(answers.batchSize));
     await page.keyboard.press('Enter');
   }
   await workbench.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });

@@ -5,12 +5,13 @@
 // In a second untrusted folder without runs, Classify Image explains that training needs a trusted
 // workspace and offers no way to start one.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunRecord } from '../../../src/core/runs/runRecord';
 import { makeTempDir, removeTempDir } from '../../fixtures/tempDir';
+import { listProcesses } from '../harness/processList';
 import { prepareTestWorkspace } from '../harness/testWorkspace';
 import { useWorkbench } from '../harness/useWorkbench';
 import type { WorkbenchSessionOptions } from '../harness/workbenchSession';
@@ -25,29 +26,15 @@ function runFolders(...dirs: string[]): Record<string, string[]> {
   return Object.fromEntries(dirs.map((dir) => [dir, existsSync(dir) ? readdirSync(dir).sort() : []]));
 }
 
-/** Trainer processes started for this workspace (the extension forks dist/trainer.js with the workspace as cwd). */
+/**
+ * Trainer processes started for this workspace (the extension forks dist/trainer.js with the workspace
+ * as cwd). Throws when the process list cannot be read: "none" must mean none, not "could not look".
+ */
 function trainersIn(workspace: string): string[] {
-  let pids: string[];
-  try {
-    pids = execFileSync('pgrep', ['-f', 'trainer\\.js'], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
   const root = realpathSync(workspace);
-  return pids.filter((pid) => {
-    try {
-      const cwd = realpathSync(`/proc/${pid}/cwd`);
-      return cwd === root || cwd.startsWith(`${root}/`);
-    } catch {
-      return false; // ended meanwhile
-    }
-  }).map((pid) => {
-    try {
-      return `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`;
-    } catch {
-      return pid;
-    }
-  });
+  return listProcesses()
+    .filter((p) => /trainer\.js/.test(p.cmdline) && p.cwd !== undefined && !relative(root, p.cwd).startsWith('..'))
+    .map((p) => `${p.pid}: ${p.cmdline}`);
 }
 
 describe('Restricted Mode (a workspace nobody trusted)', () => {
@@ -125,9 +112,32 @@ describe('Restricted Mode (a workspace nobody trusted)', () => {
     assert.equal(await wb.quickInput.isVisible(), false, 'a quick pick opened from the disabled button');
   });
 
+  test('the trainer check sees a trainer when there is one (so "none" below means none)', async () => {
+    const decoy = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', 'dist/trainer.js'], { cwd: workspace, stdio: 'ignore' });
+    try {
+      await new Promise((resolve, reject) => { decoy.once('spawn', resolve); decoy.once('error', reject); });
+      assert.ok(trainersIn(workspace).some((line) => line.startsWith(`${decoy.pid}:`)), 'a process running dist/trainer.js in the workspace is seen');
+    } finally {
+      decoy.kill();
+      await new Promise((resolve) => decoy.once('exit', resolve));
+    }
+  });
+
   test('no trainer process started and no run folder appeared', () => {
     assert.deepEqual(trainersIn(workspace), [], 'a trainer process runs for this workspace');
     assert.deepEqual(runFolders(runsDir, decoyDir, workspace), before_, 'folders changed on disk');
+  });
+
+  test('Classify Image does not use the best run unseen: it asks which run, and classifies with the one picked', { timeout: 120_000 }, async () => {
+    const wb = workbench();
+    await wb.explorerContextAction(['data', 'colour-shapes', 'circle', '0000.png'], 'Classify Image');
+    await wb.quickInput.locator('.quick-input-title', { hasText: 'Classify With Which Model?' }).waitFor({ state: 'visible', timeout: 30_000 });
+    const row = wb.quickInput.locator('.monaco-list-row', { hasText: run.name }).first();
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await row.innerText(), /best/);
+    await row.click();
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Classify: 0000.png' }).first().waitFor({ timeout: 30_000 });
+    assert.deepEqual(trainersIn(workspace), [], 'a trainer process runs for this workspace');
   });
 
   test('Open Dashboard still shows the finished run', async () => {

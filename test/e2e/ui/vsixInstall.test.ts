@@ -168,7 +168,7 @@ describe('the packaged .vsix in a fresh VS Code', () => {
     assert.ok(command, `the package contributes "${NEW_TRAINING_RUN}"`);
     const { workbench, page } = session();
     const widget = workbench.quickInput;
-    // The wizard's steps show "N/8" in the widget; each wait makes sure the previous answer was taken.
+    // The wizard's steps show "N/10" in the widget; each wait makes sure the previous answer was taken.
     const atStep = async (step: number): Promise<void> => {
       await widget.filter({ hasText: new RegExp(`\\b${step}/\\d+\\b`) }).waitFor({ state: 'visible', timeout: 30_000 });
     };
@@ -179,10 +179,13 @@ describe('the packaged .vsix in a fresh VS Code', () => {
     await dataset.click();
     await atStep(2); // model: the CNN is the default
     await page.keyboard.press('Enter');
-    await atStep(3); // epochs
+    await atStep(3); // the model's options: the first item goes on with them
+    await page.keyboard.press('Enter');
+    await atStep(4); // epochs
     await widget.locator('input.input').fill('1');
     await page.keyboard.press('Enter');
-    for (const step of [4, 5, 6, 7, 8]) { // batch size, learning rate, optimiser, loss, augmentation: defaults
+    // batch size, learning rate, optimiser, loss, augmentation: defaults; the recipe step's first item starts
+    for (const step of [5, 6, 7, 8, 9, 10]) {
       await atStep(step);
       await page.keyboard.press('Enter');
     }

@@ -132,23 +132,31 @@ describe('training the default CNN on generated shapes', () => {
 
   test('resumes from the last checkpoint and finishes the planned epochs', async () => {
     const controller = new AbortController();
+    // `auto` falls back to wasm where the native backend is not installed, and the run says why.
+    const fallbackReason = (await initBackend('auto')).fallbackReason;
+    await initBackend('wasm');
     const first = await train({
       spec: spec({ training: { epochs: 3 }, data: { limit: 200 } }),
+      backend: 'auto',
       signal: controller.signal,
       onEvent: (event) => {
         if (event.type === 'epochEnd' && event.epoch === 2) controller.abort();
       },
     });
     assert.equal(first.outcome.status, 'cancelled');
+    const store = new RunStore(join(root, 'runs'));
+    assert.equal((await store.read(first.outcome.runId)).backendFallbackReason, fallbackReason);
     const resumed = await train({ spec: spec(), resumeRunId: first.outcome.runId });
     assert.equal(resumed.outcome.status, 'completed', resumed.outcome.error);
     assert.equal(resumed.outcome.runId, first.outcome.runId);
     const start = resumed.events.find((e) => e.type === 'runStart');
     assert.equal(start?.type === 'runStart' && start.startEpoch, 3);
     assert.deepEqual(resumed.events.filter((e) => e.type === 'epochEnd').map((e) => e.epoch), [3]);
-    const record = await new RunStore(join(root, 'runs')).read(first.outcome.runId);
+    const record = await store.read(first.outcome.runId);
     assert.equal(record.status, 'completed');
     assert.equal(record.summary.lastEpoch, 3);
+    // Resumed on wasm by name: no fallback, so no reason left from the first segment.
+    assert.equal(record.backendFallbackReason, undefined);
   });
 
   test('stops early when validation accuracy stops improving', async () => {

@@ -1,6 +1,7 @@
 // One "Classify Image" result tab: runs the classification in the inference process, streams the results
 // to its page (image, top-5 bars, heat map; or a table for many images), and answers the page's requests
 // (an image's explanation, another model, the CSV it built, the run's dashboard).
+import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../../core/errorMessage';
@@ -11,7 +12,9 @@ import { saveExport } from '../saveExport';
 import { WebviewPanel } from '../webviewPanel';
 import type { ClassifierRun } from './classifierRuns';
 import { parseFromClassifyView } from './classifyMessages';
+import { NO_HEAT_MAP, saliencyOutcome } from './saliencyOutcome';
 import type { CollectedImages } from './collectImageFiles';
+import { isInside, isTooBroad } from '../dashboard/datasetImages';
 
 /** What a result tab remembers across window reloads (its page's state): what was picked, with which run. */
 export interface ClassifyPanelState {
@@ -25,6 +28,8 @@ export interface ClassifyPanelDeps {
   openDashboard(runId: string): void;
   /** Asks the user for another run (the current one marked); undefined when they dismiss the picker. */
   chooseRun(currentRunDir: string): Promise<ClassifierRun | undefined>;
+  /** Where refused page messages are logged. */
+  log?: vscode.LogOutputChannel;
 }
 
 /** Results are sent to the page in batches at most this often (a folder yields hundreds per second). */
@@ -36,10 +41,23 @@ export function isClassifyPanelState(value: unknown): value is ClassifyPanelStat
   return typeof state?.runDir === 'string' && Array.isArray(state.targets) && state.targets.every((t) => typeof t === 'string');
 }
 
-/** Folders the page may load images from: the picked folders, and the folders of picked files. */
+/**
+ * Folders the page may load images from: the picked folders, and the folders of picked files; never the
+ * file system root or a home folder (or above one): for those, only the folders of the images found.
+ */
 function imageRoots(targets: readonly string[], collected: CollectedImages): vscode.Uri[] {
   const files = new Set(collected.files.map((f) => f.path));
-  return [...new Set(targets.map((target) => (files.has(target) ? dirname(target) : target)))].map((folder) => vscode.Uri.file(folder));
+  const home = homedir();
+  const roots = new Set<string>();
+  for (const target of targets) {
+    const folder = files.has(target) ? dirname(target) : target;
+    if (!isTooBroad(folder, home)) {
+      roots.add(folder);
+      continue;
+    }
+    for (const file of collected.files) if (isInside(file.path, folder) && !isTooBroad(dirname(file.path), home)) roots.add(dirname(file.path));
+  }
+  return [...roots].map((folder) => vscode.Uri.file(folder));
 }
 
 export class ClassifyPanel extends WebviewPanel<ToClassifyView, FromClassifyView> {
@@ -49,13 +67,15 @@ export class ClassifyPanel extends WebviewPanel<ToClassifyView, FromClassifyView
   private failure?: string;
   private detailIndex?: number;
   private readonly saliency = new Map<number, SaliencyMap>();
+  /** Why an image's heat map could not be computed (its classification stands). */
+  private readonly saliencyErrors = new Map<number, string>();
   private readonly dirty = new Set<number>();
   private flushTimer?: NodeJS.Timeout;
   private abort?: AbortController;
 
   /** Takes over `panel` (new, or restored after a reload) and classifies what was picked. */
   constructor(panel: vscode.WebviewPanel, private readonly deps: ClassifyPanelDeps, private readonly targets: string[], private readonly collected: CollectedImages, private run: ClassifierRun) {
-    super(panel, deps.extensionUri, parseFromClassifyView);
+    super(panel, deps.extensionUri, parseFromClassifyView, deps.log);
     panel.title = `Classify: ${collected.title}`;
     this.disposables.push({ dispose: () => { this.abort?.abort(); clearTimeout(this.flushTimer); } });
     this.load({
@@ -123,6 +143,7 @@ export class ClassifyPanel extends WebviewPanel<ToClassifyView, FromClassifyView
     this.post({ type: 'snapshot', snapshot: this.snapshot() });
     const detail = this.detailIndex;
     if (detail !== undefined && this.saliency.has(detail)) this.post({ type: 'saliency', index: detail, saliency: this.saliency.get(detail) });
+    else if (detail !== undefined && this.saliencyErrors.has(detail)) this.post({ type: 'saliency', index: detail, error: this.saliencyErrors.get(detail) });
   }
 
   private markDirty(index: number): void {
@@ -151,11 +172,13 @@ export class ClassifyPanel extends WebviewPanel<ToClassifyView, FromClassifyView
     this.failure = undefined;
     this.running = true;
     this.saliency.clear();
+    this.saliencyErrors.clear();
     this.dirty.clear();
     this.sendSnapshot();
     const current = () => !abort.signal.aborted && !this.isDisposed;
+    const withSaliency = this.images.length === 1;
     this.deps.host.classify(
-      { runDir: this.run.runDir, images: this.images.map((i) => i.path), topK: TOP_K, saliency: this.images.length === 1 },
+      { runDir: this.run.runDir, images: this.images.map((i) => i.path), topK: TOP_K, saliency: withSaliency },
       {
         onModel: (model) => {
           if (!current()) return;
@@ -165,10 +188,7 @@ export class ClassifyPanel extends WebviewPanel<ToClassifyView, FromClassifyView
         onResult: (result) => {
           if (!current()) return;
           this.images[result.index] = { ...this.images[result.index], top: result.top };
-          if (result.saliency) {
-            this.saliency.set(result.index, result.saliency);
-            if (this.detailIndex === result.index) this.post({ type: 'saliency', index: result.index, saliency: result.saliency });
-          }
+          if (withSaliency) this.keepSaliency(result.index, result);
           this.markDirty(result.index);
         },
         onImageError: (error) => {
@@ -194,27 +214,41 @@ export class ClassifyPanel extends WebviewPanel<ToClassifyView, FromClassifyView
     );
   }
 
-  /** Sends the explanation of one image's top class, computing it when it is not known yet. */
+  /** Keeps an image's heat map, or why it has none, and shows it when that image's detail is open. */
+  private keepSaliency(index: number, answer: { saliency?: SaliencyMap; saliencyError?: string }): void {
+    const outcome = saliencyOutcome(index, answer);
+    if (outcome.saliency) this.saliency.set(index, outcome.saliency);
+    else this.saliencyErrors.set(index, outcome.error ?? NO_HEAT_MAP);
+    if (this.detailIndex === index) this.post(outcome);
+  }
+
+  /** Sends the explanation of one image's top class, computing it when it is not known yet; always ends in a map or a reason. */
   private async explain(index: number): Promise<void> {
     const image = this.images[index];
     const known = this.saliency.get(index);
-    if (known || image.error) {
-      this.post({ type: 'saliency', index, ...(known ? { saliency: known } : { error: image.error }) });
+    const failed = image.error ?? this.saliencyErrors.get(index);
+    if (known || failed) {
+      this.post({ type: 'saliency', index, ...(known ? { saliency: known } : { error: failed }) });
       return;
     }
     if (!image.top) return; // sent with the result when it arrives
     const runDir = this.run.runDir;
+    let answered = false;
     try {
       await this.deps.host.classify({ runDir, images: [image.path], topK: TOP_K, saliency: true }, {
         onResult: (result) => {
-          if (this.run.runDir !== runDir || !result.saliency) return;
-          this.saliency.set(index, result.saliency);
-          this.post({ type: 'saliency', index, saliency: result.saliency });
+          if (this.run.runDir !== runDir) return;
+          answered = true;
+          this.keepSaliency(index, result);
         },
-        onImageError: (error) => this.post({ type: 'saliency', index, error: error.message }),
+        onImageError: (error) => {
+          answered = true;
+          this.post({ type: 'saliency', index, error: error.message });
+        },
       });
+      if (!answered && this.run.runDir === runDir) this.post({ type: 'saliency', index, error: NO_HEAT_MAP });
     } catch (error) {
-      this.post({ type: 'saliency', index, error: errorMessage(error) });
+      this.post({ type: 'saliency', index, error: `The heat map could not be computed: ${errorMessage(error)}` });
     }
   }
 }

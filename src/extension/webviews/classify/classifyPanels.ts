@@ -5,7 +5,7 @@ import { processEnvironment } from '../../nativeBackend';
 import { InferenceHost } from '../../../processes/inference/inferenceHost';
 import type { RunsFolder } from '../../runsFolder';
 import { OpenPanels } from '../webviewPanel';
-import { defaultClassifierRun, describeClassifierRun, listClassifierRuns, type ClassifierRun } from './classifierRuns';
+import { classifierChoice, describeClassifierRun, listClassifierRuns, type ClassifierRun } from './classifierRuns';
 import { ClassifyPanel, isClassifyPanelState, type ClassifyPanelDeps } from './classifyPanel';
 import { collectImageFiles, type CollectedImages } from './collectImageFiles';
 
@@ -29,14 +29,17 @@ export class ClassifyPanels implements vscode.Disposable {
   constructor(private readonly options: ClassifyPanelsOptions) {
     const { context } = options;
     this.host = new InferenceHost({ script: context.asAbsolutePath('dist/inference.js'), cwd: context.extensionPath, env: () => processEnvironment(context), onLog: (line) => options.log.info(`[inference] ${line}`) });
-    this.deps = { extensionUri: context.extensionUri, host: this.host, openDashboard: options.openDashboard, chooseRun: (runDir) => this.chooseRun(runDir) };
+    this.deps = { extensionUri: context.extensionUri, host: this.host, openDashboard: options.openDashboard, chooseRun: (runDir) => this.chooseRun(runDir), log: options.log };
     this.serializer = vscode.window.registerWebviewPanelSerializer(CLASSIFY_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => this.restore(panel, state) });
   }
 
   /** Opens a result tab for what was picked, classified with the default run; says what to do when no run has a model. */
   async open(targets: string[], collected: CollectedImages): Promise<void> {
     const runs = await this.runsOrExplain();
-    const run = runs && defaultClassifierRun(runs, this.rememberedRunId());
+    const choice = runs && classifierChoice(runs, this.rememberedRunId(), vscode.workspace.isTrusted);
+    if (!choice) return;
+    // Restricted Mode: the best run is never used unseen; the user picks (the best one first, marked).
+    const run = 'run' in choice ? choice.run : await this.chooseRun(undefined, 'Restricted Mode: choose the run whose model classifies (its files come from this untrusted workspace)');
     if (!run) return;
     const panel = vscode.window.createWebviewPanel(CLASSIFY_VIEW_TYPE, `Classify: ${collected.title}`, vscode.ViewColumn.Active, {});
     this.panels.add(new ClassifyPanel(panel, this.deps, targets, collected, run));
@@ -73,7 +76,7 @@ export class ClassifyPanels implements vscode.Disposable {
     return undefined;
   }
 
-  private async chooseRun(currentRunDir: string): Promise<ClassifierRun | undefined> {
+  private async chooseRun(currentRunDir: string | undefined, placeHolder = 'Runs with a trained model, best first'): Promise<ClassifierRun | undefined> {
     const runs = await this.runsOrExplain();
     if (!runs) return undefined;
     const items = runs.map((run, k) => {
@@ -82,7 +85,7 @@ export class ClassifyPanels implements vscode.Disposable {
       return { label, description: marks ? `${description} · ${marks}` : description, detail, run };
     });
     const picked = await vscode.window.showQuickPick(items, {
-      title: 'Classify With Which Model?', placeHolder: 'Runs with a trained model, best first', matchOnDescription: true, matchOnDetail: true,
+      title: 'Classify With Which Model?', placeHolder, matchOnDescription: true, matchOnDetail: true,
     });
     if (!picked) return undefined;
     await this.options.context.workspaceState.update(CLASSIFY_RUN_STATE_KEY, picked.run.record.id);
@@ -97,7 +100,9 @@ export class ClassifyPanels implements vscode.Disposable {
       return;
     }
     const runs = await listClassifierRuns(store);
-    const run = runs.find((r) => r.runDir === state.runDir) ?? defaultClassifierRun(runs, this.rememberedRunId());
+    // The run the tab showed, else the remembered or (trusted only) best one: a reload never asks, nor picks unseen.
+    const choice = classifierChoice(runs, this.rememberedRunId(), vscode.workspace.isTrusted);
+    const run = runs.find((r) => r.runDir === state.runDir) ?? (choice && 'run' in choice ? choice.run : undefined);
     const collected = await collectImageFiles(state.targets);
     if (!run || collected.files.length === 0) {
       panel.dispose();

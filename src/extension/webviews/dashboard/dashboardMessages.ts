@@ -14,10 +14,9 @@ export function parseFromDashboardView(raw: unknown): FromDashboardView | undefi
   if (!isRecord(raw)) return undefined;
   switch (raw.type) {
     case 'ready':
-    case 'export': {
-      const message = parseCommonViewMessage(raw);
-      return message?.type === 'openRun' ? undefined : message;
-    }
+    case 'export':
+    case 'openRun':
+      return parseCommonViewMessage(raw);
     case 'requestConfusion':
       if (raw.epoch === 'test') return { type: 'requestConfusion', epoch: 'test' };
       return isIndex(raw.epoch) && raw.epoch >= 1 ? { type: 'requestConfusion', epoch: raw.epoch } : undefined;
@@ -28,6 +27,8 @@ export function parseFromDashboardView(raw: unknown): FromDashboardView | undefi
       if (!Array.isArray(indices) || indices.length > MAX_SAMPLE_IMAGES_PER_REQUEST || !indices.every(isIndex)) return undefined;
       return { type: 'requestSampleImages', indices: [...new Set(indices)] };
     }
+    case 'allowDatasetFolder':
+      return { type: 'allowDatasetFolder' };
     case 'openSample':
       return isIndex(raw.index) ? { type: 'openSample', index: raw.index } : undefined;
     case 'setNotes': {

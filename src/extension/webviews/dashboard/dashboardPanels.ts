@@ -3,11 +3,12 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { isRunId } from '../../../core/runs/runId';
+import type { DatasetFolders } from '../../datasetFolders';
 import type { RunDoctor } from '../../doctor/runDoctor';
 import { RunsFolder } from '../../runsFolder';
 import { CompareDashboard } from '../compare/compareDashboard';
 import { OpenPanels } from '../webviewPanel';
-import { RunDashboard } from './runDashboard';
+import { RunDashboard, type DashboardContext } from './runDashboard';
 
 export const DASHBOARD_VIEW_TYPE = 'classifierLab.dashboard';
 export const COMPARE_VIEW_TYPE = 'classifierLab.compare';
@@ -30,15 +31,17 @@ export class DashboardPanels implements vscode.Disposable {
   /** Dashboards opened as the run.json custom editor: their lifetime is the editor's. */
   private readonly editors = new OpenPanels<RunDashboard>();
   private readonly subscriptions: vscode.Disposable[];
+  private readonly context: DashboardContext;
 
   /** `doctor` gives the runs folder's dashboards the training doctor's findings. */
-  constructor(private readonly extensionUri: vscode.Uri, private readonly folder: RunsFolder, log: vscode.LogOutputChannel, private readonly doctor?: RunDoctor) {
+  constructor(private readonly extensionUri: vscode.Uri, private readonly folder: RunsFolder, private readonly log: vscode.LogOutputChannel, datasetFolders: DatasetFolders, private readonly doctor?: RunDoctor) {
+    this.context = { extensionUri, datasetFolders, log };
     this.subscriptions = [
       vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
           const [runId] = runIdsOf(state);
           if (runId === undefined || !folder.store || this.runs.has(runId)) panel.dispose();
-          else this.runs.add(await RunDashboard.show(panel, runId, folder, extensionUri, doctor), runId);
+          else this.runs.add(await RunDashboard.show(panel, runId, folder, this.context, doctor), runId);
         },
       }),
       vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
@@ -61,7 +64,7 @@ export class DashboardPanels implements vscode.Disposable {
           const runsDir = dirname(runDir);
           const own = runsDir === folder.dir ? undefined : new RunsFolder(() => runsDir, log);
           void own?.refresh();
-          const dashboard = this.editors.add(await RunDashboard.show(panel, runId, own ?? folder, extensionUri, own ? undefined : doctor));
+          const dashboard = this.editors.add(await RunDashboard.show(panel, runId, own ?? folder, this.context, own ? undefined : doctor));
           if (own) dashboard.onDidDispose(() => own.dispose());
         },
       } satisfies vscode.CustomReadonlyEditorProvider, { supportsMultipleEditorsPerDocument: false }),
@@ -73,7 +76,7 @@ export class DashboardPanels implements vscode.Disposable {
     if (this.runs.reveal(runId) || !this.requireFolder()) return;
     this.folder.requireStore().runDir(runId); // throws for anything that is not a run id
     const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, runId, vscode.ViewColumn.Active, { enableScripts: true });
-    this.runs.add(await RunDashboard.show(panel, runId, this.folder, this.extensionUri, this.doctor), runId);
+    this.runs.add(await RunDashboard.show(panel, runId, this.folder, this.context, this.doctor), runId);
   }
 
   /** Shows two or more runs side by side in one tab (the same set of runs reuses its tab). */
@@ -102,6 +105,6 @@ export class DashboardPanels implements vscode.Disposable {
   }
 
   private addComparison(panel: vscode.WebviewPanel, runIds: string[]): void {
-    this.comparisons.add(new CompareDashboard(panel, runIds, this.folder, this.extensionUri, (runId) => void this.open(runId)), compareKey(runIds));
+    this.comparisons.add(new CompareDashboard(panel, runIds, this.folder, this.extensionUri, (runId) => void this.open(runId), this.log), compareKey(runIds));
   }
 }

@@ -1,25 +1,12 @@
-// metrics.jsonl events -> the dashboard's series: per-batch columns, per-epoch points, the test result.
+// metrics.jsonl events -> the dashboard's series, folded one event at a time as the file is read: per-batch
+// points (bounded, see batchPoints.ts), per-epoch points, the test result and the last training start.
 import type { RecordedEvent } from '../../../core/runs/recordedEvent';
-import type { BatchSeries, EpochPoint, RunSnapshot, TestResult, TrainingStart } from '../../../protocol/dashboardView';
+import type { EpochPoint, TestResult, TrainingStart } from '../../../protocol/dashboardView';
+import { BatchPoints, DEFAULT_BATCH_POINT_BUDGET } from './batchPoints';
 
-export type FoldedMetrics = Pick<RunSnapshot, 'start' | 'batches' | 'epochs' | 'test'>;
+export { emptyBatchSeries } from './batchPoints';
 
-export function emptyBatchSeries(): BatchSeries {
-  return { step: [], epoch: [], loss: [], acc: [], learningRate: [], imagesPerSecond: [] };
-}
-
-/** How many batch points of `series` belong to epochs before `epoch` (points are in epoch order). */
-function countBefore(series: BatchSeries, epoch: number): number {
-  let n = series.epoch.length;
-  while (n > 0 && series.epoch[n - 1] >= epoch) n -= 1;
-  return n;
-}
-
-function truncateSeries(series: BatchSeries, length: number): void {
-  for (const column of Object.values(series) as number[][]) column.length = length;
-}
-
-/** The message forms of individual events, for streaming; undefined for events the dashboard does not chart. */
+/** The message forms of individual events, for streaming. */
 export function toTrainingStart(event: Extract<RecordedEvent, { type: 'runStart' }>): TrainingStart {
   return { time: event.time, backend: event.backend, batchesPerEpoch: event.batchesPerEpoch, startEpoch: event.startEpoch, epochs: event.epochs };
 }
@@ -27,8 +14,8 @@ export function toTrainingStart(event: Extract<RecordedEvent, { type: 'runStart'
 export function toEpochPoint(event: Extract<RecordedEvent, { type: 'epochEnd' }>): EpochPoint {
   return {
     epoch: event.epoch, time: event.time, loss: event.loss, acc: event.acc,
-    // A run without a validation split has none: its training numbers stand in (see EpochPoint).
-    valLoss: event.valLoss ?? event.loss, valAcc: event.valAcc ?? event.acc,
+    // A run without a validation split has no validation numbers (and none are made up).
+    ...(event.valLoss !== undefined && event.valAcc !== undefined ? { valLoss: event.valLoss, valAcc: event.valAcc } : {}),
     learningRate: event.learningRate, imagesPerSecond: event.imagesPerSecond, durationMs: event.durationMs,
     isBest: event.isBest, perClass: event.perClass,
     // System metrics, in runs recorded since they exist.
@@ -42,42 +29,57 @@ export function toTestResult(event: Extract<RecordedEvent, { type: 'testEnd' }>)
   return { epoch: event.epoch, loss: event.loss, acc: event.acc, perClass: event.perClass };
 }
 
-export function appendBatch(series: BatchSeries, event: Extract<RecordedEvent, { type: 'batchEnd' }>): void {
-  series.step.push((event.epoch - 1) * event.batchesPerEpoch + event.batch);
-  series.epoch.push(event.epoch);
-  series.loss.push(event.loss);
-  series.acc.push(event.acc);
-  series.learningRate.push(event.learningRate);
-  series.imagesPerSecond.push(event.imagesPerSecond);
-}
+/** A run trains at most 10,000 epochs; a file that claims more is damaged or hostile and is not held whole. */
+export const MAX_EPOCH_POINTS = 10_000;
 
 /**
- * Folds a run's events in file order. A resumed run appends a runStart whose startEpoch is the
- * epoch after its checkpoint; anything already recorded for that epoch or later (an interrupted
- * epoch's batches) is replaced by what follows.
+ * A run's events folded in file order. A resumed run appends a runStart whose startEpoch is the epoch
+ * after its checkpoint; anything already recorded for that epoch or later (an interrupted epoch's
+ * batches) is replaced by what follows.
  */
-export function foldMetrics(events: readonly RecordedEvent[]): FoldedMetrics {
-  const folded: FoldedMetrics = { batches: emptyBatchSeries(), epochs: [] };
-  for (const event of events) {
+export class MetricsFold {
+  start?: TrainingStart;
+  test?: TestResult;
+  readonly batches: BatchPoints;
+  private readonly epochPoints = new Map<number, EpochPoint>();
+
+  constructor(batchPointBudget = DEFAULT_BATCH_POINT_BUDGET) {
+    this.batches = new BatchPoints(batchPointBudget);
+  }
+
+  /** Finished epochs in order. */
+  get epochs(): EpochPoint[] {
+    return [...this.epochPoints.values()].sort((a, b) => a.epoch - b.epoch);
+  }
+
+  add(event: RecordedEvent): void {
     switch (event.type) {
       case 'runStart':
-        folded.start = toTrainingStart(event);
-        truncateSeries(folded.batches, countBefore(folded.batches, event.startEpoch));
-        folded.epochs = folded.epochs.filter((point) => point.epoch < event.startEpoch);
-        break;
+        this.start = toTrainingStart(event);
+        this.batches.dropFrom(event.startEpoch);
+        for (const epoch of [...this.epochPoints.keys()]) if (epoch >= event.startEpoch) this.epochPoints.delete(epoch);
+        return;
       case 'batchEnd':
-        appendBatch(folded.batches, event);
-        break;
+        this.batches.add(event);
+        return;
       case 'epochEnd':
-        folded.epochs = folded.epochs.filter((point) => point.epoch !== event.epoch);
-        folded.epochs.push(toEpochPoint(event));
-        break;
+        if (this.epochPoints.size < MAX_EPOCH_POINTS || this.epochPoints.has(event.epoch)) this.epochPoints.set(event.epoch, toEpochPoint(event));
+        return;
       case 'testEnd':
-        folded.test = toTestResult(event);
-        break;
+        this.test = toTestResult(event);
+        return;
       case 'runEnd':
-        break;
+        // The run's last batches are all there will be: show them even if they fill no whole point.
+        this.batches.flush();
+        return;
     }
   }
-  return folded;
+}
+
+/** Folds a whole list of events (see MetricsFold), every batch point included. */
+export function foldMetrics(events: readonly RecordedEvent[], batchPointBudget?: number): MetricsFold {
+  const fold = new MetricsFold(batchPointBudget);
+  for (const event of events) fold.add(event);
+  fold.batches.flush();
+  return fold;
 }

@@ -10,16 +10,20 @@ import { readModelGraph } from '../../../core/inspect/readModelGraph';
 import { readLayerWeightStatistics } from '../../../core/inspect/weightStatistics';
 import type { ConfusionFile, PredictionsFile } from '../../../core/runs/runFiles';
 import { runPaths, type RunFileKind, type RunPaths } from '../../../core/runs/runLayout';
+import type { RecordedEvent } from '../../../core/runs/recordedEvent';
 import type { RunRecord } from '../../../core/runs/runRecord';
 import type { RunStore } from '../../../core/runs/runStore';
-import type { ConfusionView, ModelGraphState, PredictionsView, SampleImage, ToDashboardView } from '../../../protocol/dashboardView';
-import { appendBatch, emptyBatchSeries, foldMetrics, toEpochPoint, toTestResult, toTrainingStart } from './foldMetrics';
+import type { ConfusionView, ModelGraphState, PredictionsView, SampleImage, SampleImagesAccess, ToDashboardView } from '../../../protocol/dashboardView';
+import { datasetImagesAccess, resolveSampleFile, type DatasetImagesAccess, type ImageFolders } from './datasetImages';
+import { MetricsFold, toEpochPoint, toTestResult, toTrainingStart } from './foldMetrics';
 
 export interface RunFollowerOptions {
   /** Where the messages for the page go. */
   send(message: ToDashboardView): void;
-  /** A URI the page may load an image file from. */
+  /** A URI the page may load an image file from (a real path inside the dataset root the page was given). */
   imageUri(path: string): string;
+  /** The folders whose datasets may be shown now (see datasetImages.ts). */
+  imageFolders(): ImageFolders;
   /** run.json was read anew. */
   onRecord?(run: RunRecord): void;
 }
@@ -53,14 +57,23 @@ async function listConfusion(paths: RunPaths): Promise<{ epochs: number[]; hasTe
   return { epochs, hasTest: names.includes('test.json') };
 }
 
+/** What the page is told about showing the dataset's images (never a folder it may not show). */
+function toAccessView(access: DatasetImagesAccess): SampleImagesAccess {
+  return access.shown ? { shown: true } : { shown: false, reason: access.reason, ...(access.folder ? { folder: access.folder } : {}), canAllow: access.canAllow };
+}
+
 export class RunFollower {
   private readonly paths: RunPaths;
   private readonly pixels = new ExamplePixelReader();
   private current?: RunRecord;
   private metricsOffset = 0;
+  /** The run's metrics as folded so far (batch points bounded): the snapshot's, then each change's. */
+  private fold = new MetricsFold();
   private predictions?: PredictionsFile;
   private graph?: ModelGraph;
   private confusionList = '';
+  /** Whether (and from which real folder) the run's dataset images may be shown, as of the last record read. */
+  private access: DatasetImagesAccess = { shown: false, reason: 'The run has not been read yet.', canAllow: false };
   /** The page has its snapshot; until then changes are not sent (the snapshot will hold them). */
   private snapshotSent = false;
 
@@ -78,10 +91,22 @@ export class RunFollower {
     this.snapshotSent = false;
   }
 
-  /** Reads run.json only (for the tab's title before the page loads). */
+  /** Reads run.json only (for the tab's title and the page's image folder before the page loads). */
   async readRecord(): Promise<RunRecord | undefined> {
     this.current = await this.store.read(this.runId).catch(() => undefined);
+    await this.checkAccess();
     return this.current;
+  }
+
+  /** Whether the dataset's images may be shown, as of the last record read. */
+  get datasetAccess(): DatasetImagesAccess {
+    return this.access;
+  }
+
+  /** Decides anew whether the dataset's images may be shown (the record or the chosen folders changed). */
+  async checkAccess(): Promise<DatasetImagesAccess> {
+    this.access = await datasetImagesAccess(this.current, this.options.imageFolders());
+    return this.access;
   }
 
   /** Sends everything the dashboard shows, or why the run cannot be read. */
@@ -95,9 +120,14 @@ export class RunFollower {
       return;
     }
     this.current = run;
-    const chunk = await this.store.readMetricsFrom(this.runId, 0);
-    this.metricsOffset = chunk.nextOffset;
-    const folded = foldMetrics(chunk.events);
+    await this.checkAccess();
+    // Read a chunk at a time into bounded series: a long run's metrics.jsonl is never held whole.
+    const folded = new MetricsFold();
+    const read = await this.store.streamMetricsFrom(this.runId, 0, (event) => folded.add(event));
+    this.metricsOffset = read.nextOffset;
+    this.fold = folded;
+    // The batches of a point still filling are shown too; when it fills, the page gets the points anew.
+    folded.batches.markSent(true);
     const list = await listConfusion(this.paths);
     this.confusionList = JSON.stringify(list);
     const shownEpoch = run.summary.bestEpoch ?? list.epochs[list.epochs.length - 1];
@@ -109,7 +139,9 @@ export class RunFollower {
       snapshot: {
         run,
         ...(folded.start ? { start: folded.start } : {}),
-        batches: folded.batches,
+        batches: folded.batches.series(true),
+        batchCount: folded.batches.batchCount,
+        batchesPerPoint: folded.batches.batchesPerPoint,
         epochs: folded.epochs,
         ...(folded.test ? { test: folded.test } : {}),
         confusionEpochs: list.epochs,
@@ -117,7 +149,8 @@ export class RunFollower {
         ...(confusionFile ? { confusion: toConfusionView(confusionFile) } : {}),
         ...(this.predictions ? { predictions: toPredictionsView(this.predictions) } : {}),
         model: await this.readModel(),
-        skippedLines: chunk.skippedLines,
+        skippedLines: read.skippedLines,
+        sampleImages: toAccessView(this.access),
       },
     });
   }
@@ -162,10 +195,14 @@ export class RunFollower {
     this.options.send({ type: 'sampleImages', images: await Promise.all(indices.map((index) => this.sampleImage(index))) });
   }
 
-  /** The image file of a validation sample (undefined for samples inside binary dataset files). */
-  sampleFile(index: number): string | undefined {
+  /**
+   * The image file of a validation sample, as a real path inside the run's dataset folder; undefined
+   * for samples inside binary dataset files, and for any path the run's files name elsewhere.
+   */
+  async sampleFile(index: number): Promise<string | undefined> {
     const item = this.predictions?.items[index];
-    return item && !parseExampleSource(item.source) ? item.source : undefined;
+    if (!item || parseExampleSource(item.source) || !this.access.shown) return undefined;
+    return resolveSampleFile(item.source, this.access.root);
   }
 
   async setNotes(notes: string, tags: readonly string[]): Promise<void> {
@@ -176,16 +213,23 @@ export class RunFollower {
   private async sampleImage(index: number): Promise<SampleImage> {
     const item = this.predictions?.items[index];
     if (!item) return { index, kind: 'missing', reason: 'No such sample.' };
+    const access = this.access;
+    if (!access.shown) return { index, kind: 'missing', reason: access.reason };
+    // Only a file inside the dataset folder, however predictions.json names it (.., links, other folders).
+    const file = await resolveSampleFile(item.source, access.root);
+    if (file === undefined) return { index, kind: 'missing', reason: `${sampleName(item.source)} is not a file inside the run's dataset folder.` };
+    const inFile = parseExampleSource(item.source);
     const format = this.current?.dataset?.format;
-    if (parseExampleSource(item.source) && format && format !== 'folder') {
+    if (inFile) {
+      if (!format || format === 'folder') return { index, kind: 'missing', reason: 'The run\'s dataset has no records inside files.' };
       try {
-        const example = await this.pixels.read(item.source, format);
+        const example = await this.pixels.read(`${file}#${inFile.index}`, format);
         return { index, kind: 'pixels', width: example.width, height: example.height, channels: example.channels, pixels: Buffer.from(example.data).toString('base64') };
       } catch (error) {
         return { index, kind: 'missing', reason: errorMessage(error) };
       }
     }
-    return { index, kind: 'uri', uri: this.options.imageUri(item.source) };
+    return { index, kind: 'uri', uri: this.options.imageUri(file) };
   }
 
   private async readModel(): Promise<ModelGraphState> {
@@ -205,6 +249,7 @@ export class RunFollower {
       this.options.send({ type: 'runError', message: errorMessage(error) });
       return;
     }
+    await this.checkAccess();
     this.options.onRecord?.(this.current);
     this.options.send({ type: 'status', run: this.current });
   }
@@ -217,34 +262,39 @@ export class RunFollower {
     this.options.send({ type: 'confusionEpochs', epochs: list.epochs, hasTest: list.hasTest });
   }
 
-  /** New complete lines of metrics.jsonl, in as few messages as possible: consecutive batches go in one. */
+  /**
+   * New complete lines of metrics.jsonl, in file order and as few messages as possible: the batch points
+   * completed since the last message go in one (all of them anew when points merged or a resume dropped some).
+   */
   private async sendNewMetrics(): Promise<void> {
-    const chunk = await this.store.readMetricsFrom(this.runId, this.metricsOffset);
-    if (chunk.nextOffset < this.metricsOffset) {
+    const fold = this.fold;
+    const events: RecordedEvent[] = [];
+    const read = await this.store.streamMetricsFrom(this.runId, this.metricsOffset, (event) => events.push(event));
+    if (read.nextOffset < this.metricsOffset) {
       // The file was replaced (shorter than what was read): start over.
       await this.sendSnapshot();
       return;
     }
-    this.metricsOffset = chunk.nextOffset;
-    let batches = emptyBatchSeries();
+    this.metricsOffset = read.nextOffset;
     const flushBatches = (): void => {
-      if (batches.step.length === 0) return;
-      this.options.send({ type: 'batchEnd', batches });
-      batches = emptyBatchSeries();
+      const update = fold.batches.takeNew();
+      if (update.batches.step.length === 0 && !update.replace) return;
+      this.options.send({
+        type: 'batchEnd', batches: update.batches, batchCount: fold.batches.batchCount, batchesPerPoint: fold.batches.batchesPerPoint,
+        ...(update.replace ? { replace: true } : {}),
+      });
     };
     let recordChanged = false;
-    for (const event of chunk.events) {
-      if (event.type === 'batchEnd') {
-        appendBatch(batches, event);
-        continue;
-      }
-      flushBatches();
+    for (const event of events) {
+      fold.add(event);
+      if (event.type === 'batchEnd') continue;
       switch (event.type) {
         case 'runStart':
           this.options.send({ type: 'trainingStart', start: toTrainingStart(event) });
           recordChanged = true;
           break;
         case 'epochEnd':
+          flushBatches();
           this.options.send({ type: 'epochEnd', epoch: toEpochPoint(event) });
           await this.sendConfusionList();
           if (event.isBest) {
@@ -254,6 +304,7 @@ export class RunFollower {
           recordChanged = true;
           break;
         case 'testEnd':
+          flushBatches();
           this.options.send({ type: 'testEnd', test: toTestResult(event) });
           await this.sendConfusionList();
           break;

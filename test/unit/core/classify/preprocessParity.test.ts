@@ -15,6 +15,7 @@ import { noAugmentation } from '../../../../src/core/data/augment';
 import { encodeBaselineJpeg, encodeJpeg, encodePng } from '../../../fixtures/imageFixtures';
 import { encodeBmp, encodeGif, encodeWebp } from '../../../fixtures/moreImageFixtures';
 import { makeTempDir, removeTempDir } from '../../../fixtures/tempDir';
+import { displayP3Jpeg, gradient, lossyWebp, plainJpeg, rotatedJpeg, twoBands } from '../../../fixtures/photoFixtures';
 
 /** Smooth colourful RGBA content of any size; alpha from `alpha`. */
 function rgbaPattern(width: number, height: number, alpha: (x: number, y: number) => number = () => 255): Uint8Array {
@@ -54,6 +55,14 @@ const colourFiles: Record<string, () => Uint8Array> = {
   'b/lossless.webp': () => encodeWebp(rgbaPattern(64, 48, (x) => (x < 10 ? 0 : 255)), 64, 48, true),
   'b/lossy.webp': () => encodeWebp(rgbaPattern(50, 70), 50, 70, false),
   'b/grey-in-colour-set.png': () => encodePng({ width: 31, height: 31, colorType: 0, bitDepth: 8, samples: greyPattern(31, 31) }),
+};
+
+/** Photos libvips decodes (large, turned by EXIF, with a colour profile), added to the colour dataset. */
+const photoFiles: Record<string, () => Promise<Uint8Array>> = {
+  'a/large.jpg': () => plainJpeg(gradient(640, 480)),
+  'a/sideways.jpg': () => rotatedJpeg(twoBands(300, 400, [200, 40, 40], [40, 40, 200])),
+  'b/profile.jpg': () => displayP3Jpeg(gradient(200, 150)),
+  'b/large.webp': () => lossyWebp(gradient(300, 500)),
 };
 
 /** Grey files of every format; the dataset reads as one channel. */
@@ -103,16 +112,17 @@ describe('preprocessing parity between training and classification', () => {
   before(() => { dir = makeTempDir(); });
   after(() => removeTempDir(dir));
 
-  test('colour dataset: PNG, JPEG, GIF, BMP and WebP of odd sizes with transparency, in memory and streamed', async () => {
+  test('colour dataset: PNG, JPEG, GIF, BMP and WebP of odd sizes with transparency, and photos, in memory and streamed', async () => {
     const data = join(dir, 'colour');
     for (const [name, encode] of Object.entries(colourFiles)) {
       mkdirSync(join(data, name.split('/')[0]), { recursive: true });
       writeFileSync(join(data, name), encode());
     }
+    for (const [name, encode] of Object.entries(photoFiles)) writeFileSync(join(data, name), await encode());
     const classifier = await trainedOn(data, join(dir, 'runs'), 24);
     try {
       assert.deepEqual(classifier.inputShape, [24, 24, 3]);
-      const count = Object.keys(colourFiles).length;
+      const count = Object.keys(colourFiles).length + Object.keys(photoFiles).length;
       await assertParity(await readFolderDataset(data, readerOptions({ imageSize: 24 })), classifier, count);
       const streamed = await readFolderDataset(data, readerOptions({ imageSize: 24, memoryBudgetBytes: 1000 }));
       assert.equal(streamed.streamed, true);

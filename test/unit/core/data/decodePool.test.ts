@@ -27,14 +27,14 @@ describe('DecodePool', () => {
     try {
       const threaded = await pool.decode(paths, [8, 8, 3]);
       assert.equal(pool.usesWorkers, true, 'the workers should have started');
-      const local = decodeImageFiles(paths, [8, 8, 3]);
+      const local = await decodeImageFiles(paths, [8, 8, 3]);
       assert.deepEqual(threaded.pixels, local.pixels);
       assert.deepEqual(threaded.failures, local.failures);
       assert.deepEqual(threaded.failures.map((f) => f.index), [7]);
       // Concurrent requests each get their own answer.
       const [a, b] = await Promise.all([pool.decode(paths.slice(0, 3), [4, 4, 1]), pool.decode(paths.slice(3, 4), [4, 4, 1])]);
-      assert.deepEqual(a.pixels, decodeImageFiles(paths.slice(0, 3), [4, 4, 1]).pixels);
-      assert.deepEqual(b.pixels, decodeImageFiles(paths.slice(3, 4), [4, 4, 1]).pixels);
+      assert.deepEqual(a.pixels, (await decodeImageFiles(paths.slice(0, 3), [4, 4, 1])).pixels);
+      assert.deepEqual(b.pixels, (await decodeImageFiles(paths.slice(3, 4), [4, 4, 1])).pixels);
     } finally {
       await pool.close();
     }
@@ -45,7 +45,7 @@ describe('DecodePool', () => {
     try {
       const result = await pool.decode(paths, [8, 8, 3]);
       assert.equal(pool.usesWorkers, false);
-      assert.deepEqual(result.pixels, decodeImageFiles(paths, [8, 8, 3]).pixels);
+      assert.deepEqual(result.pixels, (await decodeImageFiles(paths, [8, 8, 3])).pixels);
     } finally {
       await pool.close();
     }

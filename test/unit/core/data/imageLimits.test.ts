@@ -44,7 +44,7 @@ function seededRandom(seed: number): () => number {
 }
 
 describe('PNG row decoder', () => {
-  test('gives the same pixels and model inputs as the whole-image decoder, for every colour type, depth, filter and interlacing', () => {
+  test('gives the same pixels and model inputs as the whole-image decoder, for every colour type, depth, filter and interlacing', async () => {
     const random = seededRandom(11);
     let cases = 0;
     for (const colorType of [0, 2, 3, 4, 6] as PngColorType[]) {
@@ -70,7 +70,7 @@ describe('PNG row decoder', () => {
             const reference = pngjsReference(bytes, decoded.channels);
             assert.deepEqual(decoded, reference, context);
             for (const shape of [[7, 9, 3], [32, 32, 1], [height, width, 3], [3, 2, 1]] as ImageShape[]) {
-              assert.deepEqual(decodeImageToModelInput(bytes, shape), toModelInput(reference, shape), `${context}, model input ${shape.join('x')}`);
+              assert.deepEqual(await decodeImageToModelInput(bytes, shape), toModelInput(reference, shape), `${context}, model input ${shape.join('x')}`);
             }
             cases++;
           }
@@ -82,13 +82,13 @@ describe('PNG row decoder', () => {
 });
 
 describe('hostile images are refused from their headers, within the limits', () => {
-  test('a 97 KB grey PNG of 1 x 50,000,000 pixels (at the pixel limit, valid checksums) is refused by its width', () => {
+  test('a 97 KB grey PNG of 1 x 50,000,000 pixels (at the pixel limit, valid checksums) is refused by its width', async () => {
     const bomb = assemblePng({ width: 50_000_000, height: 1, bitDepth: 8, colorType: 0 }, deflateSync(Buffer.alloc(50_000_001)));
     assert.ok(bomb.length < 100_000, `${bomb.length} bytes`);
     const rssBefore = process.memoryUsage().rss;
     const message = new RegExp(`image too large \\(50000000 x 1 pixels; each side may be at most ${MAX_IMAGE_SIDE.toLocaleString('en')}\\)`);
     assert.throws(() => decodeImage(bomb), message);
-    assert.throws(() => decodeImageToModelInput(bomb, [32, 32, 1]), message);
+    await assert.rejects(decodeImageToModelInput(bomb, [32, 32, 1]), message);
     assert.ok(process.memoryUsage().rss - rssBefore < 50e6, 'nothing was decoded');
   });
 
@@ -110,12 +110,12 @@ describe('hostile images are refused from their headers, within the limits', () 
     assert.throws(() => decodeImage(heavy), new RegExp(`image too large to decode \\(7000 x 7000 PNG needs 374 MB; the limit is ${MAX_DECODE_BYTES / 1048576} MB\\)`));
   });
 
-  test('a PNG within the limits is decoded row by row: only its inflated data is held, never a full-size RGBA copy', () => {
+  test('a PNG within the limits is decoded row by row: only its inflated data is held, never a full-size RGBA copy', async () => {
     // 7071 x 7071 grey: 50 MB inflated; the whole-image decoder held 250 MB more (RGBA and its flattened copy).
     const side = 7071;
     const big = assemblePng({ width: side, height: side, bitDepth: 8, colorType: 0 }, deflateSync(Buffer.alloc(side * (side + 1), 0)));
     const rssBefore = process.memoryUsage().rss;
-    const input = decodeImageToModelInput(big, [32, 32, 1]);
+    const input = await decodeImageToModelInput(big, [32, 32, 1]);
     const grown = process.memoryUsage().rss - rssBefore;
     assert.deepEqual([...new Set(input)], [0]);
     assert.ok(grown < 130e6, `decoding grew the process by ${(grown / 1e6).toFixed(0)} MB`);
@@ -123,11 +123,11 @@ describe('hostile images are refused from their headers, within the limits', () 
 });
 
 describe('a short pixel stream is an unreadable file, never a blank image', () => {
-  test('PNG: a 74-byte file declaring 3000 x 3000 16-bit RGBA', () => {
+  test('PNG: a 74-byte file declaring 3000 x 3000 16-bit RGBA', async () => {
     const short = assemblePng({ width: 3000, height: 3000, bitDepth: 16, colorType: 6 }, deflateSync(Buffer.alloc(4)));
     assert.ok(short.length < 80, `${short.length} bytes`);
     assert.throws(() => decodeImage(short), /truncated PNG \(its pixel data ends after 4 of 72003000 bytes, about row 0\)/);
-    assert.throws(() => decodeImageToModelInput(short, [32, 32, 3]), /truncated PNG/);
+    await assert.rejects(decodeImageToModelInput(short, [32, 32, 3]), /truncated PNG/);
   });
 
   test('PNG: compressed data cut mid-stream, interlaced or not', () => {
@@ -186,7 +186,7 @@ describe('a short pixel stream is an unreadable file, never a blank image', () =
 });
 
 describe('one bad file never ends a batch', () => {
-  test('the other files of the batch are decoded; the bad ones are named with their reason', () => {
+  test('the other files of the batch are decoded; the bad ones are named with their reason', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'classifier-lab-batch-'));
     try {
       const good = encodePng({ width: 4, height: 4, colorType: 0, bitDepth: 8, samples: new Array<number>(16).fill(77) });
@@ -197,7 +197,7 @@ describe('one bad file never ends a batch', () => {
       writeFileSync(paths[3], good);
       truncateSync(paths[3], MAX_IMAGE_FILE_BYTES + 1); // sparse: costs no disk
       writeFileSync(paths[4], good);
-      const { pixels, failures } = decodeImageFiles(paths, [2, 2, 1]);
+      const { pixels, failures } = await decodeImageFiles(paths, [2, 2, 1]);
       assert.deepEqual(failures.map((f) => f.index), [1, 2, 3]);
       assert.match(failures[0].reason, /each side may be at most/);
       assert.match(failures[1].reason, /truncated PNG/);

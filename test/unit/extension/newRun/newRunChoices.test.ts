@@ -4,6 +4,7 @@ import {
   choicesFromSpec, initialChoices, modelOptionRows, modelOptionsProblem, parseLearningRate, parseModelOptionInput, parseSavedRunSpec,
   parseWholeNumber, rememberedChoices, specFromChoices, type NewRunChoices,
 } from '../../../../src/extension/newRun/newRunChoices';
+import { builtInPresets } from '../../../../src/core/presets/runPreset';
 import { RunSpecError } from '../../../../src/core/runSpecDefaults';
 import { testSpec } from '../views/runTestRecords';
 
@@ -41,6 +42,22 @@ describe('wizard answers -> run spec', () => {
     assert.equal(spec.training.epochs, 2);
     // Changing the model kind gives that kind's default architecture.
     assert.equal(specFromChoices({ ...choicesFromSpec(base), model: 'rnn' }, base).model.kind, 'rnn');
+  });
+
+  test('strengths set in the augmentation preview go into the spec for the augmentations chosen', () => {
+    const previewed = { flip: true, rotateDegrees: 30, cropPadding: 3, brightness: 0.5, contrast: 0.25, saturation: 0 };
+    const spec = specFromChoices({ ...choices, augment: ['flip', 'rotate', 'crop', 'color'] }, undefined, previewed);
+    assert.deepEqual(spec.augment, previewed);
+    // Unticked afterwards in the picker: off, whatever the preview set.
+    assert.deepEqual(specFromChoices({ ...choices, augment: ['rotate'] }, undefined, previewed).augment,
+      { flip: false, rotateDegrees: 30, cropPadding: 0, brightness: 0, contrast: 0, saturation: 0 });
+    // They win over a base spec's strengths; the rest of the base is kept.
+    const base = testSpec('/data/shapes');
+    base.training.seed = 9;
+    base.augment = { flip: false, rotateDegrees: 5, cropPadding: 1, brightness: 0.1, contrast: 0.1, saturation: 0.1 };
+    const fromBase = specFromChoices({ ...choicesFromSpec(base), augment: ['rotate', 'color'] }, base, previewed);
+    assert.deepEqual(fromBase.augment, { flip: false, rotateDegrees: 30, cropPadding: 0, brightness: 0.5, contrast: 0.25, saturation: 0 });
+    assert.equal(fromBase.training.seed, 9);
   });
 
   test('a spec round-trips through the answers', () => {
@@ -133,5 +150,53 @@ describe('model options in the wizard', () => {
     assert.deepEqual(rememberedChoices({ model: 'rnn', modelOptions: { units: [64, 64], layers: 99, filters: [8] } }), { model: 'rnn', modelOptions: { units: [64, 64] } });
     assert.deepEqual(rememberedChoices({ model: 'attention', modelOptions: { embedDim: 60, heads: 8 } }), { model: 'attention' });
     assert.deepEqual(rememberedChoices({ modelOptions: { units: [64] } }), {});
+  });
+});
+
+describe('wizard recipe answers -> run spec', () => {
+  const adamChoices: NewRunChoices = { ...choices, model: 'cnn', optimizer: 'adam' };
+
+  test('a schedule, weight decay and test-time augmentation land in the spec; constant and off leave them out', () => {
+    const spec = specFromChoices({ ...adamChoices, schedule: 'onecycle', weightDecay: 0.05, tta: 'flip' });
+    assert.equal(spec.training.schedule?.kind, 'onecycle');
+    assert.ok((spec.training.schedule?.warmup ?? 0) > 0, 'one-cycle warms up');
+    assert.equal(spec.training.weightDecay, 0.05);
+    assert.equal(spec.training.testTimeAugmentation, 'flip');
+    const plain = specFromChoices({ ...adamChoices, schedule: 'constant', weightDecay: 0, tta: 'none' });
+    assert.deepEqual([plain.training.schedule, plain.training.weightDecay, plain.training.testTimeAugmentation], [undefined, undefined, undefined]);
+  });
+
+  test('Nesterov momentum goes with sgd only, weight decay not with rmsprop', () => {
+    assert.equal(specFromChoices({ ...adamChoices, optimizer: 'sgd', nesterov: true }).training.nesterov, true);
+    assert.equal(specFromChoices({ ...adamChoices, optimizer: 'adam', nesterov: true }).training.nesterov, undefined);
+    assert.equal(specFromChoices({ ...adamChoices, optimizer: 'rmsprop', weightDecay: 0.05 }).training.weightDecay, undefined);
+  });
+
+  test('a preset\'s recipe survives the wizard when only the dataset and epochs change', () => {
+    const fast = builtInPresets().find((preset) => preset.name === 'cifar10-fast')!;
+    const base = { ...structuredClone(fast.spec), data: { path: '/data/cifar', format: 'auto' as const, cifar100Labels: 'fine' as const, valSplit: 0.05 } };
+    const spec = specFromChoices({ ...choicesFromSpec(base), epochs: 2 }, base);
+    assert.deepEqual(spec.training.schedule, fast.spec.training.schedule, 'the schedule with its own warm-up');
+    assert.deepEqual([spec.model, spec.training.weightDecay, spec.training.labelSmoothing, spec.training.testTimeAugmentation, spec.training.epochs],
+      [fast.spec.model, 0.05, 0.2, 'flip', 2]);
+    assert.deepEqual(spec.augment, fast.spec.augment);
+  });
+
+  test('fine-tuning: the run to start from, head-only epochs and the image size it needs', () => {
+    const spec = specFromChoices({ ...adamChoices, epochs: 4, initFrom: '/runs/20260101-cnn', freezeEpochs: 2, imageSize: 28 });
+    assert.deepEqual([spec.training.initFrom, spec.training.freezeEpochs, spec.data.imageSize], ['/runs/20260101-cnn', 2, 28]);
+    const again = choicesFromSpec(spec);
+    assert.deepEqual([again.initFrom, again.freezeEpochs, again.imageSize], ['/runs/20260101-cnn', 2, 28]);
+    const fresh = specFromChoices({ ...adamChoices }, spec);
+    assert.equal(fresh.training.initFrom, undefined, 'a base spec\'s starting run is dropped when the answers have none');
+    assert.throws(() => specFromChoices({ ...adamChoices, epochs: 2, initFrom: '/runs/x', freezeEpochs: 3 }), RunSpecError);
+  });
+
+  test('the recipe answers are remembered, the run fine-tuned from never', () => {
+    const remembered = rememberedChoices({ ...adamChoices, schedule: 'cosine', weightDecay: 0.01, nesterov: true, tta: 'flip', initFrom: '/runs/x', freezeEpochs: 1, imageSize: 28 });
+    assert.deepEqual([remembered.schedule, remembered.weightDecay, remembered.nesterov, remembered.tta], ['cosine', 0.01, true, 'flip']);
+    assert.deepEqual([remembered.initFrom, remembered.freezeEpochs, remembered.imageSize], [undefined, undefined, undefined]);
+    const junk = rememberedChoices({ schedule: 'zigzag', weightDecay: 3, nesterov: 'yes', tta: 'spin' });
+    assert.deepEqual(junk, {});
   });
 });

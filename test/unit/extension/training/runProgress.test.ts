@@ -25,6 +25,16 @@ describe('run progress', () => {
     assert.equal(progressText(fold([runStart, batch(1, 10), batch(2, 10), epochEnd])!), 'epoch 2/4 · 50% · val acc 70.0%');
   });
 
+  test('a run without a validation split shows its training accuracy as training accuracy', () => {
+    const epochEnd: TrainingEvent = {
+      type: 'epochEnd', time: 't', epoch: 1, loss: 1, acc: 0.65, learningRate: 0.001, imagesPerSecond: 100,
+      durationMs: 10, confusion: [], perClass: [], isBest: true,
+    };
+    const progress = fold([{ ...runStart, valCount: 0 } as TrainingEvent, epochEnd])!;
+    assert.equal(progressText(progress), 'epoch 1/4 · 25% · train acc 65.0%');
+    assert.equal(progress.lastValAcc, undefined);
+  });
+
   test('counts only the epochs left when resuming, and nothing before runStart', () => {
     assert.equal(fold([{ type: 'batchEnd', epoch: 1, batch: 1, batchesPerEpoch: 10, loss: 1, acc: 1, learningRate: 1, imagesPerSecond: 1 }]), undefined);
     const resumed = fold([{ ...runStart, startEpoch: 3 } as TrainingEvent, { type: 'batchEnd', epoch: 3, batch: 5, batchesPerEpoch: 10, loss: 1, acc: 1, learningRate: 1, imagesPerSecond: 1 }])!;

@@ -94,6 +94,31 @@ describe('RunQueue', () => {
     assert.equal(await queue.stop(second.run.ticket), false);
   });
 
+  test('a resume whose trainer ends before reopening the run rejects with the reason; one that reopened resolves', async () => {
+    const endings: ((end: RunEnd) => void)[] = [];
+    let reopen: (() => void) | undefined;
+    const queue = new RunQueue({
+      concurrency: () => 2,
+      executor: {
+        launch: (request, listener) => {
+          const ended = new Promise<RunEnd>((resolve) => endings.push(resolve));
+          reopen = () => listener.created?.(request.resumeRunId ?? 'new', 'resumed');
+          return { pid: 1, ended, stop: () => ended, detach: () => undefined };
+        },
+      },
+    });
+    const refused = queue.enqueue({ spec, runsDir, resumeRunId: 'run-7' });
+    const reason = 'The dataset\'s classes changed since this run started';
+    endings[0]({ status: 'failed', runId: 'run-7', killed: false, error: reason });
+    await assert.rejects(refused.created, (error: Error) => error.message === reason);
+    assert.equal((await refused.ended).status, 'failed');
+
+    const resumed = queue.enqueue({ spec, runsDir, resumeRunId: 'run-8' });
+    reopen?.();
+    endings[1]({ status: 'failed', runId: 'run-8', killed: false, error: 'later' });
+    assert.equal(await resumed.created, 'run-8');
+  });
+
   test('a launch that throws fails that run and the queue moves on', async () => {
     let calls = 0;
     const queue = new RunQueue({

@@ -12,6 +12,16 @@ describe('run rows', () => {
     assert.equal(runContextValue(entry), 'run.completed.model');
   });
 
+  test('a run without a validation split shows its best training accuracy as training accuracy', () => {
+    const summary = { epochs: 5, bestEpoch: 3, bestTrainAcc: 0.935, bestTrainLoss: 0.2, lastEpoch: 5 };
+    assert.equal(runDescription(recordedEntry(testRecord('a', { summary }))), 'train acc 93.5%');
+    assert.equal(runDescription(recordedEntry(testRecord('b', { status: 'cancelled', summary }))), 'train acc 93.5% · cancelled');
+    assert.equal(runDescription(recordedEntry(testRecord('c', { status: 'running', summary }))), 'running · train acc 93.5%');
+    const tooltip = runTooltip(recordedEntry(testRecord('d', { summary })));
+    assert.ok(tooltip.includes('| Best train acc | 93.5% (epoch 3; no validation split) |'), tooltip);
+    assert.ok(!tooltip.includes('val acc'), tooltip);
+  });
+
   test('a running run shows live progress with a spinning icon', () => {
     const entry = recordedEntry(testRecord('a', { status: 'running' }), {
       training: trainingRun({
@@ -56,14 +66,15 @@ describe('run tooltip', () => {
   test('lists hyperparameters, results and timings', () => {
     const record = testRecord('a', {
       name: 'baseline', startedAt: '2026-01-01T10:00:00.000Z', endedAt: '2026-01-01T10:02:00.000Z',
-      model: { kind: 'cnn', parameterCount: 122570 }, backend: 'wasm (SIMD)',
+      model: { kind: 'cnn', parameterCount: 122570 }, backend: 'wasm (SIMD)', backendFallbackReason: '@tensorflow/tfjs-node is not installed',
       summary: { epochs: 10, lastEpoch: 10, bestEpoch: 7, bestValAcc: 0.91, testAcc: 0.9, durationMs: 95_000, imagesPerSecond: 612.4 },
       tags: ['augmented'], notes: 'first try',
     });
     const text = runTooltip(recordedEntry(record));
     for (const expected of ['**baseline** — completed', '| Model | CNN · 122,570 parameters |', '| Epochs | 10 |', '| Batch size | 64 |',
       '| Learning rate | 0.001 · adam |', '| Best val acc | 91.0% (epoch 7) |', '| Test acc | 90.0% |',
-      '| Training time | 1 min 35 s |', '| Throughput | 612 images/s |', 'Tags: `augmented`', 'first try']) {
+      '| Training time | 1 min 35 s |', '| Throughput | 612 images/s |', 'Tags: `augmented`', 'first try',
+      '| Backend | wasm (SIMD) (native not used: @tensorflow/tfjs-node is not installed) |']) {
       assert.ok(text.includes(expected), `missing ${expected} in:\n${text}`);
     }
   });

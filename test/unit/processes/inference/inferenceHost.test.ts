@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InferenceError, InferenceHost, type InferenceResult } from '../../../../src/processes/inference/inferenceHost';
 import { makeTempDir, removeTempDir } from '../../../fixtures/tempDir';
@@ -34,6 +35,42 @@ before(async () => {
 after(() => removeTempDir(dir));
 
 describe('InferenceHost', () => {
+  test('refuses malformed and unknown messages from the process with a log line each, and still completes the request', async () => {
+    // A stand-in process: answers every classify with garbage first, then a proper answer.
+    const garbage = [
+      null, 3, 'result', {}, { type: 'explode', id: 1 }, { type: 'model', id: 1, model: { runId: 1 } },
+      { type: 'result', id: 1, index: 0, image: 'a.png', top: [{ label: 'x', probability: 7 }] },
+      { type: 'result', id: 1, index: 0, image: 'a.png', top: [], saliency: { values: 'hot' } },
+      { type: 'done', id: 1, classified: 'all' }, { type: 'ready' },
+    ];
+    const fake = join(dir, 'fake-inference.cjs');
+    writeFileSync(fake, `process.on('message', (m) => {
+  if (m.type !== 'classify') return;
+  for (const g of ${JSON.stringify(garbage)}) process.send(g);
+  process.send({ type: 'model', id: m.id, model: { runId: 'r', runName: 'n', runDir: m.runDir, classes: ['a', 'b'], inputShape: [8, 8, 1], modelKind: 'resnet', trainAccuracy: 0.9 } });
+  process.send({ type: 'result', id: m.id, index: 0, image: m.images[0], top: [{ label: 'b', probability: 0.75 }], saliencyError: 'The heat map could not be computed: no.' });
+  process.send({ type: 'done', id: m.id, classified: 1, failed: 0, cancelled: false, elapsedMs: 1 });
+});
+process.on('disconnect', () => process.exit(0));
+`);
+    const lines: string[] = [];
+    const host = new InferenceHost({ script: fake, onLog: (line) => lines.push(line) });
+    try {
+      const results: InferenceResult[] = [];
+      let modelKind: string | undefined;
+      const done = await host.classify({ runDir: '/runs/r', images: ['a.png'], topK: 1, saliency: true }, {
+        onModel: (model) => { modelKind = model.modelKind; },
+        onResult: (result) => results.push(result),
+      });
+      assert.equal(done.classified, 1);
+      assert.equal(modelKind, 'resnet', 'a resnet run\'s model is a model like any other');
+      assert.deepEqual(results.map((r) => r.saliencyError), ['The heat map could not be computed: no.']);
+      assert.equal(lines.filter((line) => /Ignored an invalid message from the inference process/.test(line)).length, garbage.length, lines.join('\n'));
+    } finally {
+      host.dispose();
+    }
+  });
+
   test('one warm process answers consecutive requests, then exits once idle', async () => {
     const host = new InferenceHost({ script, idleMs: 400 });
     try {

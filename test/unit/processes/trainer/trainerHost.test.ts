@@ -117,6 +117,27 @@ describe('TrainerHost with scripted trainers', () => {
     assert.match(problems[0], /invalid message/);
   });
 
+  test('every kind of malformed or unknown message is refused with a log line, and the run still ends as the trainer says', async () => {
+    const garbage = [
+      null, 42, 'finished', [], {}, { type: 'explode' }, { type: 'runCreated', runId: 7, runDir: 'x', name: 'n' },
+      { type: 'event', runId: 'r', event: null }, { type: 'event', runId: 'r', event: { type: 'epochEnd', epoch: 'x' } },
+      { type: 'event', runId: 5, event: { type: 'runEnd', time: 't', status: 'completed', best: null } },
+      { type: 'finished', status: 'exploded' }, { type: 'finished', status: 'completed', error: 12 },
+      { type: 'runCreated', runId: 'r', runDir: 'x', name: 'n', extra: { deep: [[[[{}]]]] } },
+    ];
+    const trainer = script('garbage', `for (const m of ${JSON.stringify(garbage)}) send(m); send({ type: 'finished', runId: 'r-2', status: 'completed' }); setTimeout(() => process.exit(0), 50);`);
+    const lines: string[] = [];
+    const created: string[] = [];
+    const events: unknown[] = [];
+    const host = hostFor({ trainerScript: trainer }, { output: (m) => lines.push(m), event: (e) => events.push(e), created: (id) => created.push(id) });
+    assert.deepEqual(await host.ended, { status: 'completed', runId: 'r-2', killed: false });
+    assert.equal(events.length, 0, 'no malformed event reached the run');
+    // The last runCreated is well-formed (an unknown extra field is dropped, not a reason to refuse).
+    assert.deepEqual(created, ['r']);
+    const refused = lines.filter((line) => /Ignored an invalid message from the trainer/.test(line));
+    assert.equal(refused.length, garbage.length - 1, lines.join('\n'));
+  });
+
   test('a trainer script that cannot start fails without a run', async () => {
     const host = hostFor({ trainerScript: join(root, 'missing.cjs') });
     const exit = await host.ended;

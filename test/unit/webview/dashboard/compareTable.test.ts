@@ -17,6 +17,16 @@ describe('the comparison table', () => {
     assert.equal(table.columns[lr].format(0.01), '0.01');
   });
 
+  test('a run without a validation split shows its training accuracy in a column of its own, not as validation accuracy', () => {
+    const trainOnly = runRecord({ id: 'd', name: 'no-val', summary: { epochs: 10, bestEpoch: 9, bestTrainAcc: 0.97, bestTrainLoss: 0.1 } });
+    const table = buildCompareTable([compareRun(base, [0.9]), { run: trainOnly, epochs: [{ epoch: 1, time: '', loss: 0.1, acc: 0.97, learningRate: 0.001, imagesPerSecond: 1, durationMs: 1, isBest: true, perClass: [] }] }]);
+    const column = (key: string) => table.columns.findIndex((c) => c.key === key);
+    assert.deepEqual(table.rows.map((r) => r.values[column('bestValAcc')]), [0.93, undefined]);
+    assert.deepEqual(table.rows.map((r) => r.values[column('bestTrainAcc')]), [undefined, 0.97]);
+    assert.match(table.columns[column('bestTrainAcc')].label, /train.*no val/);
+    assert.equal(buildCompareTable([compareRun(base, [0.9])]).columns.some((c) => c.key === 'bestTrainAcc'), false, 'no such column when every run has validation numbers');
+  });
+
   test('has a column for every hyperparameter of the training spec', () => {
     const keys = new Set(COMPARE_COLUMNS.map((c) => c.key));
     for (const field of ['epochs', 'batchSize', 'learningRate', 'optimizer', 'momentum', 'loss', 'labelSmoothing', 'seed']) assert.ok(keys.has(field), field);

@@ -60,4 +60,24 @@ describe('RunMetrics', () => {
     metrics.addEpoch(epochPoint(3, 0.85, 0.1));
     assert.equal(metrics.bestEpoch()?.epoch, 2);
   });
+
+  test('a run without a validation split picks its best epoch by training accuracy', () => {
+    const metrics = new RunMetrics();
+    for (const [epoch, acc] of [[1, 0.8], [2, 0.95], [3, 0.9]]) {
+      metrics.addEpoch({ epoch, time: '', loss: 1 - acc, acc, learningRate: 0.001, imagesPerSecond: 700, durationMs: 10, isBest: false, perClass: [] });
+    }
+    assert.equal(metrics.trainingOnly, true);
+    assert.equal(metrics.bestEpoch()?.epoch, 2);
+  });
+
+  test('counts the batches a run recorded, not the points that average them; replaced points replace', () => {
+    const metrics = RunMetrics.fromSnapshot({ start: start(1), batches: batches(1, 1, 2, 4), epochs: [], batchCount: 8, batchesPerPoint: 4 });
+    assert.equal(metrics.batchCount, 8);
+    metrics.receiveBatches(batches(1, 3, 3, 4), { batchCount: 12, batchesPerPoint: 4 });
+    assert.equal(metrics.batches.step.length, 3);
+    metrics.receiveBatches(batches(1, 1, 2, 4), { batchCount: 16, batchesPerPoint: 8, replace: true });
+    assert.deepEqual(metrics.batches.step, [1, 2]);
+    assert.equal(metrics.batchCount, 16);
+    assert.equal(metrics.batchesPerPoint, 8);
+  });
 });

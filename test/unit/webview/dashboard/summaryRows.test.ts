@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTags, summaryGroups } from '../../../../webview/dashboard/summaryRows';
+import { RunMetrics } from '../../../../webview/dashboard/runMetrics';
+import { bestAccuracyParts, parseTags, summaryGroups } from '../../../../webview/dashboard/summaryRows';
 import { runRecord } from './runFixtures';
 
 function valueOf(groups: ReturnType<typeof summaryGroups>, key: string): string | undefined {
@@ -51,7 +52,49 @@ describe('summary rows', () => {
     assert.equal(valueOf(summaryGroups(runRecord({ id: 'l', name: 'l' }), [], undefined), 'slurmJob'), undefined, 'a local run has no job row');
   });
 
+  test('a run without a validation split shows training accuracy as training accuracy, never as validation', () => {
+    const run = runRecord({
+      id: 'r', name: 'n', summary: { epochs: 3, lastEpoch: 3, bestEpoch: 2, bestTrainAcc: 0.935, bestTrainLoss: 0.21 },
+    });
+    const epochs = [1, 2, 3].map((epoch) => ({ epoch, time: '', loss: 0.3, acc: 0.9, learningRate: 0.001, imagesPerSecond: 800, durationMs: 10, isBest: epoch === 2, perClass: [] }));
+    const groups = summaryGroups({ ...run, dataset: { ...run.dataset!, valCount: 0 } }, epochs, undefined);
+    assert.equal(valueOf(groups, 'bestTrainAcc'), '93.50%');
+    assert.equal(valueOf(groups, 'bestTrainLoss'), '0.21');
+    assert.equal(valueOf(groups, 'bestValAcc'), undefined);
+    assert.match(valueOf(groups, 'validation') ?? '', /no validation split/);
+    assert.deepEqual(bestAccuracyParts(run, new RunMetrics()), ['best training accuracy 93.50% (epoch 2; no validation split)']);
+    // Before run.json has a best epoch, the epochs say it: by training accuracy.
+    const metrics = RunMetrics.fromSnapshot({ batches: { step: [], epoch: [], loss: [], acc: [], learningRate: [], imagesPerSecond: [] }, epochs: epochs.map((p, i) => ({ ...p, acc: [0.8, 0.95, 0.9][i] })) });
+    assert.deepEqual(bestAccuracyParts({ ...run, summary: { epochs: 3 } }, metrics), ['best training accuracy 95.00% (epoch 2; no validation split)']);
+  });
+
+  test('a run whose native backend could not be used says why', () => {
+    const groups = summaryGroups(runRecord({ id: 'r', name: 'n', backendFallbackReason: '@tensorflow/tfjs-node is not installed' }), [], undefined);
+    assert.equal(valueOf(groups, 'backendFallback'), 'not used: @tensorflow/tfjs-node is not installed');
+    assert.equal(valueOf(summaryGroups(runRecord({ id: 'r', name: 'n' }), [], undefined), 'backendFallback'), undefined);
+  });
+
   test('tags are trimmed, de-duplicated and empty ones dropped', () => {
     assert.deepEqual(parseTags(' baseline, aug ,, baseline ,'), ['baseline', 'aug']);
+  });
+});
+
+describe('summary rows of a recipe and a fine-tuned run', () => {
+  test('a fine-tuned run names the run it started from, with a link to it', () => {
+    const run = { ...runRecord({ id: 'r', name: 'n' }), initFrom: { runId: '20260101-cnn-ab12', runDir: '/runs/20260101-cnn-ab12', name: 'cnn-digits-1', bestValAcc: 0.95, headReplaced: true } };
+    const row = summaryGroups(run, [], undefined).flatMap((g) => g.rows).find((r) => r.key === 'initFrom');
+    assert.equal(row?.value, 'cnn-digits-1 (95.00% val), new classifier head');
+    assert.equal(row?.runId, '20260101-cnn-ab12');
+    const kept = { ...run, initFrom: { ...run.initFrom, headReplaced: false, bestValAcc: undefined } };
+    assert.equal(valueOf(summaryGroups(kept, [], undefined), 'initFrom'), 'cnn-digits-1, its classifier head kept');
+    assert.equal(valueOf(summaryGroups(runRecord({ id: 'r', name: 'n' }), [], undefined), 'initFrom'), undefined);
+  });
+
+  test('a schedule reads in words, not as an object', () => {
+    const run = runRecord({ id: 'r', name: 'n' });
+    const onecycle = { ...run, spec: { ...run.spec, training: { ...run.spec.training, schedule: { kind: 'onecycle' as const, warmup: 0.25, initialFactor: 0.04, finalFactor: 0, milestones: [], gamma: 0.1 } } } };
+    assert.equal(valueOf(summaryGroups(onecycle, [], undefined), 'training.schedule'), 'one-cycle, 25% warm-up from 4%, to 0%');
+    const step = { ...run, spec: { ...run.spec, training: { ...run.spec.training, schedule: { kind: 'step' as const, warmup: 0, initialFactor: 1, finalFactor: 0, milestones: [0.5, 0.75], gamma: 0.1 } } } };
+    assert.equal(valueOf(summaryGroups(step, [], undefined), 'training.schedule'), 'step, × 0.1 at 50%, 75%');
   });
 });
