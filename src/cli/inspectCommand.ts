@@ -8,6 +8,7 @@ import { FINDING_KINDS } from '../core/datasetDoctor/datasetReport';
 import { inspectDataset } from '../core/datasetDoctor/inspectDataset';
 import { DATASET_FORMATS, type DatasetFormat } from '../core/runSpec';
 import { UsageError } from './usageError';
+import { errorMessage } from '../core/errorMessage';
 
 const KIND_TITLES: Record<FindingKind, string> = {
   unreadable: 'Unreadable files',
@@ -46,7 +47,7 @@ function parseInspectArgs(args: string[]): InspectCommand {
       },
     }));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(errorMessage(error));
   }
   const data = values.data as string | undefined;
   if (!data) throw new UsageError('inspect needs --data PATH (a folder of class sub-folders, CIFAR batches or IDX files).');

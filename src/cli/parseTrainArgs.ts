@@ -14,6 +14,7 @@ import { parseThreadsRequest, type ThreadsRequest, MAX_TRAINING_THREADS } from '
 import { numberFlag, oneOf } from './flagValues';
 import { RECIPE_OPTIONS, applyRecipeFlags, presetBase, presetsDirOf } from './recipeFlags';
 import { UsageError } from './usageError';
+import { errorMessage } from '../core/errorMessage';
 
 export interface TrainCommand {
   /** Without --data (only saving a preset) its dataset path is empty. */
@@ -35,7 +36,7 @@ function parseAugmentFlag(list: string) {
   try {
     return parseAugmentList(list);
   } catch (error) {
-    throw new UsageError(`--augment: ${(error as Error).message}`);
+    throw new UsageError(`--augment: ${errorMessage(error)}`);
   }
 }
 
@@ -49,7 +50,7 @@ function modelWithOptions(model: ModelSpec, assignments: string[]): ModelSpec {
     }
     return applyModelOptions(model, values);
   } catch (error) {
-    throw new UsageError(`--model-option: ${(error as Error).message}`);
+    throw new UsageError(`--model-option: ${errorMessage(error)}`);
   }
 }
 
@@ -100,7 +101,7 @@ export async function parseTrainArgs(
       },
     }));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(errorMessage(error));
   }
   const str = (key: string) => values[key] as string | undefined;
   const savePresetName = str('save-preset');
@@ -141,14 +142,14 @@ export async function parseTrainArgs(
     // Saving a preset alone needs no dataset: check everything else.
     validateRunSpec(spec.data.path ? spec : { ...spec, data: { ...spec.data, path: '(preset)' } });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(errorMessage(error));
   }
   let name = str('name');
   if (name !== undefined && name.trim().length > 0) {
     try {
       name = cleanName(name);
     } catch (error) {
-      throw new UsageError(`--name: ${(error as Error).message}`);
+      throw new UsageError(`--name: ${errorMessage(error)}`);
     }
   }
   return {

@@ -17,6 +17,7 @@ import type { TrainCommand } from './parseTrainArgs';
 import { runExitCode } from './runExitCode';
 import type { ExecutorFlags } from './slurmFlags';
 import { UsageError } from './usageError';
+import { errorMessage } from '../core/errorMessage';
 
 /** How training output is printed (the same printer a local run uses). */
 export interface TrainingOutput {
@@ -81,7 +82,7 @@ async function follow(
     }
     cancelling = true;
     process.stderr.write(`\nCancelling Slurm job ${jobId} (Ctrl+C again to stop following at once)...\n`);
-    client.cancel(jobId).catch((error: unknown) => process.stderr.write(`error: ${(error as Error).message}\n`));
+    client.cancel(jobId).catch((error: unknown) => process.stderr.write(`error: ${errorMessage(error)}\n`));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { slurmOptionsProblem, type SlurmOptions } from '../core/cluster/slurmOptions';
 import { UsageError } from './usageError';
+import { errorMessage } from '../core/errorMessage';
 
 export interface ExecutorFlags {
   executor: 'local' | 'slurm';
@@ -75,7 +76,7 @@ export function takeExecutorFlags(args: readonly string[], cwd = process.cwd()):
     try {
       setupScript = readFileSync(resolve(cwd, setupFile), 'utf8');
     } catch (error) {
-      throw new UsageError(`--setup-script: cannot read ${setupFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+      throw new UsageError(`--setup-script: cannot read ${setupFile} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}).`);
     }
   }
   const slurm: SlurmOptions = {

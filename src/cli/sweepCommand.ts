@@ -16,6 +16,7 @@ import { ChildProcessTrialRunner, serveTrialChild, TRIAL_CHILD_FLAG } from './ch
 import { DEFAULT_RUNS_DIR, parseThreadsFlag } from './parseTrainArgs';
 import { SweepOutput } from './sweepOutput';
 import { UsageError } from './usageError';
+import { errorMessage } from '../core/errorMessage';
 
 const MAX_PARALLEL = 16;
 
@@ -25,12 +26,12 @@ function readSpecFile(file: string): unknown {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `No sweep spec at ${file}.` : `Cannot read the sweep spec ${file}: ${(error as Error).message}`);
+    throw new UsageError(code === 'ENOENT' ? `No sweep spec at ${file}.` : `Cannot read the sweep spec ${file}: ${errorMessage(error)}`);
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`The sweep spec ${file} is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`The sweep spec ${file} is not valid JSON: ${errorMessage(error)}`);
   }
 }
 

@@ -10,6 +10,7 @@ import {
   type AugmentSpec, type ModelKind, type RunSpec,
 } from './runSpec';
 import { defaultTrainingSpec, validateRunSpec } from './runSpecDefaults';
+import { errorMessage } from './errorMessage';
 
 /** A value a train option or a model option takes. */
 export type TrainOptionValue = string | number | boolean | number[];
@@ -137,7 +138,7 @@ function checkType(name: TrainOptionName, value: unknown): void {
       try {
         parseAugment(value);
       } catch (error) {
-        throw new TrainOptionError(name, (error as Error).message);
+        throw new TrainOptionError(name, errorMessage(error));
       }
       return;
     case 'modelOptions':
@@ -202,13 +203,13 @@ export function runSpecFromTrainOptions(options: Readonly<Record<string, unknown
     try {
       checkModelOptionValue(kind, option, value);
     } catch (error) {
-      throw new TrainOptionError(`${MODEL_OPTION_PREFIX}${option}`, (error as Error).message);
+      throw new TrainOptionError(`${MODEL_OPTION_PREFIX}${option}`, errorMessage(error));
     }
   }
   try {
     spec.model = applyModelOptions(defaultModelSpec(kind), modelOptions);
   } catch (error) {
-    throw new TrainOptionError(Object.keys(modelOptions).length > 0 ? 'modelOptions' : 'model', (error as Error).message);
+    throw new TrainOptionError(Object.keys(modelOptions).length > 0 ? 'modelOptions' : 'model', errorMessage(error));
   }
   // Each option alone on the defaults (and the chosen model), so an out-of-range value is reported under its own name.
   for (const name of names) {
@@ -221,14 +222,14 @@ export function runSpecFromTrainOptions(options: Readonly<Record<string, unknown
     try {
       validateRunSpec(alone);
     } catch (error) {
-      throw new TrainOptionError(name, (error as Error).message);
+      throw new TrainOptionError(name, errorMessage(error));
     }
   }
 
   try {
     validateRunSpec(spec);
   } catch (error) {
-    throw new TrainOptionError('', (error as Error).message);
+    throw new TrainOptionError('', errorMessage(error));
   }
   return spec;
 }

@@ -4,6 +4,7 @@
 // whose compressed data ends early blank (and logs a warning to stdout) where this is an error.
 import { GifReader } from 'omggif';
 import type { RgbaImage } from './rgbaImage';
+import { errorMessage } from '../errorMessage';
 
 const MAX_CODES = 4096;
 
@@ -99,7 +100,7 @@ export function decodeGif(bytes: Uint8Array): RgbaImage {
   try {
     reader = new GifReader(bytes);
   } catch (error) {
-    throw new Error(`corrupt or truncated GIF (${(error as Error).message})`);
+    throw new Error(`corrupt or truncated GIF (${errorMessage(error)})`);
   }
   if (reader.numFrames() === 0) throw new Error('corrupt GIF (no image in the file)');
   const { width, height } = reader;

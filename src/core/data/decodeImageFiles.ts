@@ -3,6 +3,7 @@
 import type { ImageShape } from '../runSpec';
 import { decodeImageToModelInput } from './imageDecode';
 import { readImageFileSync } from './readImageFile';
+import { errorMessage } from '../errorMessage';
 
 export interface DecodeFailure {
   /** Position in the requested path list. */
@@ -22,7 +23,7 @@ function describeReadError(error: unknown): string {
   if (code === 'ENOENT') return 'file disappeared';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a folder';
-  return (error as Error).message;
+  return errorMessage(error);
 }
 
 /**

@@ -8,6 +8,7 @@
 import { constants as zlibConstants, crc32, inflateSync } from 'node:zlib';
 import { PNG_SAMPLES, type ImageHeader } from './imageHeader';
 import type { RowSink } from './rowSink';
+import { errorMessage } from '../errorMessage';
 
 const SIGNATURE_BYTES = 8;
 const WHITE = 255;
@@ -244,7 +245,7 @@ function inflate(idat: Uint8Array, expected: number, rowBytes: number): Buffer {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new Error('corrupt PNG (its compressed data holds more pixels than its header declares)');
     }
-    throw new Error(`corrupt PNG (${(error as Error).message})`);
+    throw new Error(`corrupt PNG (${errorMessage(error)})`);
   }
   if (inflated.length < expected) {
     const rows = Math.floor(inflated.length / (rowBytes + 1));

@@ -17,6 +17,7 @@ import { InMemorySource } from './inMemorySource';
 import type { ReaderOptions } from './readerOptions';
 import { readFileStart } from './readFileStart';
 import { StreamedSource } from './streamedSource';
+import { errorMessage } from '../errorMessage';
 
 // Worker threads only pay off beyond a few hundred files (starting one costs tens of milliseconds).
 const MIN_FILES_FOR_WORKERS = 128;
@@ -103,7 +104,7 @@ async function checkHeaders(paths: readonly string[], shape: ImageShape, options
         if (header) checkImageLimits(header, chooseImageDecoder(header), shape);
       }
     } catch (error) {
-      failures.push({ index, reason: (error as NodeJS.ErrnoException).code ? `cannot be read (${(error as Error).message})` : (error as Error).message });
+      failures.push({ index, reason: (error as NodeJS.ErrnoException).code ? `cannot be read (${errorMessage(error)})` : errorMessage(error) });
     }
   }
   options.onProgress(paths.length, paths.length);

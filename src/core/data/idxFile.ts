@@ -5,6 +5,7 @@ import { constants, gunzip, gunzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { DatasetError } from './dataset';
 import { readFileStart } from './readFileStart';
+import { errorMessage } from '../errorMessage';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -26,7 +27,7 @@ export async function readIdxFile(file: string, allowedRanks: readonly number[])
     try {
       bytes = await gunzipAsync(bytes);
     } catch (error) {
-      throw new DatasetError(`${file} is a damaged gzip file (${(error as Error).message}).`);
+      throw new DatasetError(`${file} is a damaged gzip file (${errorMessage(error)}).`);
     }
   }
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
@@ -65,7 +66,7 @@ export async function readIdxDims(file: string): Promise<number[]> {
       // A sync flush decompresses what the partial stream holds instead of failing at its cut end.
       head = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
     } catch (error) {
-      throw new DatasetError(`${file} is a damaged gzip file (${(error as Error).message}).`);
+      throw new DatasetError(`${file} is a damaged gzip file (${errorMessage(error)}).`);
     }
   }
   if (head.length < 4 || head[0] !== 0 || head[1] !== 0) {

@@ -16,6 +16,7 @@ import { ModelInputBuilder } from './imagePreprocess';
 import { decodeWithLibvips } from './decodeWithLibvips';
 import type { RgbaImage } from './rgbaImage';
 import type { RowSink } from './rowSink';
+import { errorMessage } from '../errorMessage';
 
 export { MAX_IMAGE_PIXELS };
 
@@ -90,7 +91,7 @@ function jpegRows(bytes: Uint8Array, header: ImageHeader, sink: RowSink): void {
       maxMemoryUsageInMB: MAX_DECODE_BYTES / (1024 * 1024),
     });
   } catch (error) {
-    throw new Error(`corrupt JPEG (${(error as Error).message})`);
+    throw new Error(`corrupt JPEG (${errorMessage(error)})`);
   }
   const { width, height, data: rgb } = image;
   if (width !== header.width || height !== header.height) {

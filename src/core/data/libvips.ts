@@ -2,6 +2,7 @@
 // this platform when it is installed, else the universal WebAssembly build (@img/sharp-wasm32) that
 // the extension package ships. Decoding work runs on libvips' own threads, never on the JavaScript one.
 import type sharpModule from 'sharp';
+import { errorMessage } from '../errorMessage';
 
 export type Sharp = typeof sharpModule;
 
@@ -29,7 +30,7 @@ function load(): { sharp: Sharp; info: LibvipsInfo } {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     sharp = require('sharp') as Sharp;
   } catch (error) {
-    failure = new Error(`the libvips image decoder could not be loaded (${(error as Error).message.split('\n')[0]}); reinstall Classifier Lab`);
+    failure = new Error(`the libvips image decoder could not be loaded (${errorMessage(error).split('\n')[0]}); reinstall Classifier Lab`);
     throw failure;
   }
   // One libvips thread per image: images are decoded side by side (one per slot of the caller's

@@ -11,6 +11,7 @@ import { modelToArtifacts, WEIGHTS_FILE, type ModelArtifacts, type ModelArtifact
 import { registerModelLayers } from './registerModelLayers';
 import { ModelFileError } from './modelFileError';
 import { withWeightBudget } from './weightBudget';
+import { errorMessage } from '../errorMessage';
 
 export { ModelFileError };
 
@@ -101,7 +102,7 @@ async function loadModelFiles(folder: string, dir: string): Promise<tfl.LayersMo
   try {
     return await withWeightBudget(budget, () => tfl.loadLayersModel({ load: async () => artifacts }));
   } catch (error) {
-    throw new ModelFileError(`${shownJsonPath} describes a model that cannot be rebuilt: ${(error as Error).message}`);
+    throw new ModelFileError(`${shownJsonPath} describes a model that cannot be rebuilt: ${errorMessage(error)}`);
   }
 }
 
@@ -130,7 +131,7 @@ async function fileSize(path: string, jsonPath: string): Promise<number> {
     return (await fs.stat(path)).size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ModelFileError(`Model file not found: ${path}`, { vanished: true });
-    throw new ModelFileError(`Cannot read model file ${path} (named by ${jsonPath}): ${(error as Error).message}`);
+    throw new ModelFileError(`Cannot read model file ${path} (named by ${jsonPath}): ${errorMessage(error)}`);
   }
 }
 
@@ -153,7 +154,7 @@ async function readModelFile(path: string, encoding: 'utf8' | null, maxBytes: nu
     if (error instanceof ModelFileError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new ModelFileError(`Model file not found: ${shownPath}`, { vanished: true });
-    throw new ModelFileError(`Cannot read model file ${shownPath}: ${(error as Error).message}`);
+    throw new ModelFileError(`Cannot read model file ${shownPath}: ${errorMessage(error)}`);
   }
   return encoding === null ? bytes : bytes.toString('utf8');
 }
@@ -163,7 +164,7 @@ function parseModelJson(text: string, jsonPath: string): tf.io.ModelJSON {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ModelFileError(`${jsonPath} is not valid JSON (${(error as Error).message}); the file is probably truncated or corrupt.`);
+    throw new ModelFileError(`${jsonPath} is not valid JSON (${errorMessage(error)}); the file is probably truncated or corrupt.`);
   }
   const json = value as Partial<tf.io.ModelJSON> | null;
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {

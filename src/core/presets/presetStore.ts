@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../runs/atomicFile';
 import type { RunSpec } from '../runSpec';
 import { builtInPresets, PRESET_NAME, PresetError, presetFromJson, presetToFile, type PresetExpectation, type PresetSpec, type RunPreset } from './runPreset';
+import { errorMessage } from '../errorMessage';
 
 /** Where the CLI keeps saved presets, relative to the working folder (beside the default runs folder). */
 export const DEFAULT_PRESETS_DIR = '.classifier-lab/presets';
@@ -19,13 +20,13 @@ async function readPresetFile(file: string): Promise<RunPreset> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
-    throw new PresetError(`Cannot read preset file ${file}: ${(error as Error).message}`);
+    throw new PresetError(`Cannot read preset file ${file}: ${errorMessage(error)}`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new PresetError(`${file} is not valid JSON (${(error as Error).message}).`);
+    throw new PresetError(`${file} is not valid JSON (${errorMessage(error)}).`);
   }
   return presetFromJson(raw, file);
 }
@@ -45,7 +46,7 @@ export async function listPresets(presetsDir: string): Promise<PresetListing> {
     try {
       presets.push(await readPresetFile(file));
     } catch (error) {
-      unreadable.push({ file, reason: (error as Error).message });
+      unreadable.push({ file, reason: errorMessage(error) });
     }
   }
   return { presets, unreadable };

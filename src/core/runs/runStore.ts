@@ -21,6 +21,7 @@ import type { CheckpointStateFile, ConfusionFile, PredictionsFile } from './runF
 import { RUN_SCHEMA_VERSION, isNewerSchema, type RunRecord } from './runRecord';
 import { RunStoreError } from './runStoreError';
 import { RunWriter } from './runWriter';
+import { errorMessage } from '../errorMessage';
 
 export interface RunStoreOptions {
   /** Clock for ids, times and heartbeat ages. */
@@ -590,7 +591,7 @@ export class RunStore {
     try {
       raw = JSON.parse(text);
     } catch (error) {
-      return { ok: false, missing: false, reason: `run.json is not valid JSON (${printable((error as Error).message).slice(0, 200)})` };
+      return { ok: false, missing: false, reason: `run.json is not valid JSON (${printable(errorMessage(error)).slice(0, 200)})` };
     }
     const parsed = parseRunRecord(raw, id);
     if (!parsed.ok) return { ok: false, missing: false, reason: parsed.reason };
@@ -633,7 +634,7 @@ export class RunStore {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw new RunStoreError(`${path} is not valid JSON (${(error as Error).message}).`, undefined, path);
+      throw new RunStoreError(`${path} is not valid JSON (${errorMessage(error)}).`, undefined, path);
     }
     if (!check(value)) throw new RunStoreError(`${path} does not have the expected fields.`, undefined, path);
     return value;

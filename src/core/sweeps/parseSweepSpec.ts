@@ -13,6 +13,7 @@ import {
   DEFAULT_REDUCTION, SWEEP_METHODS, SWEEP_METRICS,
   type ParamRange, type SpaceEntry, type SweepMethod, type SweepMetric, type SweepSpec,
 } from './sweepSpec';
+import { errorMessage } from '../errorMessage';
 
 /** A sweep spec that cannot work: `field` is the JSON path of the bad value (`space.batchSize[2]`). */
 export class SweepSpecError extends Error {
@@ -61,7 +62,7 @@ function tryValue(base: Record<string, unknown>, baseDir: string, name: string, 
     if (name.startsWith(MODEL_OPTION_PREFIX)) checkModelOptionValue(base.model as ModelKind, name.slice(MODEL_OPTION_PREFIX.length), value);
     else runSpecFromTrainOptions(withChanges(base, { [name]: value }), baseDir);
   } catch (error) {
-    throw new SweepSpecError(field, (error as Error).message);
+    throw new SweepSpecError(field, errorMessage(error));
   }
 }
 
@@ -179,7 +180,7 @@ export function parseSweepSpec(raw: unknown, baseDir: string): SweepSpec {
     absoluteData = runSpecFromTrainOptions(base, baseDir).data.path;
   } catch (error) {
     const option = error instanceof TrainOptionError && error.option ? `.${error.option}` : '';
-    throw new SweepSpecError(`base${option}`, (error as Error).message);
+    throw new SweepSpecError(`base${option}`, errorMessage(error));
   }
   if (!statSync(absoluteData, { throwIfNoEntry: false })?.isDirectory()) {
     throw new SweepSpecError('base.data', `no dataset folder at ${absoluteData} (relative paths are taken from the spec file's folder).`);

@@ -10,6 +10,7 @@ import { parseSweepRecord } from './parseSweepRecord';
 import { SweepError } from './sweepError';
 import { SWEEP_SCHEMA_VERSION, type SweepRecord } from './sweepRecord';
 import type { SweepSpec } from './sweepSpec';
+import { errorMessage } from '../errorMessage';
 
 export const SWEEP_FILE = 'sweep.json';
 
@@ -110,7 +111,7 @@ export class SweepStore {
     try {
       raw = JSON.parse(text);
     } catch (error) {
-      throw new SweepError(`${path} is not valid JSON (${(error as Error).message}).`);
+      throw new SweepError(`${path} is not valid JSON (${errorMessage(error)}).`);
     }
     const parsed = parseSweepRecord(raw, id);
     if (!parsed.ok) throw new SweepError(`${path} cannot be read: ${parsed.reason}.`);
@@ -132,7 +133,7 @@ export class SweepStore {
       try {
         listing.sweeps.push(await this.read(entry.name));
       } catch (error) {
-        listing.unreadable.push({ id: entry.name, reason: (error as Error).message });
+        listing.unreadable.push({ id: entry.name, reason: errorMessage(error) });
       }
     }
     listing.sweeps.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));

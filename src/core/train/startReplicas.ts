@@ -6,6 +6,7 @@ import type { ImageShape, TrainingSpec } from '../runSpec';
 import { LocalReplica, type ReplicaTrainingSpec } from './localReplica';
 import { ReplicaPool } from './replicas/replicaPool';
 import type { TrainingReplicas } from './trainingReplicas';
+import { errorMessage } from '../errorMessage';
 
 /** Examples per prediction batch in evaluation; the replicas' buffers hold at least this many. */
 export const PREDICT_BATCH = 256;
@@ -37,7 +38,7 @@ export async function startReplicas(options: StartReplicasOptions): Promise<Trai
       seed: training.seed, backend: options.backend,
     });
   } catch (error) {
-    await options.onFallback?.(`Training on one thread: the ${threads} training threads did not start (${(error as Error).message}).`);
+    await options.onFallback?.(`Training on one thread: the ${threads} training threads did not start (${errorMessage(error)}).`);
     return local();
   }
 }

@@ -8,6 +8,7 @@ import { MODEL_KINDS, OPTIMIZER_KINDS, type RunSpec } from '../../core/runSpec';
 import { parseSweepSpec } from '../../core/sweeps/parseSweepSpec';
 import { isRange, type SpaceEntry, type SweepMethod, type SweepMetric, type SweepSpec } from '../../core/sweeps/sweepSpec';
 import { MODEL_OPTION_PREFIX, trainOptionsFromRunSpec, type TrainOptionValue } from '../../core/trainOptions';
+import { errorMessage } from '../../core/errorMessage';
 
 /** A parameter the picker offers to search, with the values it suggests. */
 export interface SearchCandidate {
@@ -93,7 +94,7 @@ export function parseSpaceText(text: string, name: string): SpaceEntry {
     try {
       return JSON.parse(trimmed) as SpaceEntry;
     } catch (error) {
-      throw new Error(`Not valid JSON: ${(error as Error).message}`);
+      throw new Error(`Not valid JSON: ${errorMessage(error)}`);
     }
   }
   const range = RANGE.exec(trimmed);

@@ -14,6 +14,7 @@ import { findWorkerScript, type WorkerEntry } from '../../workers/findWorkerScri
 import type { StepResult, StepSettings, TrainingReplicas } from '../trainingReplicas';
 import { allocateReplicaBuffers, elementCount, ThreadBarrier, type ReplicaBuffers, type ReplicaLayout } from './replicaMemory';
 import type { FromReplica, ToReplica } from './replicaMessages';
+import { errorMessage } from '../../errorMessage';
 
 export interface ReplicaPoolOptions {
   /** The model to replicate (its weights and, when compiled, its optimiser and state are copied; it is not changed). */
@@ -91,7 +92,7 @@ export class ReplicaPool implements TrainingReplicas {
         workers.push(new Worker(entry.script, { eval: entry.eval, name: `replica-${index + 1}` }));
       } catch (error) {
         await Promise.all(workers.map((w) => w.terminate()));
-        throw new ReplicaPoolError(`Could not start training thread ${index + 1}: ${(error as Error).message}`);
+        throw new ReplicaPoolError(`Could not start training thread ${index + 1}: ${errorMessage(error)}`);
       }
     }
     const pool = new ReplicaPool(workers, layout, buffers);
