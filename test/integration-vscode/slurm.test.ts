@@ -228,7 +228,8 @@ if (unavailable) {
       const epochs = killed.summary.lastEpoch ?? 0;
       assert.ok(epochs >= 1, 'it finished an epoch, so it has a checkpoint');
       assert.match(killed.error ?? '', new RegExp(`^Slurm job ${firstJob} reached its time limit after epoch \\d+; resume the run to continue from there\\.$`));
-      const interrupted = await waitFor('the timed-out row', () => row(api, runId, (r) => r.icon === 'debug-pause'), 30_000);
+      // The row follows the settled run.json within the view's next read of the folder.
+      const interrupted = await waitFor('the timed-out row', () => row(api, runId, (r) => r.icon === 'debug-pause' && r.description.endsWith('timed out')), 30_000);
       assert.match(interrupted.description, /^val acc \d+\.\d% · timed out$/);
       assert.equal(interrupted.contextValue, 'run.interrupted.model', 'Resume Run is offered');
       await api.whenIdle();
