@@ -137,7 +137,9 @@ export async function decodeThroughCache(
   const unchanged = missing.length === 0 && cached !== undefined && Object.keys(cached.index.files).length === paths.length;
   try {
     if (!unchanged) await writeEntry(dir, root, shape, paths, stats, pixels, failures);
-    else await touch(dir);
+    // Every use is stamped by this clock: the file system's own stamp of a fresh write is coarser and can
+    // read older than an entry touched a moment before.
+    await touch(dir);
     await trimCache(cache, dir);
   } catch {
     // A full disk or a read-only cache folder costs the next run its head start, nothing more.
