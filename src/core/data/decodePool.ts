@@ -7,6 +7,7 @@ import type { ImageShape } from '../runSpec';
 import { decodeImageFiles, type DecodedFiles } from './decodeImageFiles';
 import type { DecodeReply, DecodeRequest } from './decodeWorker';
 import { findWorkerScript, type WorkerEntry } from '../workers/findWorkerScript';
+import { libvipsInfo } from './libvips';
 
 /** Workers for a pool that shares the machine with a training step on the main thread. */
 export function defaultDecodeWorkers(): number {
@@ -22,6 +23,8 @@ interface Job {
 interface Slot {
   worker: Worker;
   job?: Job;
+  /** Called when the slot's job has settled (set while the pool is closing). */
+  onIdle?: () => void;
 }
 
 // Fewer files than this per worker are not worth a round trip.
@@ -36,6 +39,7 @@ export class DecodePool {
   private entry: WorkerEntry | undefined;
   private workersFailed = false;
   private idleTimer: NodeJS.Timeout | undefined;
+  private closing = false;
 
   /** `size` 0 decodes on the calling thread; `entry` overrides the worker script (tests). */
   constructor(private readonly size: number, entry?: WorkerEntry) {
@@ -66,11 +70,23 @@ export class DecodePool {
     return { pixels, failures };
   }
 
-  /** Stops the workers; later decodes start them again. */
+  /**
+   * Stops the workers; later decodes start them again. Decodes not yet begun are rejected with an
+   * AbortError; a decode a worker has begun is let finish first, because a thread stopped in the
+   * middle of a libvips call can take the whole process down with it.
+   */
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
-    const slots = this.slots.splice(0);
-    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    this.closing = true;
+    try {
+      for (const job of this.queue.splice(0)) job.reject(new DOMException('The decode was dropped: its pool closed.', 'AbortError'));
+      const slots = this.slots.splice(0);
+      await Promise.all(slots.map((slot) => (slot.job ? new Promise<void>((idle) => { slot.onIdle = idle; }) : undefined)));
+      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    } finally {
+      this.closing = false;
+      if (this.queue.length > 0) this.dispatch(); // decodes asked for while the pool was closing
+    }
   }
 
   private submit(paths: string[], shape: ImageShape): Promise<DecodedFiles> {
@@ -81,6 +97,7 @@ export class DecodePool {
   }
 
   private dispatch(): void {
+    if (this.closing) return;
     clearTimeout(this.idleTimer);
     while (this.queue.length > 0) {
       let slot = this.slots.find((s) => !s.job);
@@ -100,6 +117,9 @@ export class DecodePool {
 
   private spawn(): Slot | undefined {
     const entry = this.entry as WorkerEntry;
+    // libvips is loaded on this thread before any worker loads it, so that a worker's exit never
+    // unloads the native library another thread is still using (sharp's rule for worker threads).
+    if (this.slots.length === 0) libvipsInfo();
     let worker: Worker;
     try {
       worker = new Worker(entry.script, { eval: entry.eval });
@@ -115,11 +135,18 @@ export class DecodePool {
       slot.job = undefined;
       worker.unref(); // an idle worker must not keep the process alive
       job.resolve({ pixels: reply.pixels, failures: reply.failures });
+      slot.onIdle?.();
       this.dispatch();
     });
     const fail = (): void => {
       const index = this.slots.indexOf(slot);
-      if (index < 0) return;
+      if (index < 0) {
+        // Exit of a worker the pool let go: a decode it had not answered can no longer be answered.
+        slot.job?.reject(new Error('the image decode worker stopped'));
+        slot.job = undefined;
+        slot.onIdle?.();
+        return;
+      }
       this.slots.splice(index, 1);
       // A worker that dies (script missing, loader error, crash) is not retried: decode here instead.
       this.workersFailed = true;

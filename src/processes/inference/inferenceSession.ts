@@ -226,7 +226,11 @@ export class InferenceSession {
     let parallel = await this.parallelFor(classifier, request);
     const usedParallel = parallel !== undefined;
     const batchSize = parallel ? PARALLEL_BATCH : this.batchSize;
-    const decode = (start: number): Promise<DecodedFiles> => this.decoder.decode(images.slice(start, start + batchSize), shape);
+    const decode = (start: number): Promise<DecodedFiles> => {
+      const decoding = this.decoder.decode(images.slice(start, start + batchSize), shape);
+      decoding.catch(() => undefined); // a batch decoded ahead of a cancelled request is never awaited
+      return decoding;
+    };
     let next: Promise<DecodedFiles> | undefined = decode(0);
     try {
       for (let start = 0; next && !this.cancelled.has(id); start += batchSize) {

@@ -51,6 +51,22 @@ describe('DecodePool', () => {
     }
   });
 
+  test('closing lets a begun decode finish, drops the waiting ones, and the pool decodes again after', async () => {
+    const pool = new DecodePool(1);
+    const begun = pool.decode(paths.slice(0, 4), [8, 8, 3]);
+    const dropped = assert.rejects(pool.decode(paths.slice(4, 8), [8, 8, 3]), (error: Error) => error.name === 'AbortError');
+    await pool.close();
+    assert.deepEqual((await begun).pixels, (await decodeImageFiles(paths.slice(0, 4), [8, 8, 3])).pixels);
+    await dropped;
+    try {
+      const again = await pool.decode(paths.slice(8, 12), [8, 8, 3]);
+      assert.equal(pool.usesWorkers, true);
+      assert.deepEqual(again.pixels, (await decodeImageFiles(paths.slice(8, 12), [8, 8, 3])).pixels);
+    } finally {
+      await pool.close();
+    }
+  });
+
   test('size 0 decodes on the calling thread', async () => {
     const pool = new DecodePool(0);
     assert.equal(pool.usesWorkers, false);
