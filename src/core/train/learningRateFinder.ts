@@ -121,6 +121,9 @@ export async function runRangeTest(input: RangeTestInput): Promise<RangeTestResu
   let pass = 0;
   let random = seededStream(training.seed, 'lr-find:augment:0');
   for (let step = 0; step < options.steps; step++) {
+    // Each step lets pending events in first, so a cancel (Ctrl+C, a Stop button's message) is seen
+    // between two steps even when the data is in memory and nothing else would yield.
+    await new Promise((resume) => setImmediate(resume));
     if (signal?.aborted) {
       end = 'cancelled';
       break;

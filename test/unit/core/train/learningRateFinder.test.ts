@@ -87,4 +87,19 @@ describe('findLearningRate on real MNIST digits', () => {
     assert.equal(finding.end, 'diverged');
     assert.ok(finding.points.length < 80, `${finding.points.length} steps`);
   });
+
+  test('stops within a step when cancelled from outside the loop (a Ctrl+C, a Stop button)', async () => {
+    const controller = new AbortController();
+    let points = 0;
+    // The abort arrives as an event of its own, as a signal or a message does: the loop must let it in.
+    const finding = await findLearningRate({
+      spec: spec(), backend: 'wasm', rangeTest: { minRate: 1e-5, maxRate: 1, steps: 100 }, signal: controller.signal,
+      onPoint: () => {
+        points += 1;
+        if (points === 3) setImmediate(() => controller.abort());
+      },
+    });
+    assert.equal(finding.end, 'cancelled');
+    assert.ok(finding.points.length <= 4, `${finding.points.length} steps after the abort was sent at step 3`);
+  });
 });
