@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
   // The Classifier Lab output channel: the extension's, the trainers' and the inference process's messages.
   const log = vscode.window.createOutputChannel('Classifier Lab', { log: true });
   const errors = new UserErrors(log);
-  const slurmClient = windowSlurmClient();
+  const slurmClient = windowSlurmClient(context);
   // The runs folder's polls also ask Slurm how its runs' jobs stand, and record the end of those that ended.
   const folder = RunsFolder.forWindow(log, new SlurmJobWatch({ client: slurmClient, onWarning: (message) => log.warn(message) }));
   const slurm = windowSlurmExecutor(context, folder, slurmClient);

@@ -5,8 +5,11 @@ import { SlurmError } from './slurmError';
 import { parseSacctOutput, parseSqueueOutput, SACCT_FIELDS, SQUEUE_FORMAT, type SlurmJobState } from './slurmJobState';
 
 export interface SlurmClientOptions {
-  /** Environment of the Slurm commands (PATH finds them; SLURM_CONF, if set, names the cluster). */
-  env?: NodeJS.ProcessEnv;
+  /**
+   * Environment of the Slurm commands (PATH finds them; SLURM_CONF, if set, names the cluster); sbatch
+   * passes it on to the job. A function is asked again for every command.
+   */
+  env?: NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv);
   /** Longest a command may take before it counts as not answering. Default 60 s. */
   timeoutMs?: number;
   /** How long state queries wait to be gathered into one squeue call. Default 20 ms. */
@@ -25,13 +28,14 @@ function lastLines(text: string, count = 4): string {
 }
 
 export class SlurmClient {
-  private readonly env: NodeJS.ProcessEnv;
+  private readonly env: () => NodeJS.ProcessEnv;
   private readonly timeoutMs: number;
   private readonly batchDelayMs: number;
   private batch?: { ids: Set<string>; result: Promise<Map<string, SlurmJobState>> };
 
   constructor(options: SlurmClientOptions = {}) {
-    this.env = options.env ?? process.env;
+    const env = options.env ?? process.env;
+    this.env = typeof env === 'function' ? env : () => env;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.batchDelayMs = options.batchDelayMs ?? 20;
   }
@@ -105,7 +109,8 @@ export class SlurmClient {
 
   private run(command: string, args: string[]): Promise<CommandResult> {
     return new Promise((resolve, reject) => {
-      execFile(command, args, { env: this.env, timeout: this.timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+      const env = this.env();
+      execFile(command, args, { env, timeout: this.timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
         if (!error) {
           resolve({ code: 0, stdout, stderr });
           return;
@@ -113,7 +118,7 @@ export class SlurmClient {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') {
           reject(new SlurmError(
-            `${command} was not found on PATH here (${this.env.PATH ?? 'PATH is not set'}): runs go to Slurm with sbatch and are `
+            `${command} was not found on PATH here (${env.PATH ?? 'PATH is not set'}): runs go to Slurm with sbatch and are `
             + 'followed with squeue and scancel. Run this on the cluster\'s login node, or add Slurm\'s bin folder to PATH.',
             'notInstalled', { cause: error },
           ));

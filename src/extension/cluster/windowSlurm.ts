@@ -3,15 +3,20 @@
 import type * as vscode from 'vscode';
 import { SlurmClient } from '../../core/cluster/slurmClient';
 import { SlurmExecutor, type SlurmRunSource } from '../../processes/slurm/slurmExecutor';
+import { processEnvironment } from '../nativeBackend';
 import { readExecutorSettings, readSettings } from '../settings';
 
 /**
  * The client every Slurm command of the window goes through, so state queries made together share one
- * squeue call. Commands see the extension host's environment (PATH, SLURM_CONF: the user's, on the login
- * node); sbatch passes it on to the job, so under Electron the job's `node` is told to act as Node.
+ * squeue call. Commands see the environment the window's local trainers get (the user's PATH and
+ * SLURM_CONF on the login node, the native backend once installed, the decoded-image cache); sbatch
+ * passes it on to the job, so under Electron the job's `node` is also told to act as Node.
  */
-export function windowSlurmClient(): SlurmClient {
-  const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
+export function windowSlurmClient(context: vscode.ExtensionContext): SlurmClient {
+  const env = (): NodeJS.ProcessEnv => {
+    const base = processEnvironment(context);
+    return process.versions.electron ? { ...base, ELECTRON_RUN_AS_NODE: '1' } : base;
+  };
   return new SlurmClient({ env, timeoutMs: 30_000 });
 }
 
