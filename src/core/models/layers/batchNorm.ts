@@ -2,8 +2,9 @@
 // tfjs-layers' batchNormalization reduces with Sum/Mean kernels over the leading axes and its gradient
 // tiles the inverse deviation to the whole input: on wasm that made one BN layer cost about as much as
 // the convolution before it (Tile alone ~120 ms for a [64,16,16,64] batch). Here every reduction is a
-// matrix product with a row of ones (XNNPACK), everything else broadcasts over the channel axis, and the
-// backward pass is written out by hand (tf.customGrad) instead of differentiating the forward ops.
+// sum down the rows of a [rows, channels] view (on wasm one vectorised pass, see wasmReductions.ts),
+// everything else broadcasts over the channel axis, and the backward pass is written out by hand
+// (tf.customGrad) instead of differentiating the forward ops.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { singleShape, singleTensor, type LayerArgs, type LayerCallArgs } from './layerArgs';
@@ -18,9 +19,13 @@ export interface BatchNormArgs extends LayerArgs {
   epsilon?: number;
 }
 
-/** The per-channel sums of a [rows, channels] matrix as [1, channels]: ones[1, rows] x m. */
-function columnSums(m: tf.Tensor2D, ones: tf.Tensor2D): tf.Tensor2D {
-  return tf.matMul(ones, m);
+/**
+ * The per-channel sums of a [rows, channels] matrix as [1, channels]. (A product with a row of ones,
+ * which this once was, makes XNNPACK repack the whole matrix as weights on every call: 5 ms for
+ * [8192, 32] where a sum down the rows takes a fraction of a millisecond.)
+ */
+function columnSums(m: tf.Tensor2D): tf.Tensor2D {
+  return tf.sum(m, 0, true);
 }
 
 /**
@@ -69,24 +74,23 @@ export class BatchNorm extends tfl.layers.Layer {
       const channels = x.shape[x.shape.length - 1];
       const rows = x.size / channels;
       const flat = tf.reshape(x, [rows, channels]) as tf.Tensor2D;
-      const ones = tf.ones([1, rows]) as tf.Tensor2D;
       // Two passes (mean first, then the variance of the centred values) stay accurate when |mean| >> std.
-      const mean = tf.div(columnSums(flat, ones), rows) as tf.Tensor2D;
+      const mean = tf.div(columnSums(flat), rows) as tf.Tensor2D;
       const centred = tf.sub(flat, mean) as tf.Tensor2D;
-      const variance = tf.div(columnSums(tf.square(centred), ones), rows) as tf.Tensor2D;
+      const variance = tf.div(columnSums(tf.square(centred)), rows) as tf.Tensor2D;
       const inverseStd = tf.rsqrt(tf.add(variance, this.epsilon)) as tf.Tensor2D;
       this.updateMovingAverages(tf.reshape(mean, [channels]), tf.reshape(variance, [channels]));
       const normalise = tf.customGrad((_input, g, b, save) => {
         const scale = tf.mul(g as tf.Tensor, inverseStd);
-        (save as tf.GradSaveFunc)([centred, inverseStd, scale, ones]);
+        (save as tf.GradSaveFunc)([centred, inverseStd, scale]);
         return {
           value: tf.add(tf.mul(centred, scale), b as tf.Tensor),
           gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-            const [xc, inv, k, one] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+            const [xc, inv, k] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
             const dy2 = dy as tf.Tensor2D;
-            const dBeta = columnSums(dy2, one);
+            const dBeta = columnSums(dy2);
             // sum(dy * xhat) with xhat = xc * inv.
-            const dGamma = tf.mul(columnSums(tf.mul(dy2, xc) as tf.Tensor2D, one), inv);
+            const dGamma = tf.mul(columnSums(tf.mul(dy2, xc) as tf.Tensor2D), inv);
             // dx = k * (dy - dBeta / n - xhat * dGamma / n), regrouped so the big tensors see 3 broadcasts.
             const perCentred = tf.neg(tf.div(tf.mul(tf.mul(k, inv), dGamma), rows));
             const perOne = tf.neg(tf.div(tf.mul(k, dBeta), rows));
