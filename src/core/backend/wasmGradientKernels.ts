@@ -4,7 +4,7 @@
 //   wasmMatMul.ts            BatchMatMul, _FusedMatMul
 //   wasmPoolingGradients.ts  MaxPoolGrad
 //   wasmReductions.ts        Sum, UnsortedSegmentSum
-//   wasmCopyKernels.ts       Identity, Cast, Slice, SplitV
+//   wasmCopyKernels.ts       Identity, Cast, Slice, SplitV, Reverse
 import '@tensorflow/tfjs-backend-wasm';
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { addedConvKernels, convKernels } from './wasmConvGradients';

@@ -1,4 +1,4 @@
-// Identity, Cast, Slice and SplitV on wasm: the same values as the cpu backend, and clones that
+// Identity, Cast, Slice, SplitV and Reverse on wasm: the same values as the cpu backend, and clones that
 // share a buffer stay valid however the tensors are disposed.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,6 +36,28 @@ describe('Slice and SplitV on wasm match the cpu backend', () => {
     test(`split of ${c.shape.join('x')} into [${c.sizes.join(',')}] along axis ${c.axis}`, async () => {
       const results = await onCpuAndWasm(() => tf.split(tensor(c.shape, 42), c.sizes, c.axis));
       assert.equal(results.wasm.length, c.sizes.length);
+      assert.equal(worstError(results), 0);
+    });
+  }
+});
+
+describe('Reverse on wasm matches the cpu backend', () => {
+  const reversals: Array<{ shape: number[]; dims: number[] }> = [
+    { shape: [3, 3, 5, 4], dims: [0, 1] }, // a filter flipped for its input gradient: long runs
+    { shape: [2, 4, 5, 3], dims: [2] }, // a batch mirrored left to right: runs of 3
+    { shape: [2, 4, 5, 3], dims: [3] }, // the last axis: one value at a time
+    { shape: [2, 4, 5, 3], dims: [0, 2, 3] },
+    { shape: [3, 2, 20], dims: [1] }, // runs long enough for block copies
+    { shape: [7], dims: [0] },
+    { shape: [4, 6], dims: [-1] },
+    { shape: [4, 0, 3], dims: [0] },
+  ];
+  for (const c of reversals) {
+    test(`reverse of ${c.shape.join('x')} along [${c.dims.join(',')}]`, async () => {
+      const results = await onCpuAndWasm(() => [
+        tf.reverse(tensor(c.shape, 43), c.dims),
+        tf.reverse(tf.tensor(seededLevels(c.shape.reduce((a, b) => a * b, 1), 44, 50), c.shape, 'int32'), c.dims),
+      ]);
       assert.equal(worstError(results), 0);
     });
   }
