@@ -5,6 +5,10 @@ Twins of Classifier Lab's default models (same layers, sizes and activations):
   rnn        one LSTM(128) over the 32 image rows, Dense10 (117,002: PyTorch's LSTM has two bias vectors)
   attention  4x4 patch embedding to 64, position embedding, 2 pre-norm blocks of 4-head self-attention
              and a GELU MLP(128), layer norm, mean over patches, Dense10; dropout 0.1 (74,954 parameters)
+  resnet     stem conv3x3(16)-BN-ReLU, then stages of conv3x3(32, 64, 128)-maxpool2-BN-ReLU with
+             [1, 0, 1] residual blocks x + ReLU(BN(conv(ReLU(BN(conv(x)))))), global max pool, x0.125,
+             Dense10; convolutions without bias (412,954 parameters: Keras' 414,074 also counts the
+             batch-norm moving statistics, which PyTorch keeps as buffers)
 
 Prints one JSON line: {"model", "threads", "parameters", "trainImagesPerSecond", "inferImagesPerSecond"}.
 Run with Debian's /usr/bin/python3 after `apt-get install python3-torch`.
@@ -17,7 +21,7 @@ import torch
 from torch import nn
 
 parser = argparse.ArgumentParser()
-parser.add_argument("--model", choices=["cnn", "rnn", "attention"], default="cnn")
+parser.add_argument("--model", choices=["cnn", "rnn", "attention", "resnet"], default="cnn")
 parser.add_argument("--threads", type=int, default=2)
 parser.add_argument("--steps", type=int, default=30)
 args = parser.parse_args()
@@ -70,6 +74,35 @@ class VisionTransformer(nn.Module):
         return self.head(x.mean(dim=1))
 
 
+def conv_bn(cin, cout):
+    return [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout, momentum=0.1)]
+
+
+class Residual(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.body = nn.Sequential(*conv_bn(width, width), nn.ReLU(), *conv_bn(width, width), nn.ReLU())
+
+    def forward(self, x):
+        return x + self.body(x)
+
+
+class ResNet(nn.Module):
+    def __init__(self, stem=16, widths=(32, 64, 128), blocks=(1, 0, 1)):
+        super().__init__()
+        layers = [*conv_bn(3, stem), nn.ReLU()]
+        cin = stem
+        for width, count in zip(widths, blocks):
+            layers += [nn.Conv2d(cin, width, 3, padding=1, bias=False), nn.MaxPool2d(2), nn.BatchNorm2d(width), nn.ReLU()]
+            layers += [Residual(width) for _ in range(count)]
+            cin = width
+        self.body = nn.Sequential(*layers)
+        self.head = nn.Linear(cin, 10)
+
+    def forward(self, x):
+        return self.head(torch.amax(self.body(x), dim=(2, 3)) * 0.125)
+
+
 def build(kind):
     if kind == "cnn":
         return nn.Sequential(
@@ -78,6 +111,8 @@ def build(kind):
             nn.Conv2d(64, 64, 3), nn.ReLU(),
             nn.Flatten(), nn.Linear(64 * 4 * 4, 64), nn.ReLU(), nn.Linear(64, 10),
         )
+    if kind == "resnet":
+        return ResNet()
     return Rows() if kind == "rnn" else VisionTransformer()
 
 
