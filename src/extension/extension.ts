@@ -30,6 +30,8 @@ import { DatasetPanels } from './webviews/dataset/datasetPanels';
 import { AugmentPreviewPanels } from './webviews/augmentPreview/augmentPreviewPanels';
 import { DashboardPanels } from './webviews/dashboard/dashboardPanels';
 import { LrFinderPanels } from './webviews/lrFinder/lrFinderPanels';
+import { choicesFromSpec } from './newRun/newRunChoices';
+import { rememberChoices } from './newRun/newRunWizard';
 import { RunsTablePanels } from './webviews/runsTable/runsTablePanel';
 import { SweepPanels } from './webviews/sweep/sweepPanels';
 
@@ -87,6 +89,8 @@ export function activate(context: vscode.ExtensionContext): ClassifierLabApi {
       const runsDir = folder.dir;
       if (runsDir === undefined) throw new Error('No runs folder: open a folder first.');
       const runId = await training.start({ spec, runsDir }, { interactive: true, requestedAt: Date.now() }).created;
+      // New Training Run offers next what was started last: these settings, with the chosen rate.
+      await rememberChoices(context.workspaceState, choicesFromSpec(spec));
       return training.find(runId)?.name ?? folder.record(runId)?.name ?? runId;
     },
   });

@@ -119,6 +119,26 @@ async function answerWizard(workbench: Workbench, command: string, total: number
   return datasetDetail;
 }
 
+/**
+ * Opens New Training Run, goes with its defaults to the learning-rate step (dataset and model as
+ * offered), returns the rate it offers there, and closes the wizard without starting anything.
+ */
+export async function offeredLearningRate(workbench: Workbench): Promise<string> {
+  const page = workbench.page;
+  await workbench.runCommand('Classifier Lab: New Training Run');
+  for (let step = 1; step < 6; step++) {
+    await waitForStep(workbench, step, TRAIN_STEPS);
+    // The dataset step lists its rows once the folders have been described.
+    if (step === 1) await workbench.quickInput.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.keyboard.press('Enter');
+  }
+  await waitForStep(workbench, 6, TRAIN_STEPS);
+  const offered = await workbench.quickInput.locator('input.input').inputValue();
+  await page.keyboard.press('Escape');
+  await workbench.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+  return offered;
+}
+
 /** Right-clicks a row and chooses `action` from its context menu. */
 export async function contextMenuAction(workbench: Workbench, rowLabel: string, action: string): Promise<void> {
   const row = rowsLocator(workbench).filter({ has: workbench.page.locator('.label-name', { hasText: new RegExp(`^${rowLabel}$`) }) }).first();

@@ -1,6 +1,6 @@
 // A user finds a learning rate from the palette: Find Learning Rate on the sample digits opens a tab
 // whose chart fills with the range test, marks the suggested rate, and "Start Run with This Rate"
-// starts a run that trains with exactly that rate.
+// starts a run that trains with exactly that rate, which New Training Run then offers as its rate.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import type { RunRecord } from '../../../src/core/runs/runRecord';
 import { useWorkbenchSession } from '../harness/useWorkbench';
-import { contextMenuAction, experimentRows, findLearningRate, showExperiments, waitForRow } from './experimentsView';
+import { contextMenuAction, experimentRows, findLearningRate, offeredLearningRate, showExperiments, waitForRow } from './experimentsView';
 
 /** The Find Learning Rate page among the webview frames, once it has its snapshot. */
 async function lrFinderFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
@@ -79,5 +79,7 @@ describe('Find Learning Rate', () => {
     assert.equal(record.spec.model.kind, 'cnn');
     await contextMenuAction(workbench, name, 'Stop Run');
     await waitForRow(workbench, `${name} ended`, (row) => row.label === name && (row.icon === 'circle-slash' || row.icon === 'pass'), 120_000);
+    // The wizard offers next what was started last: the chosen rate, not the one it had before.
+    assert.equal(Number(await offeredLearningRate(workbench)), rate, 'New Training Run offers the rate the run started with');
   });
 });
