@@ -113,6 +113,14 @@ export class ChildProcessHost<ToChild, FromChild> {
     if (this.child.connected) this.child.disconnect();
   }
 
+  /** Asks the process to end (`message`) and kills it if it has not within `ms`; false when it is not running. */
+  stop(message: ToChild, ms: number): boolean {
+    if (!this.running) return false;
+    void this.send(message);
+    this.killAfter(ms);
+    return true;
+  }
+
   /** Kills the process if it has not exited within `ms`. An idle host need not stay alive for the timer: `unref`. */
   killAfter(ms: number, options: { unref?: boolean } = {}): void {
     if (!this.running || this.killTimer) return;

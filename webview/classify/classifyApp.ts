@@ -6,6 +6,7 @@ import { h } from '../shared/dom';
 import { exportCsv } from '../shared/exportFile';
 import { formatPercent } from '../shared/format';
 import { hostChannel } from '../shared/hostChannel';
+import { oncePerFrame } from '../shared/oncePerFrame';
 import { classificationCsv } from './classificationCsv';
 import { paintHeatMap, paintLegend } from './heatMap';
 
@@ -23,7 +24,7 @@ export class ClassifyApp {
   private readonly saliency = new Map<number, { map?: SaliencyMap; error?: string }>();
   private sort: { key: SortKey; ascending: boolean } = { key: 'confidence', ascending: true };
   private opacity = 0.5;
-  private renderQueued = false;
+  private readonly queueRender = oncePerFrame(() => this.render());
 
   constructor(private readonly root: HTMLElement) {}
 
@@ -55,14 +56,6 @@ export class ClassifyApp {
     this.queueRender();
   }
 
-  private queueRender(): void {
-    if (this.renderQueued) return;
-    this.renderQueued = true;
-    requestAnimationFrame(() => {
-      this.renderQueued = false;
-      this.render();
-    });
-  }
 
   private render(): void {
     const snapshot = this.snapshot;

@@ -7,6 +7,7 @@ import { ConfusionSection } from './confusionSection';
 import { DoctorBanner } from './doctorBanner';
 import { h, replaceChildren } from '../shared/dom';
 import { formatCount, formatDuration, formatNumber, formatPercent } from '../shared/format';
+import { oncePerFrame } from '../shared/oncePerFrame';
 import { MetricsSection } from './metricsSection';
 import { RunMetrics } from './runMetrics';
 import { SampleImageStore } from './sampleImageStore';
@@ -36,7 +37,7 @@ export class DashboardApp {
   private readonly problem: HTMLElement;
   private readonly tabs: HTMLElement;
   private tab: number;
-  private headerFrame?: number;
+  private readonly scheduleHeader = oncePerFrame(() => this.renderHeader());
 
   constructor(private readonly root: HTMLElement, private readonly runIds: string[]) {
     const colours = readThemeColours();
@@ -165,13 +166,6 @@ export class DashboardApp {
     this.renderHeader();
   }
 
-  private scheduleHeader(): void {
-    if (this.headerFrame !== undefined) return;
-    this.headerFrame = requestAnimationFrame(() => {
-      this.headerFrame = undefined;
-      this.renderHeader();
-    });
-  }
 
   private renderHeader(): void {
     const run = this.run;

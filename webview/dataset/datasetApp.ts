@@ -10,6 +10,7 @@ import { assertNever } from '../shared/assertNever';
 import { h, replaceChildren } from '../shared/dom';
 import { formatCount, formatNumber, formatPercent } from '../shared/format';
 import { hostChannel } from '../shared/hostChannel';
+import { oncePerFrame } from '../shared/oncePerFrame';
 import { drawPixels } from '../shared/pixelCanvas';
 import {
   balanceRows, findingSections, histogramBars, methodLine, ROLE_TEXT, summaryLine, type FindingSection, type HistogramBar,
@@ -44,7 +45,7 @@ export class DatasetApp {
   private readonly shown = new Map<string, number>();
   private statusElement?: HTMLElement;
   private readonly viewer: HTMLDialogElement;
-  private renderQueued = false;
+  private readonly queueRender = oncePerFrame(() => this.render());
   private renderedReport?: EncodedDatasetReport;
 
   constructor(private readonly root: HTMLElement) {
@@ -80,14 +81,6 @@ export class DatasetApp {
     }
   }
 
-  private queueRender(): void {
-    if (this.renderQueued) return;
-    this.renderQueued = true;
-    requestAnimationFrame(() => {
-      this.renderQueued = false;
-      this.render();
-    });
-  }
 
   private render(): void {
     const snapshot = this.snapshot;

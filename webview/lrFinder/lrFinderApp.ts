@@ -13,6 +13,7 @@ import { h, replaceChildren } from '../shared/dom';
 import { exportCsv, exportFileName, exportPng } from '../shared/exportFile';
 import { formatNumber } from '../shared/format';
 import { hostChannel } from '../shared/hostChannel';
+import { oncePerFrame } from '../shared/oncePerFrame';
 import { parseRate, rateText, roundRate } from './rateChoice';
 
 const host = hostChannel<FromLrFinderView>();
@@ -46,7 +47,7 @@ export class LrFinderApp {
   private readonly startButton = h('vscode-button', { attrs: { id: 'start-run', disabled: true }, on: { click: () => this.startRun() } }, 'Start Run with This Rate');
   private readonly stopButton = h('vscode-button', { attrs: { secondary: true }, on: { click: () => host.post({ type: 'stop' }) } }, 'Stop');
   private readonly started = h('p', { class: 'started', attrs: { 'aria-live': 'polite' } });
-  private frame?: number;
+  private readonly scheduleRender = oncePerFrame(() => this.render());
 
   constructor(private readonly root: HTMLElement) {
     replaceChildren(root,
@@ -149,13 +150,6 @@ export class LrFinderApp {
     this.started.textContent = 'Starting the run…';
   }
 
-  private scheduleRender(): void {
-    if (this.frame !== undefined) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = undefined;
-      this.render();
-    });
-  }
 
   private render(): void {
     this.renderStatus();

@@ -6,6 +6,7 @@ import type { RunsTableCell, RunsTableColumn, RunsTableLayout, RunsTableRow, ToR
 import { h, replaceChildren } from '../shared/dom';
 import { exportCsv } from '../shared/exportFile';
 import { formatBytes, formatCount, formatDuration, formatNumber, formatPercent, formatTime } from '../shared/format';
+import { oncePerFrame } from '../shared/oncePerFrame';
 import { runsTableCsv } from './runsTableCsv';
 import { runsTableHost } from './runsTableHost';
 import { moveColumn, orderedColumns, queryRows, rowWindow, visibleColumns } from './tableModel';
@@ -40,7 +41,7 @@ export class RunsTableApp {
   private columnFilters: Record<string, string> = {};
   private readonly selected = new Set<string>();
   private restoreScroll?: number;
-  private drawFrame?: number;
+  private readonly scheduleDraw = oncePerFrame(() => this.draw());
 
   private readonly countLine = h('p', { class: 'progress-line', attrs: { 'aria-live': 'polite' } });
   private readonly search = h('input', { class: 'search', attrs: { type: 'search', placeholder: 'Filter runs (words in any shown column)', 'aria-label': 'Filter runs' } });
@@ -221,13 +222,6 @@ export class RunsTableApp {
     this.draw();
   }
 
-  private scheduleDraw(): void {
-    if (this.drawFrame !== undefined) return;
-    this.drawFrame = requestAnimationFrame(() => {
-      this.drawFrame = undefined;
-      this.draw();
-    });
-  }
 
   /** Draws the rows in view (and a few either side) between two spacers that keep the scroll height. */
   private draw(): void {

@@ -6,6 +6,7 @@ import { assertNever } from '../shared/assertNever';
 import { h, replaceChildren } from '../shared/dom';
 import { exportCsv, exportFileName } from '../shared/exportFile';
 import { formatDuration, formatNumber, formatPercent } from '../shared/format';
+import { oncePerFrame } from '../shared/oncePerFrame';
 import { scatterPlot } from '../shared/scatterPlot';
 import { ParallelCoordinates } from './parallelCoordinates';
 import { sweepCsv } from './sweepCsv';
@@ -38,7 +39,6 @@ export class SweepApp {
   private readonly table = h('div', { class: 'best-trials', attrs: { 'data-section': 'best' } });
   private readonly parallel: ParallelCoordinates;
   private readonly epochsInput: HTMLInputElement;
-  private resizeFrame?: number;
 
   constructor(private readonly root: HTMLElement) {
     this.parallel = new ParallelCoordinates({
@@ -65,13 +65,9 @@ export class SweepApp {
         h('h2', { attrs: { id: 'scatter-title' } }, 'Each parameter'), this.scatters),
       h('section', { class: 'sweep-section', attrs: { 'aria-labelledby': 'best-title' } },
         h('h2', { attrs: { id: 'best-title' } }, 'Best trials'), this.table));
-    new ResizeObserver(() => {
-      if (this.resizeFrame !== undefined) return;
-      this.resizeFrame = requestAnimationFrame(() => {
-        this.resizeFrame = undefined;
-        if (this.sweep) this.renderCharts(this.sweep);
-      });
-    }).observe(this.parallel.element);
+    new ResizeObserver(oncePerFrame(() => {
+      if (this.sweep) this.renderCharts(this.sweep);
+    })).observe(this.parallel.element);
   }
 
   handle(message: ToSweepView): void {

@@ -1,5 +1,5 @@
-// Validates the messages every page may send, and `compareRuns` (src/protocol/viewCommon.ts), for the
-// parsers of each view.
+// The one parser contract of every view (a table of one parser per message type), and the parsers of the
+// messages every page may send and of `compareRuns` (src/protocol/viewCommon.ts).
 import { isPath, isRecord, isShortString, isString } from '../../core/guards';
 import type { CompareRunsMessage, ExportFormat, ExportMessage, OpenRunMessage, ReadyMessage } from '../../protocol/viewCommon';
 
@@ -16,29 +16,35 @@ function isPlainFileName(value: unknown): value is string {
   return isShortString(value, MAX_NAME_CHARS) && isPath(value) && !/[\\/]/.test(value) && value !== '.' && value !== '..';
 }
 
-/** `ready`, `export` or `openRun` when `raw` is one of them and well-formed; undefined for anything else. */
-export function parseCommonViewMessage(raw: unknown): ReadyMessage | ExportMessage | OpenRunMessage | undefined {
-  if (!isRecord(raw)) return undefined;
-  switch (raw.type) {
-    case 'ready':
-      return { type: 'ready' };
-    case 'export': {
-      const format = EXPORT_FORMATS.find((f) => f === raw.format);
-      if (format === undefined || !isPlainFileName(raw.fileName)) return undefined;
-      if (!isString(raw.content) || raw.content.length > MAX_EXPORT_CHARS) return undefined;
-      if (format === 'png' && !/^data:image\/png;base64,[A-Za-z0-9+/]*={0,2}$/.test(raw.content)) return undefined;
-      return { type: 'export', format, fileName: raw.fileName, content: raw.content };
-    }
-    case 'openRun':
-      return isShortString(raw.runId, MAX_NAME_CHARS) ? { type: 'openRun', runId: raw.runId } : undefined;
-    default:
-      return undefined;
-  }
+/** One parser per message type of a view's union, each given a record whose `type` is its own. */
+export type MessageParsers<T extends { type: string }> = { [K in T['type']]: (raw: Record<string, unknown>) => Extract<T, { type: K }> | undefined };
+
+/** A view's parser: the message when it is well-formed and of a type the table names, else undefined (the panel ignores it). */
+export function messageParser<T extends { type: string }>(parsers: MessageParsers<T>): (raw: unknown) => T | undefined {
+  return (raw) => {
+    if (!isRecord(raw) || typeof raw.type !== 'string' || !Object.prototype.hasOwnProperty.call(parsers, raw.type)) return undefined;
+    return (parsers[raw.type as T['type']] as (raw: Record<string, unknown>) => T | undefined)(raw);
+  };
 }
 
-/** `compareRuns` with two to MAX_COMPARED run ids (repeats dropped); undefined for anything else. */
-export function parseCompareRunsMessage(raw: unknown): CompareRunsMessage | undefined {
-  if (!isRecord(raw) || raw.type !== 'compareRuns') return undefined;
+/** Parsers of the messages every page may send: `ready`, `export` and `openRun`. */
+export const commonViewParsers: MessageParsers<ReadyMessage | ExportMessage | OpenRunMessage> = {
+  ready: () => ({ type: 'ready' }),
+  export: (raw) => {
+    const format = EXPORT_FORMATS.find((f) => f === raw.format);
+    if (format === undefined || !isPlainFileName(raw.fileName)) return undefined;
+    if (!isString(raw.content) || raw.content.length > MAX_EXPORT_CHARS) return undefined;
+    if (format === 'png' && !/^data:image\/png;base64,[A-Za-z0-9+/]*={0,2}$/.test(raw.content)) return undefined;
+    return { type: 'export', format, fileName: raw.fileName, content: raw.content };
+  },
+  openRun: (raw) => (isShortString(raw.runId, MAX_NAME_CHARS) ? { type: 'openRun', runId: raw.runId } : undefined),
+};
+
+/** `ready`, `export` or `openRun` when `raw` is one of them and well-formed; undefined for anything else. */
+export const parseCommonViewMessage = messageParser(commonViewParsers);
+
+/** `compareRuns` with two to MAX_COMPARED run ids (repeats dropped). */
+export function parseCompareRunsMessage(raw: Record<string, unknown>): CompareRunsMessage | undefined {
   const ids = raw.runIds;
   if (!Array.isArray(ids) || ids.length < 2 || ids.length > MAX_COMPARED || !ids.every((id) => isShortString(id, MAX_NAME_CHARS))) return undefined;
   return { type: 'compareRuns', runIds: [...new Set(ids as string[])] };

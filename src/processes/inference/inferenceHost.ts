@@ -2,13 +2,11 @@
 // warm for an idle period so the next classification skips TensorFlow.js start-up and model loading,
 // then lets it go. Never blocks the extension host; a crash fails the requests in flight with its stderr.
 import type { FromInference, InferenceModelInfo, ToInference } from '../../protocol/inference';
-import { ChildProcessHost } from '../childProcessHost';
+import { RequestProcessHost } from '../requestProcessHost';
 import { parseFromInference } from './inferenceMessages';
 
 /** How long an idle inference process stays alive. */
 export const DEFAULT_IDLE_MS = 60_000;
-/** How long a process that was let go may take to exit before it is killed. */
-const EXIT_GRACE_MS = 5_000;
 
 export type ClassifyRequest = Omit<Extract<ToInference, { type: 'classify' }>, 'type' | 'id'>;
 export type InferenceResult = Extract<FromInference, { type: 'result' }>;
@@ -32,10 +30,10 @@ export interface InferenceHostOptions {
   onLog?(line: string): void;
 }
 
-interface Pending {
+/** What waits for a request: its handlers, and the reason it failed as a whole once the process says so. */
+interface Waiter {
   handlers: ClassifyHandlers;
-  resolve(done: InferenceDone): void;
-  reject(error: Error): void;
+  failure?: string;
 }
 
 /** Thrown for a request the process refused as a whole (its model cannot be used) or could not finish. */
@@ -43,23 +41,25 @@ export class InferenceError extends Error {
   override readonly name = 'InferenceError';
 }
 
-type InferenceProcess = ChildProcessHost<ToInference, FromInference>;
-
 export class InferenceHost {
-  private process?: InferenceProcess;
-  private readonly pending = new Map<number, Pending>();
-  /** Set when a request fails as a whole; its `done` then rejects instead of resolving. */
-  private readonly failures = new Map<number, string>();
-  private nextId = 1;
-  private idleTimer?: NodeJS.Timeout;
+  private readonly process: RequestProcessHost<ToInference, FromInference, InferenceDone, Waiter>;
   private disposed = false;
   private backend?: string;
 
-  constructor(private readonly options: InferenceHostOptions) {}
+  constructor(private readonly options: InferenceHostOptions) {
+    this.process = new RequestProcessHost({
+      script: options.script, name: 'inference process', cwd: options.cwd, env: options.env,
+      idleMs: options.idleMs ?? DEFAULT_IDLE_MS,
+      parse: parseFromInference,
+      onMessage: (message) => this.receive(message),
+      error: (message) => new InferenceError(message),
+      onLog: options.onLog,
+    });
+  }
 
   /** The running process's id, if one is running. */
   get pid(): number | undefined {
-    return this.process?.pid;
+    return this.process.pid;
   }
 
   /** The backend the process announced (e.g. "wasm (SIMD, Classifier Lab gradient kernels)"), once it has. */
@@ -74,41 +74,12 @@ export class InferenceHost {
    */
   classify(request: ClassifyRequest, handlers: ClassifyHandlers = {}, signal?: AbortSignal): Promise<InferenceDone> {
     if (this.disposed) return Promise.reject(new InferenceError('Classification has shut down.'));
-    const process = this.ensureProcess();
-    const id = this.nextId++;
-    clearTimeout(this.idleTimer);
-    return new Promise<InferenceDone>((resolve, reject) => {
-      this.pending.set(id, { handlers, resolve, reject });
-      signal?.addEventListener('abort', () => {
-        if (this.pending.has(id)) void process.send({ type: 'cancel', id });
-      }, { once: true });
-      void process.send({ type: 'classify', id, ...request }).then((sent) => {
-        if (!sent) this.settle(id, new InferenceError('The inference process did not take the request.'));
-      });
-    });
+    return this.process.request((id) => ({ type: 'classify', id, ...request }), { handlers }, (id) => ({ type: 'cancel', id }), signal);
   }
 
   dispose(): void {
     this.disposed = true;
-    this.letGo('Classification has shut down.');
-  }
-
-  private ensureProcess(): InferenceProcess {
-    if (this.process?.connected) return this.process;
-    const process: InferenceProcess = new ChildProcessHost({
-      script: this.options.script, name: 'inference process', cwd: this.options.cwd, env: this.options.env?.(),
-      parse: parseFromInference,
-      onMessage: (message) => this.receive(message),
-      onOutput: (line) => this.options.onLog?.(line),
-      onProblem: (message) => this.options.onLog?.(message),
-    });
-    this.process = process;
-    void process.exited.then((exit) => {
-      if (this.process !== process) return; // let go earlier: its requests were settled then
-      this.process = undefined;
-      this.failAll(`The inference process ${exit.how}${exit.stderrTail ? `:\n${exit.stderrTail}` : '.'}`);
-    });
-    return process;
+    this.process.dispose('Classification has shut down.');
   }
 
   private receive(message: FromInference): void {
@@ -116,62 +87,25 @@ export class InferenceHost {
       this.backend = message.backend;
       return;
     }
-    const pending = this.pending.get(message.id);
-    if (!pending) {
+    const waiter = this.process.waiting(message.id);
+    if (!waiter) {
       if (message.type === 'error') this.options.onLog?.(message.message);
       return;
     }
     switch (message.type) {
       case 'model':
-        pending.handlers.onModel?.(message.model);
+        waiter.handlers.onModel?.(message.model);
         return;
       case 'result':
-        pending.handlers.onResult?.(message);
+        waiter.handlers.onResult?.(message);
         return;
       case 'error':
-        if (message.index === undefined) this.failures.set(message.id, message.message);
-        else pending.handlers.onImageError?.({ ...message, index: message.index });
+        if (message.index === undefined) waiter.failure = message.message;
+        else waiter.handlers.onImageError?.({ ...message, index: message.index });
         return;
-      case 'done': {
-        const failure = this.failures.get(message.id);
-        this.failures.delete(message.id);
-        this.settle(message.id, failure === undefined ? message : new InferenceError(failure));
+      case 'done':
+        this.process.settle(message.id, waiter.failure === undefined ? message : new InferenceError(waiter.failure));
         return;
-      }
     }
-  }
-
-  private settle(id: number, outcome: InferenceDone | Error): void {
-    const pending = this.pending.get(id);
-    if (!pending) return;
-    this.pending.delete(id);
-    if (outcome instanceof Error) pending.reject(outcome);
-    else pending.resolve(outcome);
-    if (this.pending.size === 0) this.startIdleTimer();
-  }
-
-  private startIdleTimer(): void {
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      if (this.pending.size === 0) this.letGo();
-    }, this.options.idleMs ?? DEFAULT_IDLE_MS);
-    // An idle process must not keep a host (or a test runner) alive.
-    this.idleTimer.unref();
-  }
-
-  /** Lets the process go: it exits when its IPC channel closes; killed if it lingers. */
-  private letGo(reason?: string): void {
-    clearTimeout(this.idleTimer);
-    if (reason) this.failAll(reason);
-    const process = this.process;
-    this.process = undefined;
-    if (!process) return;
-    process.disconnect();
-    process.killAfter(EXIT_GRACE_MS, { unref: true });
-  }
-
-  private failAll(reason: string): void {
-    for (const id of [...this.pending.keys()]) this.settle(id, new InferenceError(reason));
-    this.failures.clear();
   }
 }

@@ -5,7 +5,7 @@ import { inspectDataset } from '../../core/datasetDoctor/inspectDataset';
 import type { InspectProgress } from '../../core/datasetDoctor/datasetReport';
 import { errorMessage } from '../../core/errorMessage';
 import type { FromInspect, ToInspect } from '../../protocol/inspect';
-import { receiveFromHost, sendToHost } from '../parentChannel';
+import { logError, receiveFromHost, sendToHost } from '../parentChannel';
 import { encodeReport } from './inspectEncoding';
 import { parseToInspect } from './inspectMessages';
 import { PreviewSession } from './previewSession';
@@ -43,7 +43,7 @@ function start(message: Exclude<ToInspect, { type: 'cancel' }>): void {
   const work = message.type === 'inspect' ? inspect(message, controller.signal) : preview(message, controller.signal);
   work.catch(async (error: unknown) => {
     const cancelled = controller.signal.aborted;
-    if (!cancelled && !(error instanceof Error && error.name === 'DatasetError')) process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    if (!cancelled && !(error instanceof Error && error.name === 'DatasetError')) logError(error);
     await send({ type: 'failed', id: message.id, message: cancelled ? 'Cancelled.' : errorMessage(error), cancelled });
   }).finally(() => running.delete(message.id));
 }

@@ -75,11 +75,7 @@ export class LrFinderHost {
 
   /** Asks the test to stop after its current step (it reports what it found so far); kills it when it does not in time. */
   stop(): Promise<LrFinderOutcome> {
-    if (!this.stopRequested && this.process.running) {
-      this.stopRequested = true;
-      void this.process.send({ type: 'stop' });
-      this.process.killAfter(this.options.stopTimeoutMs ?? LR_FINDER_STOP_TIMEOUT_MS);
-    }
+    this.stopRequested ||= this.process.stop({ type: 'stop' }, this.options.stopTimeoutMs ?? LR_FINDER_STOP_TIMEOUT_MS);
     return this.outcome;
   }
 

@@ -5,15 +5,12 @@ import { errorMessage } from '../../core/errorMessage';
 import { findLearningRate } from '../../core/findLearningRate';
 import { defaultRangeTestOptions } from '../../core/train/learningRateFinder';
 import type { FromLrFinder, ToLrFinder } from '../../protocol/lrFinder';
-import { receiveFromHost, sendToHost } from '../parentChannel';
+import { logError, sendToHost, serveOneJob } from '../parentChannel';
 import { parseToLrFinder } from './lrFinderMessages';
-
-const controller = new AbortController();
-let started = false;
 
 const send = (message: FromLrFinder) => sendToHost(message);
 
-async function start(message: Extract<ToLrFinder, { type: 'start' }>): Promise<void> {
+async function start(message: Extract<ToLrFinder, { type: 'start' }>, signal: AbortSignal): Promise<void> {
   try {
     const bounds = { ...defaultRangeTestOptions(), ...message.rangeTest };
     await send({ type: 'started', minRate: bounds.minRate, maxRate: bounds.maxRate, steps: bounds.steps });
@@ -21,7 +18,7 @@ async function start(message: Extract<ToLrFinder, { type: 'start' }>): Promise<v
       spec: message.spec,
       backend: message.backend,
       rangeTest: message.rangeTest,
-      signal: controller.signal,
+      signal,
       onWarning: (warning) => void send({ type: 'warning', message: warning }),
       onPoint: async (point) => {
         await send({ type: 'point', point });
@@ -37,30 +34,17 @@ async function start(message: Extract<ToLrFinder, { type: 'start' }>): Promise<v
       },
     });
   } catch (error) {
-    if (controller.signal.aborted) {
+    if (signal.aborted) {
       // Stopped while the dataset was still loading: nothing was found, nothing failed.
       await send({ type: 'finished', result: { end: 'cancelled', suggestedRate: null, minimumRate: null, steps: 0, minRate: 0, maxRate: 0, trainCount: 0, backend: '' } });
     } else {
-      process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      logError(error);
       await send({ type: 'failed', error: errorMessage(error) });
     }
   }
-  process.exit(0);
 }
 
-receiveFromHost(parseToLrFinder, (message) => {
-  switch (message.type) {
-    case 'start':
-      if (started) return;
-      started = true;
-      void start(message);
-      return;
-    case 'stop':
-      controller.abort();
-      if (!started) process.exit(0);
-      return;
-  }
-}, (_raw, description) => process.stderr.write(`${description}\n`));
+serveOneJob(parseToLrFinder, start);
 
 // The extension host went away: there is no one to report to.
 process.on('disconnect', () => process.exit(0));

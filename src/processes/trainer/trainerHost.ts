@@ -72,11 +72,7 @@ export class TrainerHost implements RunExecution {
   }
 
   stop(): Promise<RunEnd> {
-    if (!this.stopRequested && this.process.running) {
-      this.stopRequested = true;
-      void this.process.send({ type: 'stop' });
-      this.process.killAfter(this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
-    }
+    this.stopRequested ||= this.process.stop({ type: 'stop' }, this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
     return this.ended;
   }
 

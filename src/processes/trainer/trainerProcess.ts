@@ -3,17 +3,15 @@
 import { errorMessage } from '../../core/errorMessage';
 import { runTraining } from '../../core/runTraining';
 import type { FromTrainer, ToTrainer } from '../../protocol/trainer';
-import { receiveFromHost, sendToHost } from '../parentChannel';
+import { logError, sendToHost, serveOneJob } from '../parentChannel';
 import { parseToTrainer } from './trainerMessages';
 
-const controller = new AbortController();
-let started = false;
 /** Set when the extension host went away: the run then ends as interrupted (resumable), not cancelled. */
 let hostGone = false;
 
 const send = (message: FromTrainer) => sendToHost(message);
 
-async function start(message: Extract<ToTrainer, { type: 'start' }>): Promise<void> {
+async function start(message: Extract<ToTrainer, { type: 'start' }>, signal: AbortSignal): Promise<void> {
   let runId: string | undefined;
   try {
     const outcome = await runTraining({
@@ -23,7 +21,7 @@ async function start(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
       backend: message.backend,
       threads: message.threads ?? 'auto',
       resumeRunId: message.resumeRunId,
-      signal: controller.signal,
+      signal,
       isInterrupted: () => hostGone,
       onRunCreated: (id, runDir, name) => {
         runId = id;
@@ -36,25 +34,13 @@ async function start(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
     await send({ type: 'finished', runId: outcome.runId, status: outcome.status, error: outcome.error });
   } catch (error) {
     // Stopped while the dataset was still loading: nothing failed, the user asked for it.
-    const status = controller.signal.aborted && runId === undefined ? (hostGone ? 'interrupted' : 'cancelled') : 'failed';
-    if (status === 'failed') process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    const status = signal.aborted && runId === undefined ? (hostGone ? 'interrupted' : 'cancelled') : 'failed';
+    if (status === 'failed') logError(error);
     await send({ type: 'finished', runId, status, error: status === 'failed' ? errorMessage(error) : undefined });
   }
-  process.exit(0);
 }
 
-receiveFromHost(parseToTrainer, (message) => {
-  switch (message.type) {
-    case 'start':
-      if (started) return;
-      started = true;
-      void start(message);
-      return;
-    case 'stop':
-      controller.abort();
-      return;
-  }
-}, (_raw, description) => process.stderr.write(`${description}\n`));
+const { controller, started } = serveOneJob(parseToTrainer, start);
 
 // The extension host went away (window reload or close): stop at the next batch so the run folder
 // stays consistent; the run ends as interrupted and can be resumed from its last checkpoint.
@@ -62,11 +48,11 @@ process.on('disconnect', () => {
   hostGone = true;
   controller.abort();
   // Without a run to finish there is nothing to save.
-  if (!started) process.exit(0);
+  if (!started()) process.exit(0);
 });
 
 // Another window (or a user's `kill`) asking politely: the same as a stop message.
 process.on('SIGTERM', () => {
-  if (!started) process.exit(0);
+  if (!started()) process.exit(0);
   controller.abort();
 });

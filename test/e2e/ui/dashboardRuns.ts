@@ -1,7 +1,7 @@
-// Runs for the dashboard UI tests, and what a user does with the dashboard: open it from the
-// palette, find its page among the webview frames, switch tabs and themes.
+// Runs for the UI tests, and what a user does with the dashboard: train with the CLI, read the runs
+// folder back, open the dashboard from the palette, find its page among the webview frames, switch tabs and themes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { parseMetricsLines, type RecordedEvent } from '../../../src/core/runs/recordedEvent';
@@ -35,6 +35,30 @@ export function readRunOnDisk(runDir: string): RunOnDisk {
     predictions: json<PredictionsFile>('predictions.json'),
     modelJson: json('model/model.json'),
   };
+}
+
+/** Every readable run record in the workspace's runs folder. */
+export function runRecords(workspace: string): RunRecord[] {
+  const runsDir = join(workspace, '.classifier-lab', 'runs');
+  if (!existsSync(runsDir)) return [];
+  return readdirSync(runsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).flatMap((entry) => {
+    try {
+      return [JSON.parse(readFileSync(join(runsDir, entry.name, 'run.json'), 'utf8')) as RunRecord];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Polls the runs folder until a record satisfies `accept`. */
+export async function waitForRecord(workspace: string, what: string, accept: (record: RunRecord) => boolean, timeoutMs = 90_000): Promise<RunRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = runRecords(workspace).find(accept);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((wake) => setTimeout(wake, 250));
+  }
 }
 
 /** Trains with the CLI (as a user of the command line would) and returns the run folder. */

@@ -18,7 +18,8 @@ import { prepareTestWorkspace } from '../harness/testWorkspace';
 import { useWorkbench } from '../harness/useWorkbench';
 import type { Workbench } from '../harness/workbench';
 import type { WorkbenchSessionOptions } from '../harness/workbenchSession';
-import { explorerAction, quickPickRow } from './datasetView';
+import { explorerAction } from './datasetView';
+import { quickPickRow } from './experimentsView';
 
 const TOTAL_STEPS = 10;
 

@@ -16,8 +16,8 @@ import { repoRoot } from '../harness/e2ePaths';
 import { prepareTestWorkspace } from '../harness/testWorkspace';
 import { useWorkbench } from '../harness/useWorkbench';
 import type { WorkbenchSessionOptions } from '../harness/workbenchSession';
-import { datasetFrame, explorerAction, quickPickRow, sectionCount, sectionSources, waitForReport } from './datasetView';
-import { contextMenuAction, showExperiments, waitForRow } from './experimentsView';
+import { datasetFrame, explorerAction, sectionCount, sectionSources, waitForReport } from './datasetView';
+import { contextMenuAction, quickPickRow, showExperiments, waitForRow } from './experimentsView';
 
 const RUN_NAME = 'planted-cnn';
 

@@ -1,7 +1,8 @@
 // What a user does with the dataset tab at the workbench, for the UI tests: find the tab's page, read
-// its sections and findings, pick from a quick pick.
-import type { Frame, Locator, Page } from 'playwright-core';
+// its sections and findings.
+import type { Frame, Page } from 'playwright-core';
 import type { Workbench } from '../harness/workbench';
+import { quickPickRow } from './experimentsView';
 
 /** The dataset tab's page once its heading reads `title` (webview content lives in nested iframes). */
 export async function datasetFrame(page: Page, title: string, timeoutMs = 60_000): Promise<Frame> {
@@ -39,13 +40,6 @@ export async function sectionSources(frame: Frame, kind: string): Promise<string
 export async function sectionCount(frame: Frame, kind: string): Promise<number> {
   const text = await frame.locator(`section#finding-${kind} h2 .count`).innerText({ timeout: 5_000 }).catch(() => '0');
   return Number(text.replace(/,/g, ''));
-}
-
-/** A row of the open quick pick by its label. */
-export function quickPickRow(workbench: Workbench, label: string | RegExp): Locator {
-  return workbench.quickInput.locator('.quick-input-list .monaco-list-row', {
-    has: workbench.page.locator('.label-name', { hasText: label }),
-  }).first();
 }
 
 /** Classifier Lab: Inspect Dataset from the palette, picking `dataset` by name in the dataset picker. */

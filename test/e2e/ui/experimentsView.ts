@@ -1,5 +1,6 @@
 // What a user does with Classifier Lab at the workbench, for the UI tests: go through the New Training
 // Run (or Find Learning Rate) quick picks, read the Experiments view's rows, use a row's context menu.
+// Shared by every test that answers a quick pick.
 import type { Locator } from 'playwright-core';
 import type { Workbench } from '../harness/workbench';
 
@@ -56,10 +57,34 @@ async function waitForStep(workbench: Workbench, step: number, total: number): P
   await workbench.quickInput.locator('.quick-input-title', { hasText: `(${step}/${total})` }).waitFor({ state: 'visible', timeout: 30_000 });
 }
 
-function pickRow(workbench: Workbench, label: string): Locator {
+/** A row of the open quick pick by its label. */
+export function quickPickRow(workbench: Workbench, label: string | RegExp): Locator {
   return workbench.quickInput.locator('.quick-input-list .monaco-list-row', {
     has: workbench.page.locator('.label-name', { hasText: label }),
   }).first();
+}
+
+/** The quick input's current step: its title counter and its prompt or placeholder. */
+export async function waitForQuestion(workbench: Workbench, step: string, text: RegExp): Promise<void> {
+  const widget = workbench.quickInput;
+  await widget.locator('.quick-input-title', { hasText: step }).waitFor({ state: 'visible', timeout: 30_000 });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const placeholder = await widget.locator('input.input').getAttribute('placeholder') ?? '';
+    const message = await widget.locator('.quick-input-message').innerText().catch(() => '');
+    if (text.test(placeholder) || text.test(message)) return;
+    if (Date.now() > deadline) throw new Error(`step ${step} never asked ${text}; it showed "${placeholder}" / "${message}"`);
+    await workbench.page.waitForTimeout(100);
+  }
+}
+
+/** The wizard's first step: picks the sample digits once the picker has described them. */
+export async function chooseDataset(workbench: Workbench, total: number): Promise<void> {
+  await waitForQuestion(workbench, `(1/${total})`, /Dataset to train on/);
+  await workbench.quickInput.locator('input.input').fill('mnist-digits');
+  const dataset = quickPickRow(workbench, 'mnist-digits');
+  await dataset.locator('.quick-input-list-label-meta', { hasText: 'classes' }).waitFor({ state: 'visible', timeout: 30_000 });
+  await dataset.click();
 }
 
 export interface WizardAnswers {
@@ -93,7 +118,7 @@ async function answerWizard(workbench: Workbench, command: string, total: number
   await waitFor(1);
   const input = workbench.quickInput.locator('input.input');
   await input.fill(answers.dataset);
-  const dataset = pickRow(workbench, answers.dataset);
+  const dataset = quickPickRow(workbench, answers.dataset);
   // The detail (format and counts) arrives once the folder has been described.
   const detail = dataset.locator('.quick-input-list-label-meta .label-description, .quick-input-list-label-meta');
   await dataset.locator('.quick-input-list-label-meta', { hasText: 'classes' }).waitFor({ state: 'visible', timeout: 30_000 });
@@ -101,7 +126,7 @@ async function answerWizard(workbench: Workbench, command: string, total: number
   await dataset.click();
 
   await waitFor(2);
-  await pickRow(workbench, 'cnn').click();
+  await quickPickRow(workbench, 'cnn').click();
   // The model's options: the first item goes on with them.
   await waitFor(3);
   await workbench.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'Continue with these options' }).first().waitFor({ state: 'visible', timeout: 10_000 });

@@ -1,62 +1,12 @@
 // A user fine-tunes from the workbench: "Fine-tune from This Run..." on a finished run starts a run from
 // its weights with head-only epochs, and that run's dashboard links back to the run it started from.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { RunRecord } from '../../../src/core/runs/runRecord';
 import { useWorkbenchSession } from '../harness/useWorkbench';
-import type { Workbench } from '../harness/workbench';
-import { dashboardFrame, readRunOnDisk, showTab, trainWithCli } from './dashboardRuns';
-import { contextMenuAction, experimentRows, showExperiments, waitForRow } from './experimentsView';
-
-function runRecords(workspace: string): RunRecord[] {
-  const runsDir = join(workspace, '.classifier-lab', 'runs');
-  if (!existsSync(runsDir)) return [];
-  return readdirSync(runsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).flatMap((entry) => {
-    try {
-      return [JSON.parse(readFileSync(join(runsDir, entry.name, 'run.json'), 'utf8')) as RunRecord];
-    } catch {
-      return [];
-    }
-  });
-}
-
-async function waitForRecord(workspace: string, what: string, accept: (record: RunRecord) => boolean, timeoutMs = 90_000): Promise<RunRecord> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = runRecords(workspace).find(accept);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((wake) => setTimeout(wake, 250));
-  }
-}
-
-/** The quick input's current step: its title counter and its prompt or placeholder. */
-async function waitForQuestion(workbench: Workbench, step: string, text: RegExp): Promise<void> {
-  const widget = workbench.quickInput;
-  await widget.locator('.quick-input-title', { hasText: step }).waitFor({ state: 'visible', timeout: 30_000 });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const placeholder = await widget.locator('input.input').getAttribute('placeholder') ?? '';
-    const message = await widget.locator('.quick-input-message').innerText().catch(() => '');
-    if (text.test(placeholder) || text.test(message)) return;
-    if (Date.now() > deadline) throw new Error(`step ${step} never asked ${text}; it showed "${placeholder}" / "${message}"`);
-    await workbench.page.waitForTimeout(100);
-  }
-}
-
-function pickRow(workbench: Workbench, label: string | RegExp) {
-  return workbench.quickInput.locator('.quick-input-list .monaco-list-row', { has: workbench.page.locator('.label-name', { hasText: label }) }).first();
-}
-
-async function chooseDataset(workbench: Workbench, total: number): Promise<void> {
-  await waitForQuestion(workbench, `(1/${total})`, /Dataset to train on/);
-  await workbench.quickInput.locator('input.input').fill('mnist-digits');
-  const dataset = pickRow(workbench, 'mnist-digits');
-  await dataset.locator('.quick-input-list-label-meta', { hasText: 'classes' }).waitFor({ state: 'visible', timeout: 30_000 });
-  await dataset.click();
-}
+import { dashboardFrame, readRunOnDisk, runRecords, showTab, trainWithCli, waitForRecord } from './dashboardRuns';
+import { chooseDataset, contextMenuAction, experimentRows, showExperiments, waitForQuestion, waitForRow } from './experimentsView';
 
 describe('fine-tuning from a run', () => {
   const session = useWorkbenchSession();

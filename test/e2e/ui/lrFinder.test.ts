@@ -2,12 +2,10 @@
 // whose chart fills with the range test, marks the suggested rate, and "Start Run with This Rate"
 // starts a run that trains with exactly that rate, which New Training Run then offers as its rate.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import type { RunRecord } from '../../../src/core/runs/runRecord';
 import { useWorkbenchSession } from '../harness/useWorkbench';
+import { runRecords } from './dashboardRuns';
 import { contextMenuAction, experimentRows, findLearningRate, offeredLearningRate, showExperiments, waitForRow } from './experimentsView';
 
 /** The Find Learning Rate page among the webview frames, once it has its snapshot. */
@@ -23,18 +21,6 @@ async function lrFinderFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
     await page.waitForTimeout(250);
   }
   throw new Error('no Find Learning Rate page');
-}
-
-function runRecords(workspace: string): RunRecord[] {
-  const runsDir = join(workspace, '.classifier-lab', 'runs');
-  if (!existsSync(runsDir)) return [];
-  return readdirSync(runsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).flatMap((entry) => {
-    try {
-      return [JSON.parse(readFileSync(join(runsDir, entry.name, 'run.json'), 'utf8')) as RunRecord];
-    } catch {
-      return [];
-    }
-  });
 }
 
 describe('Find Learning Rate', () => {

@@ -1,61 +1,13 @@
 // A user trains with a preset from the workbench: New Training Run offers the built-in cifar10-fast
 // preset (with its expected accuracy and time) and starts a run with all of its settings.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { RunRecord } from '../../../src/core/runs/runRecord';
 import { useWorkbenchSession } from '../harness/useWorkbench';
-import type { Workbench } from '../harness/workbench';
-import { contextMenuAction, showExperiments, waitForRow } from './experimentsView';
-
-function runRecords(workspace: string): RunRecord[] {
-  const runsDir = join(workspace, '.classifier-lab', 'runs');
-  if (!existsSync(runsDir)) return [];
-  return readdirSync(runsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).flatMap((entry) => {
-    try {
-      return [JSON.parse(readFileSync(join(runsDir, entry.name, 'run.json'), 'utf8')) as RunRecord];
-    } catch {
-      return [];
-    }
-  });
-}
-
-async function waitForRecord(workspace: string, what: string, accept: (record: RunRecord) => boolean, timeoutMs = 90_000): Promise<RunRecord> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = runRecords(workspace).find(accept);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((wake) => setTimeout(wake, 250));
-  }
-}
-
-/** The quick input's current step: its title counter and its prompt or placeholder. */
-async function waitForQuestion(workbench: Workbench, step: string, text: RegExp): Promise<void> {
-  const widget = workbench.quickInput;
-  await widget.locator('.quick-input-title', { hasText: step }).waitFor({ state: 'visible', timeout: 30_000 });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const placeholder = await widget.locator('input.input').getAttribute('placeholder') ?? '';
-    const message = await widget.locator('.quick-input-message').innerText().catch(() => '');
-    if (text.test(placeholder) || text.test(message)) return;
-    if (Date.now() > deadline) throw new Error(`step ${step} never asked ${text}; it showed "${placeholder}" / "${message}"`);
-    await workbench.page.waitForTimeout(100);
-  }
-}
-
-function pickRow(workbench: Workbench, label: string | RegExp) {
-  return workbench.quickInput.locator('.quick-input-list .monaco-list-row', { has: workbench.page.locator('.label-name', { hasText: label }) }).first();
-}
-
-async function chooseDataset(workbench: Workbench, total: number): Promise<void> {
-  await waitForQuestion(workbench, `(1/${total})`, /Dataset to train on/);
-  await workbench.quickInput.locator('input.input').fill('mnist-digits');
-  const dataset = pickRow(workbench, 'mnist-digits');
-  await dataset.locator('.quick-input-list-label-meta', { hasText: 'classes' }).waitFor({ state: 'visible', timeout: 30_000 });
-  await dataset.click();
-}
+import { runRecords, waitForRecord } from './dashboardRuns';
+import { chooseDataset, contextMenuAction, quickPickRow, showExperiments, waitForQuestion, waitForRow } from './experimentsView';
 
 describe('presets in New Training Run', () => {
   const session = useWorkbenchSession();
@@ -68,14 +20,14 @@ describe('presets in New Training Run', () => {
     await workbench.runCommand('Classifier Lab: New Training Run');
     await chooseDataset(workbench, 10);
     await waitForQuestion(workbench, '(2/10)', /or a preset/);
-    const preset = pickRow(workbench, 'cifar10-fast');
+    const preset = quickPickRow(workbench, 'cifar10-fast');
     await preset.waitFor({ state: 'visible', timeout: 30_000 });
     const detail = await preset.innerText();
     assert.match(detail, /built-in preset · resnet/);
     assert.match(detail, /Expected: 80% test accuracy in about 30 min on CIFAR-10/);
     await preset.click();
     // A preset answers every question: the wizard offers to start at once.
-    await pickRow(workbench, 'Start Training').click();
+    await quickPickRow(workbench, 'Start Training').click();
     await workbench.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
 
     const record = await waitForRecord(session().workspace, 'the preset\'s run', (r) => !before.has(r.id));
@@ -111,7 +63,7 @@ describe('presets in New Training Run', () => {
     await workbench.runCommand('Classifier Lab: New Training Run');
     await chooseDataset(workbench, 10);
     await waitForQuestion(workbench, '(2/10)', /or a preset/);
-    const mine = pickRow(workbench, 'my-resnet');
+    const mine = quickPickRow(workbench, 'my-resnet');
     await mine.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await mine.innerText(), /saved preset · resnet/);
     await workbench.page.keyboard.press('Escape');

@@ -5,6 +5,7 @@ import { isBoolean, isRecord } from '../../../core/guards';
 import type { RunSpec } from '../../../core/runSpec';
 import { validateRunSpec } from '../../../core/runSpecDefaults';
 import type { AugmentPreviewState, AugmentSpec, FromAugmentPreviewView } from '../../../protocol/augmentPreviewView';
+import { messageParser } from '../viewMessages';
 
 function inRange(value: unknown, max: number, integer = false): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= max && (!integer || Number.isInteger(value));
@@ -20,24 +21,18 @@ export function parseAugmentSpec(raw: unknown): AugmentSpec | undefined {
   };
 }
 
-export function parseFromAugmentPreviewView(raw: unknown): FromAugmentPreviewView | undefined {
-  if (!isRecord(raw)) return undefined;
-  switch (raw.type) {
-    case 'ready':
-    case 'reroll':
-    case 'otherImages':
-    case 'copyFlag':
-    case 'startTraining':
-    case 'backToWizard':
-      return { type: raw.type };
-    case 'setAugment': {
-      const augment = parseAugmentSpec(raw.augment);
-      return augment ? { type: 'setAugment', augment } : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
+export const parseFromAugmentPreviewView = messageParser<FromAugmentPreviewView>({
+  ready: () => ({ type: 'ready' }),
+  reroll: () => ({ type: 'reroll' }),
+  otherImages: () => ({ type: 'otherImages' }),
+  copyFlag: () => ({ type: 'copyFlag' }),
+  startTraining: () => ({ type: 'startTraining' }),
+  backToWizard: () => ({ type: 'backToWizard' }),
+  setAugment: (raw) => {
+    const augment = parseAugmentSpec(raw.augment);
+    return augment ? { type: 'setAugment', augment } : undefined;
+  },
+});
 
 /** The run spec a restored tab previews, when its saved state holds a valid one. */
 export function parseAugmentPreviewState(raw: unknown): AugmentPreviewState | undefined {

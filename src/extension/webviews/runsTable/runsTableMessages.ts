@@ -2,7 +2,7 @@
 // messages are untrusted input.
 import { isRecord, isShortString } from '../../../core/guards';
 import type { FromRunsTableView, RunsTableLayout } from '../../../protocol/runsTableView';
-import { MAX_NAME_CHARS, parseCommonViewMessage, parseCompareRunsMessage } from '../viewMessages';
+import { commonViewParsers, MAX_NAME_CHARS, messageParser, parseCompareRunsMessage } from '../viewMessages';
 
 /** The most columns a layout may name (settings of every model kind fit many times over). */
 const MAX_COLUMNS = 1000;
@@ -22,20 +22,11 @@ export function parseRunsTableLayout(raw: unknown): RunsTableLayout | undefined 
   return layout;
 }
 
-export function parseFromRunsTableView(raw: unknown): FromRunsTableView | undefined {
-  if (!isRecord(raw)) return undefined;
-  switch (raw.type) {
-    case 'ready':
-    case 'export':
-    case 'openRun':
-      return parseCommonViewMessage(raw);
-    case 'compareRuns':
-      return parseCompareRunsMessage(raw);
-    case 'saveLayout': {
-      const layout = parseRunsTableLayout(raw.layout);
-      return layout ? { type: 'saveLayout', layout } : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
+export const parseFromRunsTableView = messageParser<FromRunsTableView>({
+  ...commonViewParsers,
+  compareRuns: parseCompareRunsMessage,
+  saveLayout: (raw) => {
+    const layout = parseRunsTableLayout(raw.layout);
+    return layout ? { type: 'saveLayout', layout } : undefined;
+  },
+});
