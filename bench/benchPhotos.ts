@@ -51,8 +51,10 @@ async function main(): Promise<void> {
     { label: 'JPEG 4000x3000 (12 MP)', width: 4000, height: 3000, format: 'jpeg', count: 6, oursCount: 2 },
     { label: 'WebP 1024x768', width: 1024, height: 768, format: 'webp', count: 10, oursCount: 10 },
   ];
-  console.log('| image | before (our decoders) img/s | after (chosen decoder) img/s | speed-up |');
-  console.log('| --- | --- | --- | --- |');
+  if (!folderOnly && !readsOnly) {
+    console.log('| image | before (our decoders) img/s | after (chosen decoder) img/s | speed-up |');
+    console.log('| --- | --- | --- | --- |');
+  }
   for (const c of folderOnly || readsOnly ? [] : cases) {
     const count = quick ? Math.max(2, Math.ceil(c.count / 5)) : c.count;
     const files = await Promise.all(Array.from({ length: count }, (_, i) => encode(c.width, c.height, i, c.format)));
