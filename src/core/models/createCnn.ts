@@ -43,7 +43,8 @@ export function cnnStride(side: number, convolutions: number): number {
  * With the default options (filters [32, 64, 64], dense 64, no dropout) this is the classic Keras
  * tutorial net: Conv32-Pool-Conv64-Pool-Conv64-Flatten-Dense64-Dense(classes), 122,570 parameters
  * for 32x32x3 images and 10 classes. On images of 48 px and more the first convolution is strided
- * (cnnStride): 64, 96 and 128 px images cost about what 32 px ones do. Input [batch, h, w, c] floats in [0, 1]; output softmax [batch, classes].
+ * (cnnStride): 64, 96 and 128 px images cost about what 32 px ones do.
+ * Input [batch, h, w, c] floats in [0, 1]; output softmax [batch, classes].
  */
 export function createCnn(options: CnnOptions, inputShape: ImageShape, numClasses: number): tfl.LayersModel {
   checkModelInputs(inputShape, numClasses);
