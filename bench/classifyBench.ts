@@ -1,9 +1,12 @@
 // "Classify Image" as the editor runs it: the inference process driven by the extension's
 // InferenceHost. Measures the first classification of one image (process start, TensorFlow.js,
 // model load), a warm one (the process kept alive), and the throughput of a 1,000-image folder.
+// With --photo: one 12-MP (4000x3000) phone JPEG, stored sideways with an EXIF orientation, against one
+// 500x375 JPEG, each classified with its heat map as the Classify Image tab asks, alternating, as a ratio:
+// warm (the process kept alive) and cold (a new process, as after a minute idle).
 // A benchmark, not a test: it prints numbers and asserts nothing.
 //
-//   npm run build && node --import tsx bench/classifyBench.ts [--model cnn|rnn|attention] [--images N] [--size S]
+//   npm run build && node --import tsx bench/classifyBench.ts [--model cnn|rnn|attention] [--images N] [--size S] [--photo]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,9 +21,13 @@ import { encodeJpeg } from '../test/fixtures/imageFixtures';
 import { makeShapesDataset } from '../test/fixtures/syntheticImages';
 import { makeTempDir, removeTempDir } from '../test/fixtures/tempDir';
 import { trainShapesRun } from '../test/fixtures/trainedRun';
+import { encodePhoto } from './photoFiles';
 
 const { values } = parseArgs({
-  options: { model: { type: 'string', default: 'cnn' }, images: { type: 'string', default: '1000' }, size: { type: 'string', default: '160' } },
+  options: {
+    model: { type: 'string', default: 'cnn' }, images: { type: 'string', default: '1000' }, size: { type: 'string', default: '160' },
+    photo: { type: 'boolean', default: false },
+  },
 });
 const kind = values.model as ModelKind;
 if (!MODEL_KINDS.includes(kind)) throw new Error(`--model must be one of ${MODEL_KINDS.join(', ')}`);
@@ -37,7 +44,59 @@ async function timed<T>(body: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - start];
 }
 
+/** Classify Image on a phone photo against a small image, through the extension's inference process. */
+async function photoAgainstSmall(): Promise<void> {
+  const dir = makeTempDir('classifier-lab-classify-photo-bench-');
+  try {
+    process.stdout.write(`Training a ${kind} run (default architecture, 32x32x3, 2 epochs) to classify with...\n`);
+    const run = await trainShapesRun(dir, { model: defaultModelSpec(kind), epochs: 2, count: 400, name: `bench-${kind}` });
+    const large = join(dir, 'phone-photo.jpg');
+    const small = join(dir, 'small.jpg');
+    writeFileSync(large, await encodePhoto(4000, 3000, 3, 'jpeg', 6));
+    writeFileSync(small, await encodePhoto(500, 375, 4, 'jpeg'));
+    const host = new InferenceHost({ script });
+    try {
+      const classify = (image: string) => timed(() => host.classify({ runDir: run.runDir, images: [image], topK: 5, saliency: true }));
+      const [, first] = await classify(small);
+      const largeMs: number[] = [];
+      const smallMs: number[] = [];
+      const rounds = 9;
+      for (let k = 0; k < rounds; k++) {
+        largeMs.push((await classify(large))[1]);
+        smallMs.push((await classify(small))[1]);
+      }
+      const ratio = median(largeMs) / median(smallMs);
+      process.stdout.write([
+        `model: ${kind}; backend: ${host.backendDescription ?? '?'}; first classification (process start, model load): ${ms(first)}`,
+        `warm, with heat map, alternating, median of ${rounds}: 4000x3000 JPEG (EXIF-rotated) ${ms(median(largeMs))}; 500x375 JPEG ${ms(median(smallMs))}; ratio ${ratio.toFixed(2)}x`,
+        `  all 4000x3000: ${largeMs.map((x) => x.toFixed(0)).join(' ')} ms`,
+        `  all 500x375:   ${smallMs.map((x) => x.toFixed(0)).join(' ')} ms`,
+      ].join('\n') + '\n');
+    } finally {
+      host.dispose();
+    }
+    // Cold: the first Classify Image after the process went idle (it stays warm for a minute): a new process each time.
+    const coldLarge: number[] = [];
+    const coldSmall: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      for (const [image, into] of [[large, coldLarge], [small, coldSmall]] as const) {
+        const fresh = new InferenceHost({ script });
+        try {
+          into.push((await timed(() => fresh.classify({ runDir: run.runDir, images: [image], topK: 5, saliency: true })))[1]);
+        } finally {
+          fresh.dispose();
+        }
+      }
+    }
+    process.stdout.write(`cold (a new inference process each), with heat map, alternating, median of 3: 4000x3000 JPEG ${ms(median(coldLarge))}; ` +
+      `500x375 JPEG ${ms(median(coldSmall))}; ratio ${(median(coldLarge) / median(coldSmall)).toFixed(2)}x\n`);
+  } finally {
+    removeTempDir(dir);
+  }
+}
+
 async function main(): Promise<void> {
+  if (values.photo) return photoAgainstSmall();
   const dir = makeTempDir('classifier-lab-classify-bench-');
   try {
     process.stdout.write(`Training a ${kind} run (default architecture, 32x32x3, 2 epochs) to classify with...\n`);

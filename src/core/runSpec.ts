@@ -50,7 +50,7 @@ export interface AugmentSpec {
 }
 
 export interface CnnOptions {
-  /** Filters of each 3x3 convolution; a max-pool follows every convolution but the last. */
+  /** Filters of each 3x3 convolution (the first strided on images of ~48 px and more); a max-pool follows every convolution but the last. */
   filters: number[];
   /** Units of the hidden dense layer. */
   denseUnits: number;
@@ -65,6 +65,7 @@ export interface RnnOptions {
 }
 
 export interface AttentionOptions {
+  /** Patch side in pixels; images of ~48 px and more get patches about side / 32 times larger (64 tokens at every size by default). */
   patchSize: number;
   embedDim: number;
   depth: number;

@@ -9,11 +9,12 @@ import { cifarRecordBytes, findCifarLayout, type CifarVariant } from './cifarLay
 import { DatasetError, type SkippedFile } from './dataset';
 import { detectFormat } from './detectFormat';
 import { scanFolderDataset } from './folderScan';
-import { guessChannels } from './guessChannels';
+import { readHeaderSample } from './imageHeaderSample';
 import { readIdxDims, readIdxFile } from './idxFile';
 import { findIdxLayout } from './idxLayout';
 import { DEFAULT_FOLDER_IMAGE_SIZE } from './imageSize';
 import { requireFolder } from './requireFolder';
+import { suggestImageSize, type ImageSizeSuggestion } from './suggestImageSize';
 
 export interface ClassSummary {
   name: string;
@@ -26,6 +27,8 @@ export interface DatasetDescription {
   classes: ClassSummary[];
   /** Native shape for CIFAR/IDX; for folders the default model input, [32, 32, channels]. */
   imageShape?: ImageShape;
+  /** Folders only: the image size to suggest, from the sizes a sample of its image headers give. */
+  imageSizeSuggestion?: ImageSizeSuggestion;
   skipped: SkippedFile[];
 }
 
@@ -38,10 +41,12 @@ async function describeFolder(root: string): Promise<DatasetDescription> {
     summary.testCount = tested.files.length;
   }
   const files = [...scan.train, ...scan.test].flatMap((c) => c.files);
-  const imageShape: ImageShape | undefined = files.length > 0
-    ? [DEFAULT_FOLDER_IMAGE_SIZE, DEFAULT_FOLDER_IMAGE_SIZE, await guessChannels(files)]
-    : undefined;
-  return { format: 'folder', classes, imageShape, skipped: scan.skipped };
+  const headers = await readHeaderSample(files);
+  // As guessChannels decides: grey when every readable sampled image is.
+  const channels = headers.length > 0 && headers.every((h) => h.channels === 1) ? 1 : 3;
+  const imageShape: ImageShape | undefined = files.length > 0 ? [DEFAULT_FOLDER_IMAGE_SIZE, DEFAULT_FOLDER_IMAGE_SIZE, channels] : undefined;
+  const imageSizeSuggestion = suggestImageSize(headers);
+  return { format: 'folder', classes, imageShape, ...(imageSizeSuggestion ? { imageSizeSuggestion } : {}), skipped: scan.skipped };
 }
 
 /** Per-label counts of a CIFAR file, streaming it (only label bytes are looked at). */

@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { AttentionOptions, ImageShape } from '../runSpec';
 import { RunSpecError } from '../runSpecDefaults';
 import { checkDropout, checkModelInputs, checkPositiveInt } from './checkModelInputs';
+import { inputDownsampling } from './inputDownsampling';
 import { LayerNorm } from './layers/layerNorm';
 import { MultiHeadSelfAttention } from './layers/multiHeadSelfAttention';
 import { PositionEmbedding } from './layers/positionEmbedding';
@@ -11,7 +12,19 @@ import { registerModelLayers } from './registerModelLayers';
 type Symbolic = tfl.SymbolicTensor;
 
 /**
- * Patches of patchSize x patchSize pixels are embedded by a convolution with kernel = stride = patchSize
+ * The side of the patches the model cuts: patchSize up to 47 px images, then patchSize times about
+ * side / 32 (8 px patches for patchSize 4 at 64 px, 12 at 96, 16 at 128), so the sequence has as many
+ * tokens as on 32 px images (self-attention costs the square of it); never larger than the image.
+ */
+export function effectivePatchSize(patchSize: number, side: number): number {
+  for (let factor = inputDownsampling(side); factor > 1; factor--) {
+    if (patchSize * factor <= side) return patchSize * factor;
+  }
+  return patchSize;
+}
+
+/**
+ * Patches of p x p pixels (p = effectivePatchSize) are embedded by a convolution with kernel = stride = p
  * ([batch, h/p, w/p, embedDim], pixels past the last whole patch are ignored), flattened to
  * [batch, patches, embedDim] and given a learned position embedding. `depth` pre-norm blocks follow:
  * x + attention(norm(x)), then x + mlp(norm(x)). A final norm, the mean over patches and a softmax
@@ -34,11 +47,12 @@ export function createAttention(options: AttentionOptions, inputShape: ImageShap
     throw new RunSpecError(`Images of ${h}x${w} are smaller than one ${patchSize}x${patchSize} patch: use a smaller patch size or larger images.`);
   }
   registerModelLayers();
-  const patches = Math.floor(h / patchSize) * Math.floor(w / patchSize);
+  const patch = effectivePatchSize(patchSize, Math.min(h, w));
+  const patches = Math.floor(h / patch) * Math.floor(w / patch);
 
   const input = tfl.input({ shape: inputShape, name: 'image' });
   let x = tfl.layers.conv2d({
-    filters: embedDim, kernelSize: patchSize, strides: patchSize, padding: 'valid', name: 'patch_embedding',
+    filters: embedDim, kernelSize: patch, strides: patch, padding: 'valid', name: 'patch_embedding',
   }).apply(input) as Symbolic;
   x = tfl.layers.reshape({ targetShape: [patches, embedDim], name: 'patches' }).apply(x) as Symbolic;
   x = new PositionEmbedding({ name: 'position_embedding' }).apply(x) as Symbolic;

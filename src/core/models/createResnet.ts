@@ -3,19 +3,18 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { ImageShape, ResnetOptions } from '../runSpec';
 import { RunSpecError } from '../runSpecDefaults';
 import { checkModelInputs, checkPositiveInt } from './checkModelInputs';
+import { inputDownsampling } from './inputDownsampling';
 import { BatchNorm } from './layers/batchNorm';
 import { Scale } from './layers/scale';
 import { registerModelLayers } from './registerModelLayers';
 
 type Symbolic = tfl.SymbolicTensor;
 
-/** Side length the stem brings images down to, about: larger images get a strided stem. */
-const WORKING_SIZE = 32;
 const KERNEL = 3;
 
 /** The stem's stride for images of this side: 1 up to 47 px, then about side / 32 (64 -> 2, 96 -> 3, 128 -> 4). */
 export function stemStride(side: number): number {
-  return Math.max(1, Math.round(side / WORKING_SIZE));
+  return inputDownsampling(side);
 }
 
 /**

@@ -1,11 +1,23 @@
-// The recurrent classifier: reads an image top to bottom, one row of pixels per time step.
+// The recurrent classifier: reads an image top to bottom, one row of pixels (one band of rows on larger
+// images) per time step.
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { ImageShape, RnnOptions } from '../runSpec';
 import { RunSpecError } from '../runSpecDefaults';
 import { checkDropout, checkModelInputs, checkPositiveInt } from './checkModelInputs';
+import { inputDownsampling } from './inputDownsampling';
 
 /**
- * Input [batch, h, w, c] is reshaped to a sequence [batch, h, w * c]; a stack of LSTM or GRU layers
+ * Rows read per time step: 1 up to 47 px high, then about h / 32 (2 at 64 px, 3 at 96, 4 at 128), so
+ * the sequence stays about 32 steps long (each step is a matrix product the next one waits for) and
+ * every pixel is still read.
+ */
+export function rowsPerStep(height: number): number {
+  return inputDownsampling(height);
+}
+
+/**
+ * Input [batch, h, w, c] is reshaped to a sequence [batch, h / r, r * w * c] of bands of r = rowsPerStep(h)
+ * rows (the last h mod r rows are left out); a stack of LSTM or GRU layers
  * (all but the last return their whole sequence) ends in one vector per image, then optional dropout
  * and a softmax over the classes.
  */
@@ -18,8 +30,15 @@ export function createRnn(options: RnnOptions, inputShape: ImageShape, numClasse
   checkDropout(dropout);
   const [h, w, c] = inputShape;
 
+  const band = rowsPerStep(h);
+  const steps = Math.floor(h / band);
+
   const input = tfl.input({ shape: inputShape, name: 'image' });
-  let x = tfl.layers.reshape({ targetShape: [h, w * c], name: 'rows' }).apply(input) as tfl.SymbolicTensor;
+  let x: tfl.SymbolicTensor = input;
+  if (steps * band < h) {
+    x = tfl.layers.cropping2D({ cropping: [[0, h - steps * band], [0, 0]], name: 'whole_bands' }).apply(x) as tfl.SymbolicTensor;
+  }
+  x = tfl.layers.reshape({ targetShape: [steps, band * w * c], name: 'rows' }).apply(x) as tfl.SymbolicTensor;
   units.forEach((count, i) => {
     const args = {
       units: count,

@@ -52,7 +52,9 @@ export async function modelFromRun(runDir: string, classes: string[], imageShape
       const fits = from !== undefined && weights.length === layer.weights.length &&
         weights.every((w, i) => w.shape.join('x') === layer.weights[i].shape.join('x'));
       if (!fits) {
-        throw new InitFromRunError(`The saved model of run "${record.name}" does not match its own settings (layer ${layer.name}): it cannot be fine-tuned.`);
+        // Also a model saved by an earlier version that built larger images (48 px and more) without downsampling first.
+        throw new InitFromRunError(`The saved model of run "${record.name}" does not match its own settings (layer ${layer.name}): it cannot be fine-tuned` +
+          `${Math.min(imageShape[0], imageShape[1]) >= 48 ? ' (a model trained on images of 48 px or more by an earlier version of Classifier Lab is built differently today)' : ''}.`);
       }
       if (weights.length > 0) layer.setWeights(weights);
     }

@@ -123,7 +123,7 @@ const rnnTable: ModelOptionTable<RnnOptions> = {
 const attentionTable: ModelOptionTable<AttentionOptions> = {
   fields: [
     {
-      name: 'patchSize', type: 'integer', min: 1, max: 64, description: 'side of the square patches, in pixels',
+      name: 'patchSize', type: 'integer', min: 1, max: 64, description: 'side of the square patches, in pixels (on larger images than ~48 px, times about side / 32)',
       read: (o) => o.patchSize, write: (o, v) => ({ ...o, patchSize: v as number }),
     },
     {

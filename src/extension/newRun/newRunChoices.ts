@@ -35,7 +35,7 @@ export interface NewRunChoices extends TrainingDefaults {
   initFrom?: string;
   /** With initFrom: epochs that train only the classifier head. */
   freezeEpochs?: number;
-  /** A folder dataset resized to this side (to match the run fine-tuned from). Never remembered. */
+  /** A folder dataset resized to this side: picked, suggested from its images, or the run fine-tuned from's. Never remembered. */
   imageSize?: number;
 }
 

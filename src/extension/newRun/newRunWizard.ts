@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { describeDataset, type DatasetDescription } from '../../core/data/describeDataset';
+import { DEFAULT_FOLDER_IMAGE_SIZE } from '../../core/data/imageSize';
+import { SUGGESTED_IMAGE_SIZES } from '../../core/data/suggestImageSize';
 import { errorMessage } from '../../core/errorMessage';
 import { presetSpecOf } from '../../core/presets/presetStore';
 import type { PresetExpectation, PresetSpec, RunPreset } from '../../core/presets/runPreset';
@@ -150,8 +152,10 @@ export function runSettingsSteps(context: NewRunWizardContext, flow: RunSettings
   const stepNumber = (step: number) => (asksRate || step < LEARNING_RATE_STEP ? step : step - 1);
   let then: WizardPurpose = flow.purpose ?? 'train';
   const offerFind = flow.offerFindLearningRate === true;
-  /** The dataset chosen, as described (for fine-tuning's shape check). */
+  /** The dataset chosen, as described (for fine-tuning's shape check and the image size it suggests). */
   let described: DatasetDescription | undefined;
+  /** The folder image size the user picked in the recipe step (else the dataset's suggestion applies). */
+  let pickedImageSize: number | undefined;
   /** The presets, read once when the model step first shows. */
   let presetList: Promise<RunPreset[]> | undefined;
   const fineTuneSource = context.initFrom;
@@ -207,9 +211,18 @@ export function runSettingsSteps(context: NewRunWizardContext, flow: RunSettings
     }
     described = description;
     choices.datasetPath = path;
+    pickedImageSize = undefined;
+    if (!fineTuneSource) useFolderImageSize();
     const images = description.classes.reduce((sum, c) => sum + c.trainCount + c.testCount, 0);
     datasetTitle = `${basename(path)} (${description.classes.length} classes, ${images.toLocaleString('en-US')} images)`;
     return true;
+  };
+
+  /** A folder dataset's images are resized to the size picked, else the one its images suggest (32, the default, is left unsaid). */
+  const useFolderImageSize = (): void => {
+    const size = described?.format === 'folder' ? pickedImageSize ?? described.imageSizeSuggestion?.size : undefined;
+    if (size !== undefined && (size !== DEFAULT_FOLDER_IMAGE_SIZE || pickedImageSize !== undefined)) choices.imageSize = size;
+    else delete choices.imageSize;
   };
 
   const pickDataset: InputStep = async (input) => {
@@ -244,6 +257,8 @@ export function runSettingsSteps(context: NewRunWizardContext, flow: RunSettings
       const spec = parseSavedRunSpec(JSON.parse(await readFile(file[0].fsPath, 'utf8')) as unknown, dirname(file[0].fsPath));
       if (!(await useDataset(spec.data.path))) return pickDataset;
       base = spec;
+      // The saved spec's own image size (or none) stands, as everything else in it does.
+      delete choices.imageSize;
       Object.assign(choices, choicesFromSpec(spec));
       return review;
     } catch (error) {
@@ -420,7 +435,7 @@ export function runSettingsSteps(context: NewRunWizardContext, flow: RunSettings
         choices.model = chosen.value;
         delete choices.initFrom;
         delete choices.freezeEpochs;
-        delete choices.imageSize;
+        useFolderImageSize();
         return pickModelOptions;
       case 'preset': {
         const { spec } = chosen.preset;
@@ -432,7 +447,9 @@ export function runSettingsSteps(context: NewRunWizardContext, flow: RunSettings
         Object.assign(choices, choicesFromSpec(base));
         delete choices.initFrom;
         delete choices.freezeEpochs;
-        delete choices.imageSize;
+        // A preset's own image size stands; without one, the dataset's applies.
+        if (spec.data.imageSize !== undefined) delete choices.imageSize;
+        else useFolderImageSize();
         return review;
       }
       case 'fromRun':
@@ -493,7 +510,14 @@ export function runSettingsSteps(context: NewRunWizardContext, flow: RunSettings
     return pickOptimizer;
   };
 
-  type RecipeAction = 'start' | 'schedule' | 'weightDecay' | 'nesterov' | 'tta' | 'findLearningRate' | 'savePreset' | 'none';
+  type RecipeAction = 'start' | 'schedule' | 'weightDecay' | 'nesterov' | 'tta' | 'imageSize' | 'findLearningRate' | 'savePreset' | 'none';
+  /** The side a folder dataset's images are resized to by these answers; undefined for CIFAR, IDX and fine-tuning (their size is fixed). */
+  const folderImageSize = (spec: RunSpec | undefined): number | undefined =>
+    described?.format === 'folder' && choices.initFrom === undefined ? spec?.data.imageSize ?? DEFAULT_FOLDER_IMAGE_SIZE : undefined;
+  const suggestionText = (): string => {
+    const suggestion = described?.imageSizeSuggestion;
+    return suggestion ? `${suggestion.size} px suggested: the median image is ${suggestion.medianShortSide.toLocaleString('en-US')} px on its shorter side` : 'no image size could be read';
+  };
   const adjustRecipe: InputStep = async (input) => {
     const finding = then === 'findLearningRate';
     const current = currentSpec();
@@ -502,9 +526,10 @@ export function runSettingsSteps(context: NewRunWizardContext, flow: RunSettings
     const optimizer = choices.optimizer;
     const weightDecay = training?.weightDecay ?? 0;
     const tta = training?.testTimeAugmentation ?? 'none';
+    const imageSize = folderImageSize('spec' in current ? current.spec : undefined);
     const done = choices as NewRunChoices;
     const summary = 'spec' in current
-      ? `${done.model}${choices.initFrom ? ` from ${basename(choices.initFrom)}` : ''} · ${done.epochs} epochs · batch ${done.batchSize}${finding ? '' : ` · lr ${done.learningRate}`} · ${done.optimizer} · ${done.loss}${done.augment.length ? ` · ${done.augment.join(', ')}` : ''}`
+      ? `${done.model}${choices.initFrom ? ` from ${basename(choices.initFrom)}` : ''}${imageSize !== undefined ? ` · ${imageSize} px` : ''} · ${done.epochs} epochs · batch ${done.batchSize}${finding ? '' : ` · lr ${done.learningRate}`} · ${done.optimizer} · ${done.loss}${done.augment.length ? ` · ${done.augment.join(', ')}` : ''}`
       : `$(warning) ${current.problem}`;
     const items: (vscode.QuickPickItem & { act: RecipeAction })[] = [
       { act: 'start', label: goLabel(), detail: summary },
@@ -515,6 +540,10 @@ export function runSettingsSteps(context: NewRunWizardContext, flow: RunSettings
         : { act: 'weightDecay', label: `$(dashboard) Weight decay: ${weightDecay > 0 ? weightDecay : 'off'}`, detail: `Decoupled (${optimizer === 'adam' ? 'AdamW' : 'SGDW'}-style): every step shrinks the kernels by rate × decay. 0.05 for AdamW, 5e-4 for SGD are common.` },
       ...(optimizer === 'sgd' ? [{ act: 'nesterov' as const, label: `$(arrow-right) Nesterov momentum: ${training?.nesterov ? 'on' : 'off'}`, detail: 'Momentum that looks ahead before each step.' }] : []),
       { act: 'tta', label: `$(mirror) Test-time augmentation: ${tta === 'flip' ? 'flip' : 'off'}`, detail: 'Evaluate each image and its mirror image and average them (validation, test and Classify Image).' },
+      ...(imageSize !== undefined ? [{
+        act: 'imageSize' as const, label: `$(screen-full) Image size: ${imageSize}×${imageSize} px${imageSize === described?.imageSizeSuggestion?.size ? ' (recommended)' : ''}`,
+        detail: `Images are resized to this before training and classifying; ${suggestionText()}.`,
+      }] : []),
       { kind: vscode.QuickPickItemKind.Separator, label: '', act: 'none' },
       ...(finding || !offerFind ? [] : [{ act: 'findLearningRate' as const, label: '$(graph-line) Find a Learning Rate First', detail: 'A short range test on this dataset and model; start the run from its suggestion' }]),
       ...(context.presets ? [{ act: 'savePreset' as const, label: '$(save) Save as Preset…', detail: 'Keep these settings (all but the dataset) as a preset for later runs and the command line' }] : []),
@@ -542,6 +571,8 @@ export function runSettingsSteps(context: NewRunWizardContext, flow: RunSettings
       case 'tta':
         choices.tta = tta === 'flip' ? 'none' : 'flip';
         return adjustRecipe;
+      case 'imageSize':
+        return pickImageSize;
       case 'savePreset':
         return askPresetName;
       default:
@@ -558,6 +589,28 @@ export function runSettingsSteps(context: NewRunWizardContext, flow: RunSettings
       activeItem: (item) => item.value === kind,
     });
     choices.schedule = chosen.value;
+    return adjustRecipe;
+  };
+
+  const pickImageSize: InputStep = async (input) => {
+    const current = currentSpec();
+    const size = folderImageSize('spec' in current ? current.spec : undefined) ?? DEFAULT_FOLDER_IMAGE_SIZE;
+    const suggested = described?.imageSizeSuggestion?.size;
+    const sizes = SUGGESTED_IMAGE_SIZES.includes(size as (typeof SUGGESTED_IMAGE_SIZES)[number]) ? SUGGESTED_IMAGE_SIZES : [...SUGGESTED_IMAGE_SIZES, size].sort((a, b) => a - b);
+    const chosen = await input.pick({
+      title: title(), step: stepNumber(10), totalSteps,
+      placeholder: `Image size: the side images are resized to (${suggestionText()})`,
+      items: sizes.map((value) => ({
+        value, label: `${value}×${value} px`,
+        description: [value === suggested ? 'recommended' : '', value === DEFAULT_FOLDER_IMAGE_SIZE ? 'default' : ''].filter(Boolean).join(', '),
+        detail: value === DEFAULT_FOLDER_IMAGE_SIZE
+          ? 'The fastest; enough for small images and icons.'
+          : 'More detail from photos: every model reduces it first (strided stem, row bands, larger patches), so a step costs about the same; decoding and the decoded cache grow with the pixels.',
+      })),
+      activeItem: (item) => item.value === size,
+    });
+    pickedImageSize = chosen.value;
+    useFolderImageSize();
     return adjustRecipe;
   };
 

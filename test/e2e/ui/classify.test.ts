@@ -3,10 +3,12 @@
 // same with a whole folder and opens one image from the table. The run was trained with the CLI.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { rotatedJpeg, twoBands } from '../../fixtures/photoFixtures';
 import { makeTempDir, removeTempDir } from '../../fixtures/tempDir';
 import { repoRoot } from '../harness/e2ePaths';
 import { prepareTestWorkspace } from '../harness/testWorkspace';
@@ -59,9 +61,61 @@ describe('Classify Image', () => {
     expectedTop = (classified.top as { label: string }[])[0].label;
     options.workspace = workspace;
   }, { timeout: 300_000 });
+
+  // A portrait photo as a phone held upright stores it: 200x120 pixels turned a quarter, EXIF orientation 6.
+  const portrait = 'portrait.jpg';
+  before(async () => {
+    const bytes = await rotatedJpeg(twoBands(120, 200, [200, 40, 40], [40, 40, 200]));
+    const stored = await sharp(bytes).metadata();
+    assert.deepEqual([stored.width, stored.height, stored.orientation], [200, 120, 6], 'the file is stored sideways');
+    writeFileSync(join(workspace, portrait), bytes);
+  });
   after(() => removeTempDir(tempDir));
 
   const workbench = useWorkbench(options);
+
+  // First, while the Explorer shows the workspace's top level (the photo is there).
+  test('a photo stored sideways (EXIF orientation) is shown upright, the heat map laid exactly over it', { timeout: 180_000 }, async () => {
+    // Right after the window opens, the extension's menu items may not be registered yet: ask again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await workbench().explorerContextAction([portrait], 'Classify Image');
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await workbench().page.keyboard.press('Escape');
+        await workbench().page.waitForTimeout(2_000);
+      }
+    }
+    const frame = await resultFrame(workbench().page, portrait);
+    await frame.locator('ol.bars li.top .class-name').waitFor({ timeout: 60_000 });
+    await frame.locator('.figure.has-heat-map').waitFor({ timeout: 60_000 });
+    type Box = { width: number; height: number; left: number; top: number };
+    const measure = () => frame.locator('.figure').evaluate((figure) => {
+      // The page's own DOM (the test's type libraries have none).
+      const f = figure as unknown as { querySelector(s: string): { naturalWidth: number; naturalHeight: number; complete: boolean; getBoundingClientRect(): Box } & { getBoundingClientRect(): Box } };
+      // No helper functions in here: the bundler would name them with a helper the page does not have.
+      const img = f.querySelector('img.picture');
+      const p = img.getBoundingClientRect();
+      const o = f.querySelector('canvas.heat-map').getBoundingClientRect();
+      return {
+        loaded: img.complete && img.naturalWidth > 0, natural: [img.naturalWidth, img.naturalHeight],
+        picture: { width: p.width, height: p.height, left: p.left, top: p.top }, overlay: { width: o.width, height: o.height, left: o.left, top: o.top },
+      };
+    });
+    let shown = await measure();
+    for (let tries = 0; !shown.loaded && tries < 100; tries++) {
+      await workbench().page.waitForTimeout(100);
+      shown = await measure();
+    }
+    // Upright: 120 wide and 200 tall, as the photo was taken (stored 200x120).
+    assert.deepEqual(shown.natural, [120, 200], JSON.stringify(shown));
+    assert.ok(Math.abs(shown.picture.width / shown.picture.height - 120 / 200) < 0.02, `shown ${shown.picture.width}x${shown.picture.height}`);
+    for (const key of ['width', 'height', 'left', 'top'] as const) {
+      assert.ok(Math.abs(shown.overlay[key] - shown.picture[key]) <= 1, `heat map ${key} ${shown.overlay[key]} vs picture ${shown.picture[key]}`);
+    }
+    await workbench().screenshot('classify-portrait');
+  });
 
   test('right-click an image > Classify Image: the tab shows the top class, the run and the heat map', { timeout: 180_000 }, async () => {
     await workbench().explorerContextAction(digit, 'Classify Image');

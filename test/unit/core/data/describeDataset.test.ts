@@ -6,6 +6,7 @@ import { describeDataset } from '../../../../src/core/data/describeDataset';
 import { writeCifar10, writeCifar100 } from '../../../fixtures/cifarFixtures';
 import { writeIdxDataset } from '../../../fixtures/idxFixtures';
 import { encodePngPixels } from '../../../fixtures/imageFixtures';
+import { gradient, plainJpeg, rotatedJpeg } from '../../../fixtures/photoFixtures';
 import { makeShapesDataset, writeFolderDataset } from '../../../fixtures/syntheticImages';
 import { makeTempDir, removeTempDir } from '../../../fixtures/tempDir';
 
@@ -74,5 +75,25 @@ describe('describeDataset', () => {
     writeFileSync(join(root, 'a', 'g.png'), encodePngPixels(new Uint8Array(4), 2, 2, 1));
     writeFileSync(join(root, 'b', 'c.png'), encodePngPixels(new Uint8Array(12), 2, 2, 3));
     assert.deepEqual((await describeDataset(root, 'folder')).imageShape, [32, 32, 3]);
+  });
+
+  test('a folder of photos suggests the image size its images can fill: the median short side, capped at 128', async () => {
+    const root = join(dir, 'photos');
+    mkdirSync(join(root, 'cats'), { recursive: true });
+    mkdirSync(join(root, 'dogs'));
+    // Short sides 120, 100 (a portrait photo turned by its EXIF orientation), 90 and 60: median 95.
+    writeFileSync(join(root, 'cats', 'wide.jpg'), await plainJpeg(gradient(160, 120)));
+    writeFileSync(join(root, 'cats', 'portrait.jpg'), await rotatedJpeg(gradient(100, 150)));
+    writeFileSync(join(root, 'dogs', 'square.jpg'), await plainJpeg(gradient(90, 90)));
+    writeFileSync(join(root, 'dogs', 'small.png'), encodePngPixels(new Uint8Array(80 * 60 * 3), 80, 60, 3));
+    const description = await describeDataset(root, 'folder');
+    assert.deepEqual(description.imageSizeSuggestion, { size: 64, medianShortSide: 95, sampled: 4 });
+    // The model input stays the default until the user picks a size.
+    assert.deepEqual(description.imageShape, [32, 32, 3]);
+
+    // Small images: no larger size is worth it.
+    const icons = join(dir, 'icons');
+    writeFolderDataset(icons, makeShapesDataset(8, 24, 1));
+    assert.equal((await describeDataset(icons, 'folder')).imageSizeSuggestion?.size, 32);
   });
 });
