@@ -24,7 +24,7 @@ describe('presets in New Training Run', () => {
     await preset.waitFor({ state: 'visible', timeout: 30_000 });
     const detail = await preset.innerText();
     assert.match(detail, /built-in preset · resnet/);
-    assert.match(detail, /Expected: 80% test accuracy in about 30 min on CIFAR-10/);
+    assert.match(detail, /Expected: 85% test accuracy in about 25 min on CIFAR-10/);
     await preset.click();
     // A preset answers every question: the wizard offers to start at once.
     await quickPickRow(workbench, 'Start Training').click();
@@ -34,7 +34,7 @@ describe('presets in New Training Run', () => {
     const t = record.spec.training;
     assert.equal(record.spec.model.kind, 'resnet');
     assert.deepEqual([t.optimizer, t.learningRate, t.batchSize, t.epochs, t.weightDecay, t.labelSmoothing, t.testTimeAugmentation, t.schedule?.kind],
-      ['adam', 0.003, 64, 8, 0.05, 0.2, 'flip', 'onecycle']);
+      ['adam', 0.003, 64, 4, 0.05, 0.2, 'flip', 'onecycle']);
     assert.deepEqual([record.spec.augment.flip, record.spec.augment.cropPadding, record.spec.data.valSplit], [true, 4, 0.05]);
     await showExperiments(workbench);
     await waitForRow(workbench, record.name, (row) => row.label === record.name, 60_000);

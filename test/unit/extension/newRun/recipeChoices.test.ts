@@ -65,7 +65,7 @@ describe('presets in the wizard', () => {
     const item = presetItem(fast);
     assert.equal(item.label, '$(beaker) cifar10-fast');
     assert.equal(item.description, 'built-in preset · resnet');
-    assert.match(item.detail, /^Expected: 80% test accuracy in about 30 min on CIFAR-10/);
+    assert.match(item.detail, /^Expected: 85% test accuracy in about 25 min on CIFAR-10/);
   });
 
   test('expectations read in minutes at a sensible precision', () => {
