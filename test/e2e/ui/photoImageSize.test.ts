@@ -2,16 +2,18 @@
 // larger image size than the 32 px default and uses it unless the user picks another in the recipe step;
 // the run then trains at the size picked.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { RunRecord } from '../../../src/core/runs/runRecord';
 import { gradient, plainJpeg, rotatedJpeg, twoBands } from '../../fixtures/photoFixtures';
 import { makeTempDir, removeTempDir } from '../../fixtures/tempDir';
 import { prepareTestWorkspace } from '../harness/testWorkspace';
 import { useWorkbench } from '../harness/useWorkbench';
 import type { Workbench } from '../harness/workbench';
 import type { WorkbenchSessionOptions } from '../harness/workbenchSession';
+import type { RunRecord } from '../../../src/core/runs/runRecord';
+import { runRecords } from './dashboardRuns';
+import { quickPickRow } from './experimentsView';
 
 const TOTAL = 10;
 
@@ -19,21 +21,6 @@ async function waitForStep(workbench: Workbench, step: number): Promise<void> {
   await workbench.quickInput.locator('.quick-input-title', { hasText: `(${step}/${TOTAL})` }).waitFor({ state: 'visible', timeout: 30_000 });
 }
 
-function pickRow(workbench: Workbench, label: string | RegExp) {
-  return workbench.quickInput.locator('.quick-input-list .monaco-list-row', { has: workbench.page.locator('.label-name', { hasText: label }) }).first();
-}
-
-function runRecords(workspace: string): RunRecord[] {
-  const runsDir = join(workspace, '.classifier-lab', 'runs');
-  if (!existsSync(runsDir)) return [];
-  return readdirSync(runsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).flatMap((entry) => {
-    try {
-      return [JSON.parse(readFileSync(join(runsDir, entry.name, 'run.json'), 'utf8')) as RunRecord];
-    } catch {
-      return [];
-    }
-  });
-}
 
 describe('image size for a folder of photos', () => {
   const options: WorkbenchSessionOptions = {};
@@ -65,11 +52,11 @@ describe('image size for a folder of photos', () => {
     await wb.runCommand('Classifier Lab: New Training Run');
     await waitForStep(wb, 1);
     await input.fill('holiday-photos');
-    const dataset = pickRow(wb, 'holiday-photos');
+    const dataset = quickPickRow(wb, 'holiday-photos');
     await dataset.locator('.quick-input-list-label-meta', { hasText: 'classes' }).waitFor({ state: 'visible', timeout: 30_000 });
     await dataset.click();
     await waitForStep(wb, 2);
-    await pickRow(wb, 'cnn').click();
+    await quickPickRow(wb, 'cnn').click();
     await waitForStep(wb, 3);
     await wb.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'Continue with these options' }).first().waitFor({ state: 'visible', timeout: 10_000 });
     await page.keyboard.press('Enter');
@@ -83,10 +70,10 @@ describe('image size for a folder of photos', () => {
 
     // The recipe step: the suggested size is the one the run will use, and says why.
     await waitForStep(wb, 10);
-    const sizeRow = pickRow(wb, /Image size:/);
+    const sizeRow = quickPickRow(wb, /Image size:/);
     await sizeRow.waitFor({ state: 'visible', timeout: 10_000 });
     assert.match(await sizeRow.innerText(), /Image size: 128×128 px \(recommended\)[\s\S]*128 px suggested: the median image is 300 px on its shorter side/);
-    assert.match(await pickRow(wb, 'Start Training').innerText(), /cnn · 128 px · 1 epochs/);
+    assert.match(await quickPickRow(wb, 'Start Training').innerText(), /cnn · 128 px · 1 epochs/);
     await sizeRow.click();
 
     // The sizes offered, the recommended one active; the user picks 64.
@@ -94,14 +81,14 @@ describe('image size for a folder of photos', () => {
     // Each row's label (its detail line is a label too).
     const labels = (await wb.quickInput.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts()).map((t) => t.trim()).filter((t) => / px$/.test(t));
     assert.deepEqual(labels, ['32×32 px', '64×64 px', '96×96 px', '128×128 px']);
-    assert.match(await pickRow(wb, '128×128 px').innerText(), /recommended/);
+    assert.match(await quickPickRow(wb, '128×128 px').innerText(), /recommended/);
     assert.match(await wb.quickInput.locator('.quick-input-list .monaco-list-row.focused').innerText(), /128×128 px/, 'the recommended size is the active choice');
-    await pickRow(wb, '64×64 px').click();
+    await quickPickRow(wb, '64×64 px').click();
 
     await waitForStep(wb, 10);
-    await pickRow(wb, /Image size: 64×64 px/).waitFor({ state: 'visible', timeout: 10_000 });
-    assert.doesNotMatch(await pickRow(wb, /Image size:/).innerText(), /recommended/);
-    await pickRow(wb, 'Start Training').click();
+    await quickPickRow(wb, /Image size: 64×64 px/).waitFor({ state: 'visible', timeout: 10_000 });
+    assert.doesNotMatch(await quickPickRow(wb, /Image size:/).innerText(), /recommended/);
+    await quickPickRow(wb, 'Start Training').click();
     await wb.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
 
     // The run trains at 64 px: its spec and the model's input say so.
