@@ -4,6 +4,8 @@
 // With --photo: one 12-MP (4000x3000) phone JPEG, stored sideways with an EXIF orientation, against one
 // 500x375 JPEG, each classified with its heat map as the Classify Image tab asks, alternating, as a ratio:
 // warm (the process kept alive) and cold (a new process, as after a minute idle).
+// libvips' WebAssembly build (the universal .vsix's) instead of the native one: run it with
+// NODE_OPTIONS="--import $PWD/bench/forceLibvipsWasm.mjs" (the inference processes inherit it).
 // A benchmark, not a test: it prints numbers and asserts nothing.
 //
 //   npm run build && node --import tsx bench/classifyBench.ts [--model cnn|rnn|attention] [--images N] [--size S] [--photo]
@@ -14,6 +16,7 @@ import { defaultModelSpec } from '../src/core/models/defaultModelSpecs';
 import { MODEL_KINDS, type ModelKind } from '../src/core/runSpec';
 import { initBackend } from '../src/core/backend/selectBackend';
 import { defaultDecodeWorkers } from '../src/core/data/decodePool';
+import { libvipsInfo } from '../src/core/data/libvips';
 import { InferenceHost } from '../src/processes/inference/inferenceHost';
 import { InferenceSession, PARALLEL_MIN_IMAGES } from '../src/processes/inference/inferenceSession';
 import { resolveTrainingThreads } from '../src/core/train/trainingThreads';
@@ -44,6 +47,12 @@ async function timed<T>(body: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - start];
 }
 
+/** The libvips build this environment loads (the inference processes inherit the environment). */
+function describeLibvips(): string {
+  const info = libvipsInfo();
+  return info ? `libvips ${info.version} (${info.build})` : 'libvips not loadable';
+}
+
 /** Classify Image on a phone photo against a small image, through the extension's inference process. */
 async function photoAgainstSmall(): Promise<void> {
   const dir = makeTempDir('classifier-lab-classify-photo-bench-');
@@ -67,7 +76,7 @@ async function photoAgainstSmall(): Promise<void> {
       }
       const ratio = median(largeMs) / median(smallMs);
       process.stdout.write([
-        `model: ${kind}; backend: ${host.backendDescription ?? '?'}; first classification (process start, model load): ${ms(first)}`,
+        `model: ${kind}; backend: ${host.backendDescription ?? '?'}; ${describeLibvips()}; first classification (process start, model load): ${ms(first)}`,
         `warm, with heat map, alternating, median of ${rounds}: 4000x3000 JPEG (EXIF-rotated) ${ms(median(largeMs))}; 500x375 JPEG ${ms(median(smallMs))}; ratio ${ratio.toFixed(2)}x`,
         `  all 4000x3000: ${largeMs.map((x) => x.toFixed(0)).join(' ')} ms`,
         `  all 500x375:   ${smallMs.map((x) => x.toFixed(0)).join(' ')} ms`,
