@@ -56,7 +56,7 @@ function parsePoints(raw: unknown): RangeTestPoint[] {
 }
 
 function parseState(raw: unknown): LrFinderTabState {
-  check(raw !== undefined && raw !== null, 'nothing was saved for it before the window reloaded');
+  check(raw !== undefined && raw !== null, 'its page had saved nothing');
   check(isRecord(raw) && isRecord(raw.search), 'it does not describe a search');
   const parsed = parseRunSpec(raw.search.spec);
   check(parsed.ok, `its search settings are not valid (${parsed.ok ? '' : parsed.reason})`);

@@ -85,8 +85,8 @@ describe('a Find Learning Rate tab restored after a window reload', () => {
   });
 
   test('nothing saved, or not a tab\'s state at all, is refused with a reason', () => {
-    assert.match(refusal(undefined), /nothing was saved/);
-    assert.match(refusal(null), /nothing was saved/);
+    assert.match(refusal(undefined), /its page had saved nothing/);
+    assert.match(refusal(null), /its page had saved nothing/);
     for (const bad of ['state', 42, [], {}, { search: 'x' }]) assert.match(refusal(bad), /does not describe a search/);
   });
 
