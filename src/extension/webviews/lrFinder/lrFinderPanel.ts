@@ -152,7 +152,8 @@ export class LrFinderPanel extends WebviewPanel<ToLrFinderView, FromLrFinderView
         if (this.isRunning) this.stopSearch?.();
         return;
       case 'chooseRate':
-        if (!this.isRunning) tab.chosenRate = message.learningRate;
+        // Also while it runs (a rate typed early): it stays the user's when the suggestion arrives.
+        tab.chosenRate = message.learningRate;
         return;
       case 'searchAgain':
         if (!this.isRunning) this.deps.searchAgain(this);
