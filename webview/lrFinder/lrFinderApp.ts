@@ -1,8 +1,9 @@
 // The Find Learning Rate tab: the range test's loss against learning rate on a log axis as the points
 // arrive, where it stands, the suggested rate marked on the chart, and a rate to start a run with (the
-// suggestion, one typed, or one clicked on the chart).
+// suggestion, one typed, or one clicked on the chart). It saves what it shows as the page's state, which
+// the panel gets back after a window reload.
 import type {
-  FromLrFinderView, LearningRateResult, LrFinderSnapshot, LrFinderStatus, RangeBounds, RangeTestPoint, ToLrFinderView,
+  FromLrFinderView, LearningRateResult, LrFinderSearch, LrFinderSnapshot, LrFinderStatus, LrFinderTabState, RangeBounds, RangeTestPoint, ToLrFinderView,
 } from '../../src/protocol/lrFinderView';
 import { withAlpha } from '../dashboard/colour';
 import { applyChartTheme, createLineChart, lineDataset, type LineChart } from '../dashboard/lineChart';
@@ -16,7 +17,7 @@ import { hostChannel } from '../shared/hostChannel';
 import { oncePerFrame } from '../shared/oncePerFrame';
 import { parseRate, rateText, roundRate } from './rateChoice';
 
-const host = hostChannel<FromLrFinderView>();
+const host = hostChannel<FromLrFinderView, LrFinderTabState>();
 
 const END_WORDS: Record<LearningRateResult['end'], string> = {
   completed: 'every step done',
@@ -25,15 +26,23 @@ const END_WORDS: Record<LearningRateResult['end'], string> = {
 };
 
 export class LrFinderApp {
+  /** Known from the first snapshot: kept with the page's state, never read here. */
+  private search?: LrFinderSearch;
   private points: RangeTestPoint[] = [];
   private status: LrFinderStatus = 'running';
   private bounds?: RangeBounds;
   private result?: LearningRateResult;
   private error?: string;
+  private warningTexts: string[] = [];
+  private startedRun?: string;
+  /** Set when the saved state could not be restored: the tab shows only why. */
+  private notRestored = false;
   private colours: ThemeColours = readThemeColours();
   private chart?: LineChart;
   /** The rate picked on the chart or typed; the suggestion until then. */
   private chosen?: number;
+  /** Whether the user chose `chosen` (rather than it being the suggestion). */
+  private chosenByUser = false;
   private readonly setupLine = h('p', { class: 'setup muted' });
   private readonly statusLine = h('p', { class: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
   private readonly warnings = h('ul', { class: 'warnings' });
@@ -46,13 +55,14 @@ export class LrFinderApp {
   private readonly rateProblem = h('span', { class: 'error', attrs: { 'aria-live': 'polite' } });
   private readonly startButton = h('vscode-button', { attrs: { id: 'start-run', disabled: true }, on: { click: () => this.startRun() } }, 'Start Run with This Rate');
   private readonly stopButton = h('vscode-button', { attrs: { secondary: true }, on: { click: () => host.post({ type: 'stop' }) } }, 'Stop');
+  private readonly searchAgainButton = h('vscode-button', { attrs: { id: 'search-again' }, on: { click: () => host.post({ type: 'searchAgain' }) } }, 'Run the Search Again');
   private readonly started = h('p', { class: 'started', attrs: { 'aria-live': 'polite' } });
   private readonly scheduleRender = oncePerFrame(() => this.render());
 
   constructor(private readonly root: HTMLElement) {
     replaceChildren(root,
       h('header', {}, h('h1', {}, 'Find Learning Rate'), this.setupLine),
-      h('div', { class: 'status-row' }, this.statusLine, this.stopButton),
+      h('div', { class: 'status-row' }, this.statusLine, this.stopButton, this.searchAgainButton),
       this.warnings,
       h('section', { class: 'chart-card', attrs: { 'aria-label': 'Loss against learning rate' } },
         h('header', { class: 'chart-header' },
@@ -86,7 +96,9 @@ export class LrFinderApp {
         this.points.push(...message.points);
         break;
       case 'warning':
+        this.warningTexts.push(message.message);
         this.warnings.appendChild(h('li', {}, message.message));
+        this.save();
         return;
       case 'ended':
         this.status = message.status;
@@ -95,7 +107,12 @@ export class LrFinderApp {
         this.chooseSuggestion();
         break;
       case 'runStarted':
+        this.startedRun = message.name;
         this.started.textContent = `Started run "${message.name}": it shows in the Experiments view.`;
+        this.save();
+        return;
+      case 'notRestored':
+        this.showNotRestored(message.reason);
         return;
       default:
         assertNever(message);
@@ -108,27 +125,70 @@ export class LrFinderApp {
     const { setup } = snapshot;
     this.setupLine.textContent = `${setup.dataset} · ${setup.model} · ${setup.training}`;
     document.title = `Learning Rate: ${setup.dataset}`;
+    this.search = snapshot.search;
     this.points = [...snapshot.points];
     this.status = snapshot.status;
     this.bounds = snapshot.bounds;
     this.result = snapshot.result;
     this.error = snapshot.error;
+    this.warningTexts = [...snapshot.warnings];
     replaceChildren(this.warnings, ...snapshot.warnings.map((warning) => h('li', {}, warning)));
+    this.startedRun = snapshot.startedRun;
     this.started.textContent = snapshot.startedRun ? `Started run "${snapshot.startedRun}": it shows in the Experiments view.` : '';
-    if (this.status !== 'running') this.chooseSuggestion();
+    // A snapshot is the whole truth (a search run again starts with nothing chosen).
+    this.chosen = undefined;
+    this.chosenByUser = false;
+    this.rateField.value = '';
+    this.rateProblem.textContent = '';
+    if (snapshot.chosenRate !== undefined) this.setChosen(snapshot.chosenRate, true);
+    else if (this.status !== 'running') this.chooseSuggestion();
     this.scheduleRender();
+  }
+
+  /** The tab's saved state could not be read after a window reload: only why, and a way to start afresh. */
+  private showNotRestored(reason: string): void {
+    this.notRestored = true;
+    this.root.removeAttribute('aria-busy');
+    document.title = 'Find Learning Rate';
+    replaceChildren(this.root,
+      h('header', {}, h('h1', {}, 'Find Learning Rate')),
+      h('p', { class: 'status error not-restored', attrs: { role: 'status' } },
+        `This tab could not be restored after the window reloaded: ${reason}. Nothing of it is shown; find a learning rate again for a new curve.`),
+      h('vscode-button', { attrs: { id: 'new-search' }, on: { click: () => host.post({ type: 'newSearch' }) } }, 'Find Learning Rate…'));
+  }
+
+  /** What the tab shows, kept by VS Code for the panel serializer (the user's choice only when they made one). */
+  private save(): void {
+    if (!this.search || this.notRestored) return;
+    host.saveState({
+      search: this.search, status: this.status, points: this.points, warnings: this.warningTexts,
+      ...(this.bounds ? { bounds: this.bounds } : {}),
+      ...(this.result ? { result: this.result } : {}),
+      ...(this.error !== undefined ? { error: this.error } : {}),
+      ...(this.startedRun !== undefined ? { startedRun: this.startedRun } : {}),
+      ...(this.chosenByUser && this.chosen !== undefined ? { chosenRate: this.chosen } : {}),
+    });
   }
 
   /** The suggestion becomes the run's rate once the test has ended (unless the user already chose one). */
   private chooseSuggestion(): void {
     const suggested = this.result?.suggestedRate;
-    if (this.chosen === undefined && suggested !== null && suggested !== undefined) this.setChosen(roundRate(suggested));
+    if (this.chosen === undefined && suggested !== null && suggested !== undefined) this.setChosen(roundRate(suggested), false);
   }
 
-  private setChosen(rate: number): void {
+  private setChosen(rate: number, byUser: boolean): void {
     this.chosen = rate;
+    this.chosenByUser = byUser;
     this.rateField.value = rateText(rate);
     this.rateProblem.textContent = '';
+  }
+
+  /** The user chose `rate` (typed, or picked on the chart): the panel keeps it for the tab's next page, the page's state for a reload. */
+  private userChose(rate: number): void {
+    this.chosen = rate;
+    this.chosenByUser = true;
+    host.post({ type: 'chooseRate', learningRate: rate });
+    this.save();
   }
 
   private onRateTyped(): void {
@@ -137,7 +197,7 @@ export class LrFinderApp {
       this.chosen = undefined;
       this.rateProblem.textContent = parsed.problem;
     } else {
-      this.chosen = parsed.rate;
+      this.userChose(parsed.rate);
       this.rateProblem.textContent = '';
     }
     this.renderControls();
@@ -150,12 +210,13 @@ export class LrFinderApp {
     this.started.textContent = 'Starting the run…';
   }
 
-
   private render(): void {
+    if (this.notRestored) return;
     this.renderStatus();
     this.renderSuggestion();
     this.renderControls();
     this.renderChart();
+    this.save();
   }
 
   private renderStatus(): void {
@@ -168,6 +229,9 @@ export class LrFinderApp {
       case 'failed':
         this.statusLine.textContent = `The range test failed: ${this.error ?? 'unknown error'}`;
         break;
+      case 'interrupted':
+        this.statusLine.textContent = `The range test had not finished when the window reloaded, which ended it${last ? ` after ${last.step + 1} steps` : ' before its first step'}: it cannot continue. Run it again for a suggested rate.`;
+        break;
       case 'finished':
       case 'cancelled': {
         const result = this.result;
@@ -179,12 +243,17 @@ export class LrFinderApp {
     }
     this.statusLine.classList.toggle('error', this.status === 'failed');
     this.stopButton.hidden = this.status !== 'running';
+    this.searchAgainButton.hidden = this.status !== 'interrupted' && this.status !== 'failed';
   }
 
   private renderSuggestion(): void {
     const result = this.result;
     if (this.status === 'running') {
       replaceChildren(this.suggestion, h('p', { class: 'muted' }, 'The suggested rate appears here when the test ends.'));
+      return;
+    }
+    if (this.status === 'interrupted') {
+      replaceChildren(this.suggestion, h('p', {}, 'No suggestion: the test did not finish. Run it again, or pick a rate on the chart or type one below.'));
       return;
     }
     if (!result || result.suggestedRate === null) {
@@ -211,7 +280,8 @@ export class LrFinderApp {
         if (!chart || this.status === 'running' || this.status === 'failed' || event.x === null) return;
         const rate = chart.scales.x.getValueForPixel(event.x);
         if (rate === undefined || !(rate > 0)) return;
-        this.setChosen(roundRate(rate));
+        this.setChosen(roundRate(rate), true);
+        this.userChose(roundRate(rate));
         this.renderControls();
         this.renderChart();
       };

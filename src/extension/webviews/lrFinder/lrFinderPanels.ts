@@ -1,15 +1,16 @@
 // Find Learning Rate in this window: each range test runs in its own child process (dist/lrFinder.js)
 // with a cancellable progress notification, and shows in its own tab; closing the tab stops the test,
-// closing the window ends them all.
-import { basename } from 'node:path';
+// closing the window ends them all. The tabs come back after a window reload with what their pages saved.
 import * as vscode from 'vscode';
 import type { RunSpec } from '../../../core/runSpec';
 import type { BackendChoice } from '../../../protocol/trainer';
-import type { LrFinderSetup } from '../../../protocol/lrFinderView';
+import type { LrFinderSearch } from '../../../protocol/lrFinderView';
 import { LrFinderHost, type LrFinderOutcome } from '../../../processes/lrFinder/lrFinderHost';
 import type { RangeTestRequest } from '../../../protocol/lrFinder';
+import { requireTrust } from '../../commands/command';
 import { OpenPanels } from '../webviewPanel';
-import { LR_FINDER_VIEW_TYPE, LrFinderPanel } from './lrFinderPanel';
+import { parseLrFinderTabState } from './lrFinderMessages';
+import { LR_FINDER_VIEW_TYPE, LrFinderPanel, lrFinderSetup, type LrFinderPanelDeps } from './lrFinderPanel';
 
 export interface LrFinderPanelsOptions {
   context: vscode.ExtensionContext;
@@ -20,41 +21,63 @@ export interface LrFinderPanelsOptions {
   startRun(spec: RunSpec): Promise<string>;
 }
 
-/** The settings a range test runs with, in the user's words. */
-export function lrFinderSetup(spec: RunSpec): LrFinderSetup {
-  const t = spec.training;
-  const a = spec.augment;
-  const augment = [
-    a.flip ? 'flip' : '', a.rotateDegrees > 0 ? `rotate ${a.rotateDegrees}°` : '', a.cropPadding > 0 ? `crop ${a.cropPadding} px` : '',
-    a.brightness > 0 || a.contrast > 0 || a.saturation > 0 ? 'colour' : '',
-  ].filter((part) => part.length > 0);
-  const optimizer = `${t.optimizer}${t.optimizer === 'sgd' && t.nesterov ? ' (Nesterov)' : ''}${t.weightDecay ? `, weight decay ${t.weightDecay}` : ''}`;
-  return {
-    dataset: basename(spec.data.path),
-    model: t.initFrom ? `${spec.model.kind}, from the weights of run ${basename(t.initFrom)}` : spec.model.kind,
-    training: [optimizer, `batch ${t.batchSize}`, t.loss === 'crossentropy' ? `cross-entropy${t.labelSmoothing > 0 ? `, label smoothing ${t.labelSmoothing}` : ''}` : t.loss,
-      augment.length > 0 ? `augmentation: ${augment.join(', ')}` : 'no augmentation'].join(' · '),
-  };
-}
-
 export class LrFinderPanels implements vscode.Disposable {
   private readonly panels = new OpenPanels<LrFinderPanel>();
   private readonly hosts = new Set<LrFinderHost>();
+  private readonly serializer: vscode.Disposable;
+  private readonly deps: LrFinderPanelDeps;
 
-  constructor(private readonly options: LrFinderPanelsOptions) {}
+  constructor(private readonly options: LrFinderPanelsOptions) {
+    this.deps = {
+      extensionUri: options.context.extensionUri,
+      startRun: (spec) => options.startRun(spec),
+      searchAgain: (view) => this.searchAgain(view),
+      newSearch: () => void vscode.commands.executeCommand('classifierLab.findLearningRate'),
+      log: options.log,
+    };
+    this.serializer = vscode.window.registerWebviewPanelSerializer(LR_FINDER_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => this.restore(panel, state) });
+  }
 
   /** Starts a range test on `spec`'s dataset and model, in a new tab with a progress notification. */
   find(spec: RunSpec, rangeTest?: RangeTestRequest): void {
+    const search: LrFinderSearch = { spec, ...(rangeTest ? { rangeTest } : {}) };
     const setup = lrFinderSetup(spec);
-    const { log } = this.options;
     const panel = vscode.window.createWebviewPanel(LR_FINDER_VIEW_TYPE, `Learning Rate: ${setup.dataset} · ${spec.model.kind}`, vscode.ViewColumn.Active, {});
-    // The panel's Stop reaches the host created just below (only after the page has loaded).
-    const stop = { search: (): void => undefined };
-    const view = this.panels.add(new LrFinderPanel(panel, {
-      extensionUri: this.options.context.extensionUri,
-      startRun: (runSpec) => this.options.startRun(runSpec),
-      stopSearch: () => stop.search(),
-    }, spec, setup));
+    this.run(this.panels.add(new LrFinderPanel(panel, this.deps, { search })), search);
+  }
+
+  dispose(): void {
+    for (const host of this.hosts) host.kill();
+    this.hosts.clear();
+    this.panels.dispose();
+    this.serializer.dispose();
+  }
+
+  /** The tab's search again, with the settings it was made with (after a reload ended it, or after it failed). */
+  private searchAgain(view: LrFinderPanel): void {
+    const search = view.search;
+    if (!search || !requireTrust()) return;
+    view.reveal();
+    this.run(view, search);
+  }
+
+  /** A tab restored after a window reload shows what its page saved, once that parses; else it says why it cannot. */
+  private restore(panel: vscode.WebviewPanel, state: unknown): void {
+    const parsed = parseLrFinderTabState(state);
+    if (parsed.ok) {
+      if (parsed.state.status === 'running') this.options.log.info(`A Find Learning Rate tab (${parsed.state.search.spec.data.path}) came back after a window reload, which ended its search after ${parsed.state.points.length} steps.`);
+      this.panels.add(new LrFinderPanel(panel, this.deps, { restored: parsed.state }));
+      return;
+    }
+    this.options.log.warn(`A Find Learning Rate tab was not restored after a window reload: ${parsed.reason}.`);
+    this.panels.add(new LrFinderPanel(panel, this.deps, { notRestored: parsed.reason }));
+  }
+
+  /** Runs `search` in its own process, shown in `view`, with a progress notification. */
+  private run(view: LrFinderPanel, search: LrFinderSearch): void {
+    const { log } = this.options;
+    const { spec, rangeTest } = search;
+    const setup = lrFinderSetup(spec);
     const processOptions = this.options.processOptions();
     let steps = 0;
     let reportedStep = -1;
@@ -78,7 +101,8 @@ export class LrFinderPanels implements vscode.Disposable {
       },
       output: (line, level) => (level === 'warn' ? log.warn(line) : log.info(line)),
     }, { script: this.options.context.asAbsolutePath('dist/lrFinder.js'), ...processOptions });
-    stop.search = () => void running.stop();
+    // The process's first message comes in a later turn of the event loop: the tab is showing this search by then.
+    view.begin(() => void running.stop());
     this.hosts.add(running);
     log.info(`Started learning-rate finder process ${running.pid ?? '(failed to start)'} for ${spec.data.path} (${spec.model.kind}).`);
     void vscode.window.withProgress({
@@ -90,26 +114,20 @@ export class LrFinderPanels implements vscode.Disposable {
       token.onCancellationRequested(() => void running.stop());
       const outcome = await running.outcome;
       this.hosts.delete(running);
-      this.finish(view, outcome, setup);
+      this.finish(view, outcome, setup.dataset);
     });
   }
 
-  private finish(view: LrFinderPanel, outcome: LrFinderOutcome, setup: LrFinderSetup): void {
+  private finish(view: LrFinderPanel, outcome: LrFinderOutcome, dataset: string): void {
     const { log } = this.options;
     if (outcome.status === 'failed') {
       log.error(`Learning-rate range test failed: ${outcome.error}`);
       view.end('failed', undefined, outcome.error);
-      void vscode.window.showErrorMessage(`Finding a learning rate for ${setup.dataset} failed: ${outcome.error.split('\n')[0]}`);
+      void vscode.window.showErrorMessage(`Finding a learning rate for ${dataset} failed: ${outcome.error.split('\n')[0]}`);
       return;
     }
     const { result } = outcome;
     log.info(`Learning-rate range test ${result.end} after ${result.steps} steps: suggested ${result.suggestedRate ?? 'none'}, lowest loss at ${result.minimumRate ?? 'none'}.`);
     view.end(result.end === 'cancelled' ? 'cancelled' : 'finished', result);
-  }
-
-  dispose(): void {
-    for (const host of this.hosts) host.kill();
-    this.hosts.clear();
-    this.panels.dispose();
   }
 }
