@@ -266,6 +266,9 @@ function nativeBuildProblems(vsixPath, files, entries, target, natives) {
   return problems;
 }
 
+// Notes already printed (each package of one run would repeat them).
+const noted = new Set();
+
 function check(vsixPath, stageDir, readmeLinks, target, natives) {
   const entries = zipEntries(vsixPath);
   const files = new Set(entries.map((e) => e.name).filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)));
@@ -279,7 +282,11 @@ function check(vsixPath, stageDir, readmeLinks, target, natives) {
   // Links to developer files (tests, CI) cannot work from the editor's extension page; say so, as a
   // reminder that a repository URL in package.json would let vsce point them at the repository.
   const unshipped = readmeLinks.filter((link) => !files.has(link));
-  if (unshipped.length > 0) console.warn(`package: note: README links to files that are not packaged (they will not open from the extension page): ${unshipped.join(', ')}`);
+  const note = `package: note: README links to files that are not packaged (they will not open from the extension page): ${unshipped.join(', ')}`;
+  if (unshipped.length > 0 && !noted.has(note)) {
+    noted.add(note);
+    console.warn(note);
+  }
   // Every package a Node bundle loads at run time must be in, with its entry point.
   for (const bundle of built.filter((name) => name.endsWith('.js'))) {
     for (const name of externalModules(readFileSync(join(stageDir, 'dist', bundle), 'utf8'))) {
