@@ -1,21 +1,29 @@
 // Builds the installable extension: one universal classifier-lab.vsix with the production bundles,
-// the TensorFlow.js packages the trainer loads at run time (wasm binaries included) and nothing else.
-// `node scripts/package-vsix.mjs [--out PATH]` (default: classifier-lab.vsix in the repository root).
+// the TensorFlow.js packages the trainer loads at run time (wasm binaries included), libvips' WebAssembly
+// build and nothing else; or, with --target, a package for one VS Code platform that also carries that
+// platform's native libvips build (VS Code installs the package made for the user's platform when the
+// Marketplace has one, else the universal one).
+// `node scripts/package-vsix.mjs [--target TARGET|all] [--out PATH]`. Default: the universal package,
+// classifier-lab.vsix in the repository root; with --target linux-x64, classifier-lab-linux-x64.vsix;
+// `--target all` builds the universal package and one per target (--out then names a folder).
 //
 // It packages from a throw-away staging folder under .cache/vsix/, so the development build in dist/
 // (source maps, what F5, `npm run open` and the tests load) is left alone: the production bundles
 // are built into the staging folder, next to copies of the manifest, README, LICENSE, media/ and the
 // files the README links to, and the installed production dependencies (hard links). What goes in
-// is decided by .vscodeignore; the result is then checked, and the script fails when a bundle
-// requires a module the package lacks or when sources, tests, source maps or dev packages got in.
+// is decided by .vscodeignore (plus, for a target, lines letting in its native libvips packages); the
+// result is then checked, and the script fails when a bundle requires a module the package lacks, when
+// a target's native build is incomplete, or when sources, tests, source maps, dev packages or a native
+// build the package is not for got in. The staging folder and the production build serve every target.
 // Never prompts (CI has no stdin): every question vsce could ask is answered by a flag.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureSharpWasm } from './sharp-wasm.mjs';
+import { inflateRawSync } from 'node:zlib';
+import { ensureNativeSharp, ensureSharpWasm, SHARP_PLATFORMS, SHARP_WASM, SharpBuildError } from './sharp-builds.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const vsceCli = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -37,9 +45,27 @@ const forbiddenTopLevel = ['src', 'test', 'webview', 'scripts', 'bench', 'sample
 
 class PackageError extends Error {}
 
+const TARGETS = Object.keys(SHARP_PLATFORMS);
+
+/** The packages to build (undefined: the universal one) and where each goes. */
 function parseOptions() {
-  const { values } = parseArgs({ options: { out: { type: 'string' } } });
-  return { out: resolve(values.out ?? join(repoRoot, 'classifier-lab.vsix')) };
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { out: { type: 'string' }, target: { type: 'string' } } }));
+  } catch (error) {
+    throw new PackageError(`${error.message}\n  usage: node scripts/package-vsix.mjs [--target ${TARGETS.join('|')}|all] [--out PATH]`);
+  }
+  const packageName = (target) => `classifier-lab${target ? `-${target}` : ''}.vsix`;
+  if (values.target === 'all') {
+    const dir = resolve(values.out ?? repoRoot);
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new PackageError(`--target all writes one package per target: --out must name a folder (${dir} is a file).`);
+    return { targets: [undefined, ...TARGETS], outFor: (target) => join(dir, packageName(target)) };
+  }
+  if (values.target !== undefined && !TARGETS.includes(values.target)) {
+    throw new PackageError(`--target ${values.target}: not a VS Code target with a native libvips build. Use one of ${TARGETS.join(', ')}, or all (without --target: the universal package).`);
+  }
+  const out = resolve(values.out ?? join(repoRoot, packageName(values.target)));
+  return { targets: [values.target], outFor: () => out };
 }
 
 function run(command, args, cwd, what) {
@@ -123,7 +149,7 @@ function stage(stageDir, readmeLinks) {
   // npm never installs libvips' wasm build on a real machine (it declares cpu wasm32): fetch it here.
   ensureSharpWasm(join(stageDir, 'node_modules'));
   const linked = readmeLinks.filter((link) => !forbiddenTopLevel.includes(link.split('/')[0]));
-  for (const file of ['package.json', '.vscodeignore', 'LICENSE', 'README.md', 'CHANGELOG.md', 'media', ...linked]) {
+  for (const file of ['package.json', 'LICENSE', 'README.md', 'CHANGELOG.md', 'media', ...linked]) {
     const from = join(repoRoot, file);
     if (!existsSync(from)) continue;
     mkdirSync(dirname(join(stageDir, file)), { recursive: true });
@@ -161,10 +187,25 @@ function zipEntries(path) {
     const nameLength = zip.readUInt16LE(at + 28);
     const extraLength = zip.readUInt16LE(at + 30);
     const commentLength = zip.readUInt16LE(at + 32);
-    entries.push({ name: zip.toString('utf8', at + 46, at + 46 + nameLength), size, compressed });
+    const method = zip.readUInt16LE(at + 10);
+    const offset = zip.readUInt32LE(at + 42);
+    entries.push({ name: zip.toString('utf8', at + 46, at + 46 + nameLength), size, compressed, method, offset });
     at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
+}
+
+/** The text of one entry of a zip file (stored or deflated), '' when it has none by that name. */
+function zipText(path, entries, name) {
+  const entry = entries.find((e) => e.name === name);
+  if (!entry) return '';
+  const zip = readFileSync(path);
+  // The local header: 30 bytes, then the name and an extra field whose lengths it gives.
+  const start = entry.offset + 30 + zip.readUInt16LE(entry.offset + 26) + zip.readUInt16LE(entry.offset + 28);
+  const data = zip.subarray(start, start + entry.compressed);
+  if (entry.method === 0) return data.toString('utf8');
+  if (entry.method === 8) return inflateRawSync(data).toString('utf8');
+  throw new PackageError(`${path}: ${name} is compressed with method ${entry.method}, which this check cannot read.`);
 }
 
 /** Bare module names a bundle loads with require("x") or import("x"), minus Node's own and vscode. */
@@ -179,7 +220,56 @@ function externalModules(source) {
   return [...names];
 }
 
-function check(vsixPath, stageDir, readmeLinks) {
+/** Files under a folder, relative to it, with '/' separators. */
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath ?? entry.path, entry.name)).split(sep).join('/'));
+}
+
+// libvips itself in a native build: libvips-cpp.so.8.17.3 (Linux), libvips-cpp.8.17.3.dylib (macOS),
+// libvips-42.dll and libvips-cpp-8.17.3.dll (Windows, inside the binding's own package).
+const LIBVIPS_LIBRARY = /(^|\/)libvips[^/]*\.(so(\.\d+)*|dylib|dll)$/;
+
+/**
+ * What is wrong with the package's native code: a target package must carry its platform's native
+ * libvips build whole (every staged file, the binding sharp loads and libvips' shared library), and no
+ * package may carry another platform's build or any other native addon.
+ */
+function nativeBuildProblems(vsixPath, files, entries, target, natives) {
+  const problems = [];
+  const ours = new Set(natives.map(({ name }) => name));
+  for (const { name, dir } of natives) {
+    for (const file of filesUnder(dir)) {
+      if (!files.has(`node_modules/${name}/${file}`)) problems.push(`missing node_modules/${name}/${file} (the ${target} native libvips build)`);
+    }
+  }
+  if (target) {
+    const binding = natives[0];
+    const bindingFile = JSON.parse(readFileSync(join(binding.dir, 'package.json'), 'utf8')).exports?.['./sharp.node']?.replace(/^\.\//, '');
+    if (!bindingFile || !files.has(`node_modules/${binding.name}/${bindingFile}`)) problems.push(`${binding.name}: the binding sharp loads (its "./sharp.node" export, ${bindingFile ?? 'not declared'}) is not in the package`);
+    const libraries = [...files].filter((file) => natives.some(({ name }) => file.startsWith(`node_modules/${name}/`)) && LIBVIPS_LIBRARY.test(file));
+    if (libraries.length === 0) problems.push(`no libvips shared library in ${natives.map(({ name }) => name).join(' or ')}`);
+    const manifest = zipText(vsixPath, entries, 'extension.vsixmanifest');
+    if (!manifest.includes(`TargetPlatform="${target}"`)) problems.push(`extension.vsixmanifest does not declare TargetPlatform="${target}"`);
+  } else if (/TargetPlatform=/.test(zipText(vsixPath, entries, 'extension.vsixmanifest'))) {
+    problems.push('extension.vsixmanifest of the universal package declares a target platform');
+  }
+  for (const file of files) {
+    const owner = /^node_modules\/(@img\/sharp-[^/]+)\//.exec(file)?.[1];
+    if (owner && owner !== SHARP_WASM && !ours.has(owner)) {
+      problems.push(`node_modules/${owner}: ${target ? `a native build for another platform than ${target}` : 'a native build'} does not belong in the ${target ?? 'universal'} package`);
+    } else if (file.endsWith('.node') && !(owner && ours.has(owner))) {
+      problems.push(`${file}: native addons stay out of the ${target ?? 'universal'} package`);
+    }
+  }
+  return problems;
+}
+
+// Notes already printed (each package of one run would repeat them).
+const noted = new Set();
+
+function check(vsixPath, stageDir, readmeLinks, target, natives) {
   const entries = zipEntries(vsixPath);
   const files = new Set(entries.map((e) => e.name).filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)));
   const problems = [];
@@ -192,7 +282,11 @@ function check(vsixPath, stageDir, readmeLinks) {
   // Links to developer files (tests, CI) cannot work from the editor's extension page; say so, as a
   // reminder that a repository URL in package.json would let vsce point them at the repository.
   const unshipped = readmeLinks.filter((link) => !files.has(link));
-  if (unshipped.length > 0) console.warn(`package: note: README links to files that are not packaged (they will not open from the extension page): ${unshipped.join(', ')}`);
+  const note = `package: note: README links to files that are not packaged (they will not open from the extension page): ${unshipped.join(', ')}`;
+  if (unshipped.length > 0 && !noted.has(note)) {
+    noted.add(note);
+    console.warn(note);
+  }
   // Every package a Node bundle loads at run time must be in, with its entry point.
   for (const bundle of built.filter((name) => name.endsWith('.js'))) {
     for (const name of externalModules(readFileSync(join(stageDir, 'dist', bundle), 'utf8'))) {
@@ -216,6 +310,7 @@ function check(vsixPath, stageDir, readmeLinks) {
     else if (/\.(ts|mts|cts)$/.test(file) && !file.endsWith('.d.ts')) problems.push(`${file}: sources stay out of the package`);
     else if (devPackages.some((p) => file.startsWith(`node_modules/${p}/`))) problems.push(`${file} belongs to a dev dependency`);
   }
+  problems.push(...nativeBuildProblems(vsixPath, files, entries, target, natives));
   if (problems.length > 0) throw new PackageError(`the package is not right:\n  ${[...new Set(problems)].join('\n  ')}`);
   return entries;
 }
@@ -270,8 +365,47 @@ function freshStageDir() {
   return dir;
 }
 
+/**
+ * The staging folder's .vscodeignore: the repository's, which keeps every native build out, plus for a
+ * target the lines that let in that platform's native libvips packages.
+ */
+function writeIgnoreFile(stageDir, target, natives) {
+  const lines = [readFileSync(join(repoRoot, '.vscodeignore'), 'utf8').trimEnd()];
+  if (target) lines.push('', `# The ${target} package: libvips' native build for that platform (added by scripts/package-vsix.mjs).`, ...natives.map(({ name }) => `!node_modules/${name}/**`));
+  writeFileSync(join(stageDir, '.vscodeignore'), `${lines.join('\n')}\n`);
+}
+
+/** Packages the staging folder for `target` (undefined: the universal package) into `out`, checked. */
+function packageOne(stageDir, target, out, manifest, readmeLinks) {
+  const started = Date.now();
+  // Put beside sharp in the staging folder, where its run-time search path finds its libvips.
+  const natives = target ? ensureNativeSharp(target, join(stageDir, 'node_modules')) : [];
+  writeIgnoreFile(stageDir, target, natives);
+  mkdirSync(dirname(out), { recursive: true });
+  // Written beside the destination and renamed once checked: a failed run leaves no package, and
+  // nobody reads a half-written one.
+  const pending = join(dirname(out), `.${basename(out)}.${process.pid}.pending`);
+  try {
+    run(process.execPath, [
+      vsceCli, 'package', '--no-yarn', '--out', pending,
+      ...(target ? ['--target', target] : []),
+      // Without a repository URL vsce would ask, and could not turn the README's relative links into
+      // absolute ones: they stay relative and the linked files travel in the package.
+      ...(manifest.repository ? [] : ['--allow-missing-repository', '--no-rewrite-relative-links']),
+    ], stageDir, `vsce package${target ? ` --target ${target}` : ''}`);
+    const entries = check(pending, stageDir, readmeLinks, target, natives);
+    renameSync(pending, out);
+    summarise(out, entries);
+  } finally {
+    rmSync(pending, { force: true });
+    // The next target's package must not see this one's native build (the checks would refuse it).
+    for (const { dir } of natives) rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`(${target ?? 'universal'} package in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
 function main() {
-  const { out } = parseOptions();
+  const { targets, outFor } = parseOptions();
   if (!existsSync(vsceCli)) throw new PackageError('@vscode/vsce is not installed: run npm install (or npm ci).');
   const started = Date.now();
   const readmePath = join(repoRoot, 'README.md');
@@ -281,23 +415,7 @@ function main() {
   try {
     stage(stageDir, readmeLinks);
     buildProduction(stageDir);
-    mkdirSync(dirname(out), { recursive: true });
-    // Written beside the destination and renamed once checked: a failed run leaves no package, and
-    // nobody reads a half-written one.
-    const pending = join(dirname(out), `.${basename(out)}.${process.pid}.pending`);
-    try {
-      run(process.execPath, [
-        vsceCli, 'package', '--no-yarn', '--out', pending,
-        // Without a repository URL vsce would ask, and could not turn the README's relative links into
-        // absolute ones: they stay relative and the linked files travel in the package.
-        ...(manifest.repository ? [] : ['--allow-missing-repository', '--no-rewrite-relative-links']),
-      ], stageDir, 'vsce package');
-      const entries = check(pending, stageDir, readmeLinks);
-      renameSync(pending, out);
-      summarise(out, entries);
-    } finally {
-      rmSync(pending, { force: true });
-    }
+    for (const target of targets) packageOne(stageDir, target, outFor(target), manifest, readmeLinks);
     console.log(`(packaged in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   } finally {
     rmSync(stageDir, { recursive: true, force: true });
@@ -307,6 +425,6 @@ function main() {
 try {
   main();
 } catch (error) {
-  console.error(`package: ${error instanceof PackageError ? error.message : error?.stack ?? error}`);
+  console.error(`package: ${error instanceof PackageError || error instanceof SharpBuildError ? error.message : error?.stack ?? error}`);
   process.exit(1);
 }

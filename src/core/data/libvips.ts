@@ -19,6 +19,7 @@ export interface LibvipsInfo {
 
 let loaded: { sharp: Sharp; info: LibvipsInfo } | undefined;
 let failure: Error | undefined;
+const loadListeners: ((info: LibvipsInfo) => void)[] = [];
 
 function load(): { sharp: Sharp; info: LibvipsInfo } {
   if (loaded) return loaded;
@@ -43,7 +44,22 @@ function load(): { sharp: Sharp; info: LibvipsInfo } {
     sharp,
     info: { build: versions.emscripten ? 'wasm' : 'native', version: versions.vips ?? 'unknown', sharp: versions.sharp ?? 'unknown' },
   };
+  for (const listener of loadListeners.splice(0)) listener(loaded.info);
   return loaded;
+}
+
+/**
+ * Calls `listener` once with the build, when this thread first loads libvips (at once if it already
+ * has). A process that never decodes a photo never calls it.
+ */
+export function onLibvipsLoaded(listener: (info: LibvipsInfo) => void): void {
+  if (loaded) listener(loaded.info);
+  else loadListeners.push(listener);
+}
+
+/** The build in a user's words: "libvips 8.17.3 (native build for linux-x64, sharp 0.34.5)". */
+export function describeLibvips(info: LibvipsInfo, platform = `${process.platform}-${process.arch}`): string {
+  return `libvips ${info.version} (${info.build === 'native' ? `native build for ${platform}` : 'WebAssembly build'}, sharp ${info.sharp})`;
 }
 
 /** The sharp module; throws an Error saying libvips could not be loaded. */

@@ -4,10 +4,12 @@ import { initBackend } from '../../core/backend/selectBackend';
 import { errorMessage } from '../../core/errorMessage';
 import type { FromInference } from '../../protocol/inference';
 import { receiveFromHost, sendToHost } from '../parentChannel';
+import { reportLibvipsBuild } from '../reportLibvipsBuild';
 import { parseToInference, toInferenceProblem } from './inferenceMessages';
 import { InferenceSession } from './inferenceSession';
 
 const send = (message: FromInference) => sendToHost(message);
+reportLibvipsBuild();
 
 const backend = initBackend('auto');
 backend.then(

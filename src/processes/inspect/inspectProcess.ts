@@ -6,6 +6,7 @@ import type { InspectProgress } from '../../core/datasetDoctor/datasetReport';
 import { errorMessage } from '../../core/errorMessage';
 import type { FromInspect, ToInspect } from '../../protocol/inspect';
 import { logError, receiveFromHost, sendToHost } from '../parentChannel';
+import { reportLibvipsBuild } from '../reportLibvipsBuild';
 import { encodeReport } from './inspectEncoding';
 import { parseToInspect } from './inspectMessages';
 import { PreviewSession } from './previewSession';
@@ -14,6 +15,7 @@ import { PreviewSession } from './previewSession';
 const PROGRESS_MS = 100;
 
 const send = (message: FromInspect) => sendToHost(message);
+reportLibvipsBuild();
 const running = new Map<number, AbortController>();
 const previews = new PreviewSession((message) => process.stderr.write(`warning: ${message}\n`));
 

@@ -6,9 +6,11 @@ import { findLearningRate } from '../../core/findLearningRate';
 import { defaultRangeTestOptions } from '../../core/train/learningRateFinder';
 import type { FromLrFinder, ToLrFinder } from '../../protocol/lrFinder';
 import { logError, sendToHost, serveOneJob } from '../parentChannel';
+import { reportLibvipsBuild } from '../reportLibvipsBuild';
 import { parseToLrFinder } from './lrFinderMessages';
 
 const send = (message: FromLrFinder) => sendToHost(message);
+reportLibvipsBuild();
 
 async function start(message: Extract<ToLrFinder, { type: 'start' }>, signal: AbortSignal): Promise<void> {
   try {

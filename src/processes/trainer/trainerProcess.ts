@@ -4,12 +4,14 @@ import { errorMessage } from '../../core/errorMessage';
 import { runTraining } from '../../core/runTraining';
 import type { FromTrainer, ToTrainer } from '../../protocol/trainer';
 import { logError, sendToHost, serveOneJob } from '../parentChannel';
+import { reportLibvipsBuild } from '../reportLibvipsBuild';
 import { parseToTrainer } from './trainerMessages';
 
 /** Set when the extension host went away: the run then ends as interrupted (resumable), not cancelled. */
 let hostGone = false;
 
 const send = (message: FromTrainer) => sendToHost(message);
+reportLibvipsBuild();
 
 async function start(message: Extract<ToTrainer, { type: 'start' }>, signal: AbortSignal): Promise<void> {
   let runId: string | undefined;

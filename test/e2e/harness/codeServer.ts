@@ -41,6 +41,8 @@ export interface CodeServer {
   readonly authority: string;
   /** `http://127.0.0.1:PORT` */
   readonly origin: string;
+  /** Its --user-data-dir (settings, and logs/ with the extension host's and the extensions' logs). */
+  readonly userDataDir: string;
   stop(): Promise<void>;
 }
 
@@ -176,6 +178,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   return {
     authority,
     origin,
+    userDataDir: dirs['user-data'],
     stop: () => stopProcessGroup(pid),
   };
 }

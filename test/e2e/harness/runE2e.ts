@@ -25,12 +25,13 @@ interface Counts { passed: number; failed: number }
 const UI_TEST_TIMEOUT_MS = 5 * 60_000;
 const UI_RUN_TIMEOUT_MS = 30 * 60_000;
 
-function findUiTests(dir: string, filter: string | undefined): string[] {
+/** UI test files under `dir` whose path below `root` contains `filter` (the checkout's own path never counts). */
+function findUiTests(dir: string, filter: string | undefined, root = dir): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).sort().flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return findUiTests(path, filter);
-    return name.endsWith('.test.ts') && (!filter || path.includes(filter)) ? [path] : [];
+    if (statSync(path).isDirectory()) return findUiTests(path, filter, root);
+    return name.endsWith('.test.ts') && (!filter || relative(root, path).includes(filter)) ? [path] : [];
   });
 }
 

@@ -22,6 +22,8 @@ export interface WorkbenchSession {
   readonly workspace: string;
   /** The server's extensions folder, when the session started a server with installExtensions. */
   readonly extensionsDir?: string;
+  /** The server's user data folder (its logs/ hold the extensions' logs), when the session started a server of its own. */
+  readonly userDataDir?: string;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function openWorkbenchSession(options: WorkbenchSessionOptions = {}
     const untrusted = options.trust === 'untrusted';
     let origin = options.installExtensions || untrusted ? undefined : process.env[E2E_SERVER_ENV];
     let extensionsDir: string | undefined;
+    let userDataDir: string | undefined;
     if (!origin) {
       if (options.installExtensions) {
         // Outside the repository, so Node's lookup from an installed extension cannot reach ./node_modules.
@@ -73,6 +76,7 @@ export async function openWorkbenchSession(options: WorkbenchSessionOptions = {}
       });
       cleanups.push(() => server.stop());
       origin = server.origin;
+      userDataDir = server.userDataDir;
     }
     const workspace = options.workspace ?? process.env[E2E_WORKSPACE_ENV] ?? prepareTestWorkspace(join(stateDir, 'sample-workspace'));
     const browser: BrowserContext = await launchBrowser(join(stateDir, 'browser'));
@@ -84,7 +88,7 @@ export async function openWorkbenchSession(options: WorkbenchSessionOptions = {}
     }));
     const workbench = new Workbench(page);
     await workbench.ready();
-    return { workbench, page, workspace, extensionsDir, close };
+    return { workbench, page, workspace, extensionsDir, userDataDir, close };
   } catch (error) {
     await close();
     throw error;

@@ -6,13 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { rotatedJpeg, twoBands } from '../../fixtures/photoFixtures';
 import { makeTempDir, removeTempDir } from '../../fixtures/tempDir';
 import { repoRoot } from '../harness/e2ePaths';
 import { prepareTestWorkspace } from '../harness/testWorkspace';
 import { useWorkbench } from '../harness/useWorkbench';
+import { classifyFromExplorer, classifyTabFrame } from './classifyTab';
 import type { WorkbenchSessionOptions } from '../harness/workbenchSession';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
@@ -21,20 +21,6 @@ function runCli(workspace: string, args: string[]): Record<string, unknown>[] {
   const result = spawnSync(process.execPath, [cli, ...args, '--json'], { cwd: workspace, encoding: 'utf8', timeout: 240_000 });
   assert.equal(result.status, 0, `classifier-lab ${args.join(' ')}: ${result.stderr}`);
   return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-/** The result tab's page once it shows `title` (webview content lives in nested iframes). */
-async function resultFrame(page: Page, title: string, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (!frame.url().includes('/webview/')) continue;
-      const heading = await frame.locator('header h1').innerText({ timeout: 300 }).catch(() => undefined);
-      if (heading?.trim() === title) return frame;
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no Classify Image result showing "${title}"`);
 }
 
 describe('Classify Image', () => {
@@ -76,18 +62,8 @@ describe('Classify Image', () => {
 
   // First, while the Explorer shows the workspace's top level (the photo is there).
   test('a photo stored sideways (EXIF orientation) is shown upright, the heat map laid exactly over it', { timeout: 180_000 }, async () => {
-    // Right after the window opens, the extension's menu items may not be registered yet: ask again.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await workbench().explorerContextAction([portrait], 'Classify Image');
-        break;
-      } catch (error) {
-        if (attempt === 3) throw error;
-        await workbench().page.keyboard.press('Escape');
-        await workbench().page.waitForTimeout(2_000);
-      }
-    }
-    const frame = await resultFrame(workbench().page, portrait);
+    await classifyFromExplorer(workbench(), [portrait]);
+    const frame = await classifyTabFrame(workbench().page, portrait);
     await frame.locator('ol.bars li.top .class-name').waitFor({ timeout: 60_000 });
     await frame.locator('.figure.has-heat-map').waitFor({ timeout: 60_000 });
     type Box = { width: number; height: number; left: number; top: number };
@@ -120,7 +96,7 @@ describe('Classify Image', () => {
   test('right-click an image > Classify Image: the tab shows the top class, the run and the heat map', { timeout: 180_000 }, async () => {
     await workbench().explorerContextAction(digit, 'Classify Image');
     await workbench().page.locator('.tabs-container .tab', { hasText: 'Classify: 0003.png' }).first().waitFor({ timeout: 30_000 });
-    const frame = await resultFrame(workbench().page, '0003.png');
+    const frame = await classifyTabFrame(workbench().page, '0003.png');
     const top = frame.locator('ol.bars li.top .class-name');
     await top.waitFor({ timeout: 60_000 });
     assert.equal((await top.innerText()).trim(), expectedTop);
@@ -154,14 +130,14 @@ describe('Classify Image', () => {
     const action = page.locator('.editor-actions .action-label[aria-label="Classify Image"]').first();
     await action.waitFor({ state: 'visible', timeout: 20_000 });
     await action.click();
-    const frame = await resultFrame(page, '0005.png');
+    const frame = await classifyTabFrame(page, '0005.png');
     await frame.locator('ol.bars li.top .class-name').waitFor({ timeout: 60_000 });
     await frame.locator('.figure.has-heat-map').waitFor({ timeout: 60_000 });
   });
 
   test('right-click a folder > Classify Image: a table, least confident first; a row opens that image', { timeout: 180_000 }, async () => {
     await workbench().explorerContextAction(['7'], 'Classify Image');
-    const frame = await resultFrame(workbench().page, '7 (50 images)');
+    const frame = await classifyTabFrame(workbench().page, '7 (50 images)');
     await frame.locator('.toolbar .status', { hasText: /50 images/ }).waitFor({ timeout: 60_000 });
     const rows = frame.locator('table.results tbody tr');
     assert.equal(await rows.count(), 50);

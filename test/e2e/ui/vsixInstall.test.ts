@@ -1,10 +1,12 @@
 // The extension as a user gets it: `npm run package` builds the .vsix, a fresh code-server installs it
 // (no extension development path, and an extensions folder outside this repository, so nothing can
 // fall back on the repository's node_modules or sources), and the workbench shows and runs it.
+// It carries libvips' WebAssembly build and no native one: a photo is decoded with that, as the extension's
+// log tells. (vsixTargetInstall.test.ts tests a platform's package, which carries the native build.)
 // Set CLASSIFIER_LAB_VSIX=path to test an already built package instead of building one.
 import assert from 'node:assert/strict';
-import { spawnSync, fork } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
@@ -17,6 +19,9 @@ import type { FromTrainer, ToTrainer } from '../../../src/protocol/trainer';
 import { repoRoot } from '../harness/e2ePaths';
 import { prepareTestWorkspace } from '../harness/testWorkspace';
 import { useWorkbenchSession } from '../harness/useWorkbench';
+import { rotatedJpeg, twoBands } from '../../fixtures/photoFixtures';
+import { classifyFromExplorer, classifyTabFrame } from './classifyTab';
+import { buildPackage, installedExtensionDir, waitForLogLine } from './packagedExtension';
 
 interface ContributedCommand { command: string; title: string; category?: string }
 interface Manifest {
@@ -45,17 +50,14 @@ describe('the packaged .vsix in a fresh VS Code', () => {
   const vsix = prebuilt ?? join(scratch, 'classifier-lab.vsix');
   // A workspace of its own: the runs this file starts stay out of the folder other UI tests share.
   const workspace = join(scratch, 'sample-workspace');
+  // A portrait photo as a phone stores it: sideways, with an EXIF orientation, so libvips reads it.
+  const photo = 'portrait.jpg';
 
-  before(() => {
+  before(async () => {
     prepareTestWorkspace(workspace);
-    if (prebuilt) {
-      assert.ok(existsSync(prebuilt), `CLASSIFIER_LAB_VSIX=${prebuilt} does not exist`);
-      return;
-    }
-    const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'package-vsix.mjs'), '--out', vsix], {
-      cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000,
-    });
-    assert.equal(result.status, 0, `npm run package failed:\n${result.stdout}\n${result.stderr}`);
+    writeFileSync(join(workspace, photo), await rotatedJpeg(twoBands(600, 800, [200, 40, 40], [40, 40, 200])));
+    if (prebuilt) assert.ok(existsSync(prebuilt), `CLASSIFIER_LAB_VSIX=${prebuilt} does not exist`);
+    else buildPackage(vsix);
   }, { timeout: 300_000 });
 
   const session = useWorkbenchSession({ workspace, loadExtension: false, installExtensions: [vsix] });
@@ -67,7 +69,7 @@ describe('the packaged .vsix in a fresh VS Code', () => {
   const installedDir = (): string => {
     const { extensionsDir } = session();
     assert.ok(extensionsDir);
-    return join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+    return installedExtensionDir(extensionsDir);
   };
   const installedManifest = (): Manifest => JSON.parse(readFileSync(join(installedDir(), 'package.json'), 'utf8')) as Manifest;
 
@@ -87,6 +89,8 @@ describe('the packaged .vsix in a fresh VS Code', () => {
     for (const binary of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
       assert.ok(existsSync(join(wasmDir, binary)), `${binary} is not installed`);
     }
+    // libvips: the WebAssembly build only; no platform's native build.
+    assert.deepEqual(readdirSync(join(dir, 'node_modules', '@img')).sort(), ['colour', 'sharp-wasm32']);
   });
 
   test('is listed among the installed extensions', async () => {
@@ -215,5 +219,16 @@ describe('the packaged .vsix in a fresh VS Code', () => {
     assert.equal(runs.length, 1, `runs in ${runsDir}: ${JSON.stringify(runs.map((r) => r.status))}`);
     assert.equal(runs[0].status, 'completed', `the run ended ${runs[0].status ?? 'never'}`);
     assert.equal(runs[0].spec?.training?.epochs, 1);
+  });
+
+  // After the run above: the photo is classified with the model it trained.
+  test('Classify Image on a photo: the tab shows the top class, and the log says libvips\' WebAssembly build decoded it', { timeout: 180_000 }, async () => {
+    const { workbench, userDataDir } = session();
+    assert.ok(userDataDir);
+    await classifyFromExplorer(workbench, [photo]);
+    const frame = await classifyTabFrame(workbench.page, photo);
+    await frame.locator('ol.bars li.top .class-name').waitFor({ timeout: 60_000 });
+    const line = await waitForLogLine(userDataDir, /\[inference\] Photos are decoded with libvips/);
+    assert.match(line, /\[inference\] Photos are decoded with libvips \d+\.\d+\.\d+ \(WebAssembly build, sharp \d+\.\d+\.\d+\)\.$/);
   });
 });

@@ -6,6 +6,8 @@ import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FromInference, ToInference } from '../../../../src/protocol/inference';
+import sharp from 'sharp';
+import { rotatedJpeg, twoBands } from '../../../fixtures/photoFixtures';
 import { makeTempDir, removeTempDir } from '../../../fixtures/tempDir';
 import { trainShapesRun, type TrainedRun } from '../../../fixtures/trainedRun';
 
@@ -14,9 +16,12 @@ const repo = resolve(__dirname, '../../../..');
 /** The child with every message it sent so far, and a way to wait for more. */
 class InferenceChild {
   readonly messages: FromInference[] = [];
+  /** What it printed on stdout (the host shows it in the extension's log). */
+  output = '';
   private waiters: (() => void)[] = [];
 
   constructor(readonly child: ChildProcess) {
+    child.stdout?.on('data', (chunk: Buffer) => { this.output += chunk.toString(); });
     child.on('message', (message: FromInference) => {
       this.messages.push(message);
       for (const wake of this.waiters.splice(0)) wake();
@@ -58,7 +63,7 @@ before(async () => {
   assert.equal(build.status, 0, build.stderr);
   dir = makeTempDir();
   run = await trainShapesRun(dir, { epochs: 8, count: 480 });
-  inference = new InferenceChild(fork(join(repo, 'dist', 'inference.js'), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] }));
+  inference = new InferenceChild(fork(join(repo, 'dist', 'inference.js'), [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
 }, { timeout: 240_000 });
 
 after(() => {
@@ -166,6 +171,23 @@ describe('inference process', () => {
     inference.send({ type: 'cancel', id: 30 });
     const done = await inference.waitFor((m) => m.type === 'done' && m.id === 30);
     assert.ok(done.type === 'done' && done.cancelled && done.classified < 2_000, JSON.stringify(done));
+  });
+
+  test('names the libvips build it decodes photos with, once, in its output', async () => {
+    // Photos stored sideways (EXIF orientation): libvips reads them, whatever their size.
+    const photos = await Promise.all([0, 1].map(async (k) => {
+      const path = join(dir, `sideways-${k}.jpg`);
+      writeFileSync(path, await rotatedJpeg(twoBands(120 + k * 40, 200, [200, 40, 40], [40, 40, 200])));
+      return path;
+    }));
+    for (const [k, photo] of photos.entries()) {
+      const messages = await inference.request({ type: 'classify', id: 50 + k, runDir: run.runDir, images: [photo], topK: 1, saliency: false });
+      assert.equal(messages.filter((m) => m.type === 'result').length, 1, JSON.stringify(messages));
+    }
+    // npm installed this platform's native build here; sharp's own report of it is what the line must say.
+    const sharpVersions = sharp.versions as Record<string, string | undefined>;
+    const expected = `Photos are decoded with libvips ${sharpVersions.vips} (native build for ${process.platform}-${process.arch}, sharp ${sharpVersions.sharp}).`;
+    assert.deepEqual(inference.output.split('\n').filter((line) => line.includes('libvips')), [expected]);
   });
 
   test('the CLI gives the same probabilities as the inference process for the same images', async () => {
