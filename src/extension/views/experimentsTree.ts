@@ -41,19 +41,34 @@ export interface ExperimentRow {
 /** Live progress redraws the view at most this often. */
 const PROGRESS_REDRAW_MS = 500;
 
+/** The parts of a run's row live progress changes. */
+function rowLook(entry: RunEntry): string {
+  return JSON.stringify([runDescription(entry), statusIcon(entry), runTooltip(entry), runContextValue(entry)]);
+}
+
 export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<ExperimentNode | undefined>();
+  private readonly changeEmitter = new vscode.EventEmitter<ExperimentNode | ExperimentNode[] | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly subscriptions: vscode.Disposable[];
   private redraw?: NodeJS.Timeout;
   private trainingShape = '';
+  /**
+   * The run rows VS Code holds, by where they sit and their id: progress redraws only these same objects,
+   * so a row's menu keeps acting on its run while the view redraws (a whole-view refresh forgets every
+   * row until VS Code asks again, and a menu command picked in between would come without its run).
+   */
+  private readonly runNodes = new Map<string, ExperimentNode & { kind: 'run' }>();
+  /** The runs' ids, in order, as of the last whole-view refresh. */
+  private shownIds = '';
+  /** A run queued, started, created or ended since the last redraw. */
+  private shapeChanged = false;
 
   constructor(private readonly folder: RunsFolder, private readonly training: TrainingController, private groupBy: GroupBy, private readonly sweeps?: ExperimentSweeps) {
-    this.subscriptions = [folder.onDidChangeRuns(() => this.changeEmitter.fire(undefined)), training.onDidChange(() => this.trainingChanged())];
+    this.subscriptions = [folder.onDidChangeRuns(() => this.refreshAll()), training.onDidChange(() => this.trainingChanged())];
     if (sweeps) {
       this.subscriptions.push(
-        sweeps.folder.onDidChangeSweeps(() => this.changeEmitter.fire(undefined)),
-        sweeps.runner.onDidChange(() => this.changeEmitter.fire(undefined)),
+        sweeps.folder.onDidChangeSweeps(() => this.refreshAll()),
+        sweeps.runner.onDidChange(() => this.refreshAll()),
       );
     }
   }
@@ -74,17 +89,17 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
 
   setGroupBy(groupBy: GroupBy): void {
     this.groupBy = groupBy;
-    this.changeEmitter.fire(undefined);
+    this.refreshAll();
   }
 
   getChildren(element?: ExperimentNode): ExperimentNode[] {
     if (element?.kind === 'run') return [];
-    if (element?.kind === 'group') return element.group.entries.map((entry) => ({ kind: 'run', entry, parent: element.group }));
-    if (element?.kind === 'sweep') return element.group.entries.map((entry) => ({ kind: 'run', entry, sweep: element.group }));
+    if (element?.kind === 'group') return element.group.entries.map((entry) => this.runNode(entry, { parent: element.group }));
+    if (element?.kind === 'sweep') return element.group.entries.map((entry) => this.runNode(entry, { sweep: element.group }));
     if (!this.isLoaded) return [];
     const { groups: sweepGroups, others } = groupBySweep(this.entries(), this.sweeps?.folder.sweeps ?? [], (ticket) => this.sweeps?.runner.trialOfTicket(ticket));
     if (this.groupBy === 'none') {
-      return topLevelItems(sweepGroups, others).map((item): ExperimentNode => (item.kind === 'sweep' ? { kind: 'sweep', group: item.group } : { kind: 'run', entry: item.entry }));
+      return topLevelItems(sweepGroups, others).map((item): ExperimentNode => (item.kind === 'sweep' ? { kind: 'sweep', group: item.group } : this.runNode(item.entry, {})));
     }
     return [
       ...sweepGroups.map((group): ExperimentNode => ({ kind: 'sweep', group })),
@@ -172,16 +187,57 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
     this.changeEmitter.dispose();
   }
 
+  /** The row of `entry` where it sits: the object VS Code already holds for it when there is one, brought up to date. */
+  private runNode(entry: RunEntry, place: { parent?: RunGroup; sweep?: SweepGroup }): ExperimentNode & { kind: 'run' } {
+    const key = `${place.sweep?.key ?? place.parent?.key ?? ''}/${entryId(entry)}`;
+    const known = this.runNodes.get(key);
+    if (known) {
+      known.entry = entry;
+      known.parent = place.parent;
+      known.sweep = place.sweep;
+      return known;
+    }
+    const node: ExperimentNode & { kind: 'run' } = { kind: 'run', entry, ...place };
+    this.runNodes.set(key, node);
+    return node;
+  }
+
+  /** Redraws the whole view: rows come and go, move or regroup. */
+  private refreshAll(): void {
+    this.runNodes.clear();
+    this.shownIds = this.isLoaded ? this.entries().map(entryId).join('\n') : '';
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** Redraws the rows whose progress changed, in place; the whole view when a row's run is gone. */
+  private redrawProgress(): void {
+    const entries = this.entries();
+    if (entries.map(entryId).join('\n') !== this.shownIds) return this.refreshAll();
+    const current = new Map(entries.map((entry) => [entryId(entry), entry]));
+    const changed: ExperimentNode[] = [];
+    for (const node of this.runNodes.values()) {
+      const entry = current.get(entryId(node.entry));
+      if (!entry) return this.refreshAll();
+      if (rowLook(entry) === rowLook(node.entry)) continue;
+      node.entry = entry;
+      changed.push(node);
+    }
+    if (changed.length > 0) this.changeEmitter.fire(changed);
+  }
+
   private trainingChanged(): void {
-    // A run queued, started, created or ended: re-read the folder. Progress alone only redraws.
+    // A run queued, started, created or ended: re-read the folder. Progress alone only redraws its rows.
     const shape = JSON.stringify(this.training.runs().map((run) => [run.ticket, run.phase, run.runId]));
     if (shape !== this.trainingShape) {
       this.trainingShape = shape;
+      this.shapeChanged = true;
       this.folder.scheduleRefresh();
     }
     this.redraw ??= setTimeout(() => {
       this.redraw = undefined;
-      this.changeEmitter.fire(undefined);
+      if (!this.shapeChanged) return this.redrawProgress();
+      this.shapeChanged = false;
+      this.refreshAll();
     }, PROGRESS_REDRAW_MS);
   }
 }
