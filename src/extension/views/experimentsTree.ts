@@ -8,6 +8,7 @@ import type { RunsFolder } from '../runsFolder';
 import type { SweepRunner } from '../sweeps/sweepRunner';
 import type { SweepsFolder } from '../sweeps/sweepsFolder';
 import type { TrainingController } from '../training/trainingController';
+import { LiveRows } from './liveRows';
 import { runEntries, type RunEntry } from './runEntries';
 import { runContextValue, runDescription, runLabel, runTooltip, statusIcon, type StatusIcon } from './runPresentation';
 import { groupBySweep, topLevelItems, type SweepGroup } from './sweepGroups';
@@ -52,14 +53,8 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
   private readonly subscriptions: vscode.Disposable[];
   private redraw?: NodeJS.Timeout;
   private trainingShape = '';
-  /**
-   * The run rows VS Code holds, by where they sit and their id: progress redraws only these same objects,
-   * so a row's menu keeps acting on its run while the view redraws (a whole-view refresh forgets every
-   * row until VS Code asks again, and a menu command picked in between would come without its run).
-   */
-  private readonly runNodes = new Map<string, ExperimentNode & { kind: 'run' }>();
-  /** The runs' ids, in order, as of the last whole-view refresh. */
-  private shownIds = '';
+  /** The run rows handed to VS Code, redrawn in place by live progress (a row's menu keeps its run meanwhile). */
+  private readonly liveRows = new LiveRows<ExperimentNode & { kind: 'run' }>();
   /** A run queued, started, created or ended since the last redraw. */
   private shapeChanged = false;
 
@@ -189,40 +184,23 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
 
   /** The row of `entry` where it sits: the object VS Code already holds for it when there is one, brought up to date. */
   private runNode(entry: RunEntry, place: { parent?: RunGroup; sweep?: SweepGroup }): ExperimentNode & { kind: 'run' } {
-    const key = `${place.sweep?.key ?? place.parent?.key ?? ''}/${entryId(entry)}`;
-    const known = this.runNodes.get(key);
-    if (known) {
-      known.entry = entry;
-      known.parent = place.parent;
-      known.sweep = place.sweep;
-      return known;
-    }
-    const node: ExperimentNode & { kind: 'run' } = { kind: 'run', entry, ...place };
-    this.runNodes.set(key, node);
-    return node;
+    return this.liveRows.row(place.sweep?.key ?? place.parent?.key ?? '', entry, () => ({ kind: 'run', entry, ...place }), (row) => {
+      row.parent = place.parent;
+      row.sweep = place.sweep;
+    });
   }
 
   /** Redraws the whole view: rows come and go, move or regroup. */
   private refreshAll(): void {
-    this.runNodes.clear();
-    this.shownIds = this.isLoaded ? this.entries().map(entryId).join('\n') : '';
+    this.liveRows.refreshedAll(this.isLoaded ? this.entries() : []);
     this.changeEmitter.fire(undefined);
   }
 
-  /** Redraws the rows whose progress changed, in place; the whole view when a row's run is gone. */
+  /** Redraws the rows whose progress changed, in place; the whole view when runs came, went or moved. */
   private redrawProgress(): void {
-    const entries = this.entries();
-    if (entries.map(entryId).join('\n') !== this.shownIds) return this.refreshAll();
-    const current = new Map(entries.map((entry) => [entryId(entry), entry]));
-    const changed: ExperimentNode[] = [];
-    for (const node of this.runNodes.values()) {
-      const entry = current.get(entryId(node.entry));
-      if (!entry) return this.refreshAll();
-      if (rowLook(entry) === rowLook(node.entry)) continue;
-      node.entry = entry;
-      changed.push(node);
-    }
-    if (changed.length > 0) this.changeEmitter.fire(changed);
+    const redraw = this.liveRows.redraw(this.entries(), rowLook);
+    if (redraw.kind === 'all') this.refreshAll();
+    else if (redraw.rows.length > 0) this.changeEmitter.fire(redraw.rows);
   }
 
   private trainingChanged(): void {
