@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../harness/e2ePaths';
+import type { Workbench } from '../harness/workbench';
+import { classifyFromExplorer, classifyTabFrame } from './classifyTab';
 
 interface Manifest { publisher: string; name: string; version: string }
 
@@ -61,4 +63,12 @@ export async function waitForLogLine(userDataDir: string, pattern: RegExp, timeo
     if (Date.now() > deadline) assert.fail(`no line matching ${pattern} in the Classifier Lab log within ${timeoutMs / 1000} s; it has:\n${text.slice(-3000) || '(no log file)'}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** Classify Image on `photo` from the Explorer, to its top class; then the inference process's log line naming the libvips build that decoded it. */
+export async function classifyAndReadLibvipsLine(workbench: Workbench, userDataDir: string, photo: string): Promise<string> {
+  await classifyFromExplorer(workbench, [photo]);
+  const frame = await classifyTabFrame(workbench.page, photo);
+  await frame.locator('ol.bars li.top .class-name').waitFor({ timeout: 60_000 });
+  return waitForLogLine(userDataDir, /\[inference\] Photos are decoded with libvips/);
 }

@@ -20,8 +20,7 @@ import { repoRoot } from '../harness/e2ePaths';
 import { prepareTestWorkspace } from '../harness/testWorkspace';
 import { useWorkbenchSession } from '../harness/useWorkbench';
 import { rotatedJpeg, twoBands } from '../../fixtures/photoFixtures';
-import { classifyFromExplorer, classifyTabFrame } from './classifyTab';
-import { buildPackage, installedExtensionDir, waitForLogLine } from './packagedExtension';
+import { buildPackage, classifyAndReadLibvipsLine, installedExtensionDir } from './packagedExtension';
 
 interface ContributedCommand { command: string; title: string; category?: string }
 interface Manifest {
@@ -225,10 +224,7 @@ describe('the packaged .vsix in a fresh VS Code', () => {
   test('Classify Image on a photo: the tab shows the top class, and the log says libvips\' WebAssembly build decoded it', { timeout: 180_000 }, async () => {
     const { workbench, userDataDir } = session();
     assert.ok(userDataDir);
-    await classifyFromExplorer(workbench, [photo]);
-    const frame = await classifyTabFrame(workbench.page, photo);
-    await frame.locator('ol.bars li.top .class-name').waitFor({ timeout: 60_000 });
-    const line = await waitForLogLine(userDataDir, /\[inference\] Photos are decoded with libvips/);
+    const line = await classifyAndReadLibvipsLine(workbench, userDataDir, photo);
     assert.match(line, /\[inference\] Photos are decoded with libvips \d+\.\d+\.\d+ \(WebAssembly build, sharp \d+\.\d+\.\d+\)\.$/);
   });
 });

@@ -13,8 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { rotatedJpeg, twoBands } from '../../fixtures/photoFixtures';
 import { trainShapesRun } from '../../fixtures/trainedRun';
 import { useWorkbenchSession } from '../harness/useWorkbench';
-import { classifyFromExplorer, classifyTabFrame } from './classifyTab';
-import { buildPackage, installedExtensionDir, waitForLogLine } from './packagedExtension';
+import { buildPackage, classifyAndReadLibvipsLine, installedExtensionDir } from './packagedExtension';
 
 const TARGET = 'linux-x64';
 const onTarget = `${process.platform}-${process.arch}` === TARGET;
@@ -65,10 +64,7 @@ describe(`the ${TARGET} package in a fresh VS Code`, { skip: onTarget ? false : 
   test('Classify Image on a photo: the tab shows the top class, and the log says the native libvips decoded it', { timeout: 180_000 }, async () => {
     const { workbench, userDataDir } = session();
     assert.ok(userDataDir);
-    await classifyFromExplorer(workbench, [photo]);
-    const frame = await classifyTabFrame(workbench.page, photo);
-    await frame.locator('ol.bars li.top .class-name').waitFor({ timeout: 60_000 });
-    const line = await waitForLogLine(userDataDir, /\[inference\] Photos are decoded with libvips/);
+    const line = await classifyAndReadLibvipsLine(workbench, userDataDir, photo);
     assert.match(line, /\[inference\] Photos are decoded with libvips \d+\.\d+\.\d+ \(native build for linux-x64, sharp \d+\.\d+\.\d+\)\.$/);
   });
 });
